@@ -1,0 +1,90 @@
+"""Writes of the accounts app: sign-up, organisations, memberships, invitations."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from accounts.models import Invitation, Membership, Organisation, User
+from core import clock
+
+
+def sign_up(*, email: str, full_name: str, password: str, language: str = "") -> User:
+    with transaction.atomic():
+        return User.objects.create_user(
+            email=email,
+            full_name=full_name,
+            password=password,
+            language=language or settings.LANGUAGE_CODE,
+        )
+
+
+def register_organisation(*, by: User, **fields) -> Organisation:
+    """The registering person becomes the organisation's first admin."""
+    with transaction.atomic():
+        organisation = Organisation(**fields)
+        organisation.full_clean()
+        organisation.save()
+        Membership.objects.create(user=by, organisation=organisation, is_admin=True)
+    return organisation
+
+
+def invite_colleague(organisation: Organisation, *, email: str, by: User) -> Invitation:
+    email = email.strip().lower()
+    if organisation.memberships.filter(user__email__iexact=email).exists():
+        raise ValidationError({"email": _("This person is already a member.")})
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            organisation=organisation, email=email, invited_by=by
+        )
+        transaction.on_commit(lambda: _send_invitation(invitation.pk))
+    return invitation
+
+
+def _send_invitation(invitation_pk: int) -> None:
+    invitation = Invitation.objects.select_related("organisation", "invited_by").get(
+        pk=invitation_pk
+    )
+    link = settings.SITE_URL + reverse("accounts:invitation", args=[invitation.token])
+    with translation.override(invitation.invited_by.language if invitation.invited_by else None):
+        send_mail(
+            _("Invitation to join %(organisation)s in Konkurs")
+            % {"organisation": invitation.organisation.name},
+            _("%(person)s invites you to join %(organisation)s in Konkurs. Accept here: %(link)s")
+            % {
+                "person": invitation.invited_by.display_name
+                if invitation.invited_by
+                else "Konkurs",
+                "organisation": invitation.organisation.name,
+                "link": link,
+            },
+            None,
+            [invitation.email],
+        )
+
+
+def accept_invitation(invitation: Invitation, *, user: User) -> Membership:
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if not invitation.is_usable:
+            raise ValidationError(_("This invitation has expired or was already used."))
+        if invitation.email.lower() != user.email.lower():
+            raise ValidationError(_("This invitation was sent to another e-mail address."))
+        membership, _created = Membership.objects.get_or_create(
+            user=user, organisation=invitation.organisation
+        )
+        invitation.accepted_at = clock.now()
+        invitation.accepted_by = user
+        invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
+    return membership
+
+
+def update_organisation(organisation: Organisation, **fields) -> Organisation:
+    for name, value in fields.items():
+        setattr(organisation, name, value)
+    organisation.full_clean()
+    organisation.save()
+    return organisation

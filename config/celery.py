@@ -1,0 +1,11 @@
+"""The Celery application. Embedded mode runs tasks eagerly (see settings)."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("konkurs")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

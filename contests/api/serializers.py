@@ -1,0 +1,132 @@
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+from contests.models import Category, Classifier, Contest, Criterion, FormField, Nomination
+
+
+class NominationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Nomination
+        fields = ["id", "contest", "title", "description", "max_winners", "order"]
+
+
+class CriterionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Criterion
+        fields = [
+            "id",
+            "contest",
+            "nomination",
+            "title",
+            "description",
+            "weight",
+            "scale_min",
+            "scale_max",
+            "order",
+        ]
+
+
+class FormFieldSerializer(serializers.ModelSerializer):
+    choices = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
+
+    class Meta:
+        model = FormField
+        fields = [
+            "id",
+            "contest",
+            "nomination",
+            "key",
+            "label",
+            "help_text",
+            "field_type",
+            "required",
+            "max_length",
+            "choices",
+            "identifying",
+            "order",
+        ]
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["id", "code", "title", "parent", "order"]
+
+
+class ClassifierSerializer(serializers.ModelSerializer):
+    categories = CategorySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Classifier
+        fields = ["id", "title", "description", "categories"]
+
+
+class ContestListSerializer(serializers.ModelSerializer):
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+
+    class Meta:
+        model = Contest
+        fields = [
+            "id",
+            "title",
+            "summary",
+            "state",
+            "state_display",
+            "opens_at",
+            "closes_at",
+            "review_ends_at",
+            "announce_at",
+            "time_zone",
+            "max_winners",
+            "grant_budget",
+            "currency",
+        ]
+
+
+class ContestSerializer(ContestListSerializer):
+    """A contest with its nominations, criteria and form; parts are edited at their own endpoints."""
+
+    nominations = NominationSerializer(many=True, read_only=True)
+    criteria = CriterionSerializer(many=True, read_only=True)
+    form_fields = FormFieldSerializer(many=True, read_only=True)
+    classifiers = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Classifier.objects.all(), required=False
+    )
+    allowed_transitions = serializers.SerializerMethodField()
+
+    class Meta(ContestListSerializer.Meta):
+        fields = [
+            *ContestListSerializer.Meta.fields,
+            "regulations",
+            "conditions",
+            "classifiers",
+            "published_at",
+            "nominations",
+            "criteria",
+            "form_fields",
+            "allowed_transitions",
+        ]
+        read_only_fields = ["state", "published_at"]
+
+    def get_allowed_transitions(self, contest: Contest) -> list[str]:
+        view = self.context.get("view")
+        request = self.context.get("request")
+        if view is None or request is None or not hasattr(view, "allowed_transitions"):
+            return []
+        return view.allowed_transitions(contest, request.user)
+
+    def validate(self, attrs: dict) -> dict:
+        # Same rules as Contest.clean, reported on the field the user must fix.
+        merged = {
+            f: attrs.get(f, getattr(self.instance, f, None)) for f in ("opens_at", "closes_at")
+        }
+        if merged["opens_at"] and merged["closes_at"] and merged["opens_at"] >= merged["closes_at"]:
+            raise serializers.ValidationError(
+                {"closes_at": _("The deadline must come after the opening.")}
+            )
+        return attrs
+
+
+class ForceCloseSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    force = serializers.BooleanField(required=False, default=False)

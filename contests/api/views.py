@@ -1,0 +1,138 @@
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django_filters import rest_framework as filters
+from rest_framework import mixins, viewsets
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import AllowAny
+
+from contests import services
+from contests.api.serializers import (
+    ClassifierSerializer,
+    ContestListSerializer,
+    ContestSerializer,
+    CriterionSerializer,
+    ForceCloseSerializer,
+    FormFieldSerializer,
+    NominationSerializer,
+)
+from contests.models import Classifier, Contest, Criterion, FormField, Nomination
+from contests.selectors import contests_visible_to, with_structure
+from core.api import RulesPermission, TransitionAction, TransitionActionsMixin
+
+
+class ContestFilter(filters.FilterSet):
+    class Meta:
+        model = Contest
+        fields = {"state": ["exact", "in"], "closes_at": ["gte", "lte"], "currency": ["exact"]}
+
+
+class ContestViewSet(TransitionActionsMixin, viewsets.ModelViewSet):
+    """Contests visible to the caller. Anonymous callers see published contests and later."""
+
+    serializer_class = ContestSerializer
+    permission_classes = [RulesPermission]
+    filterset_class = ContestFilter
+    search_fields = ["title", "summary"]
+    ordering_fields = ["closes_at", "opens_at", "title"]
+    action_perms = {
+        "update": "contests.change_contest",
+        "partial_update": "contests.change_contest",
+        "destroy": "contests.change_contest",
+    }
+    transitions = {
+        "publish": TransitionAction(services.publish_contest, "contests.publish_contest"),
+        "close": TransitionAction(
+            services.close_contest, "contests.close_contest", ForceCloseSerializer
+        ),
+        "start_review": TransitionAction(services.start_review, "contests.start_review_contest"),
+        "decide": TransitionAction(services.decide_contest, "contests.decide_contest"),
+        "announce": TransitionAction(services.announce_contest, "contests.announce_contest"),
+        "archive": TransitionAction(services.archive_contest, "contests.archive_contest"),
+        "cancel": TransitionAction(services.cancel_contest, "contests.cancel_contest"),
+    }
+
+    def get_queryset(self):
+        contests = contests_visible_to(self.request.user).order_by("-opens_at", "-pk")
+        if self.action == "list":
+            return contests
+        return with_structure(contests)
+
+    def get_serializer_class(self):
+        return ContestListSerializer if self.action == "list" else ContestSerializer
+
+    def perform_create(self, serializer):
+        if not self.request.user.has_perm("contests.add_contest"):
+            raise PermissionDenied(_("Only organisers may create contests."))
+        serializer.instance = services.create_contest(
+            by=self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        services.update_contest(serializer.instance, **serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        services.delete_contest(instance)
+
+
+class ContestPartViewSet(viewsets.ModelViewSet):
+    """Nominations, criteria and form fields; only a contest's organisers change them."""
+
+    permission_classes = [RulesPermission]
+    filterset_fields = ["contest"]
+    action_perms = {
+        "update": "contests.change_contest",
+        "partial_update": "contests.change_contest",
+        "destroy": "contests.change_contest",
+    }
+    model = Nomination
+
+    def get_queryset(self):
+        visible = contests_visible_to(self.request.user)
+        return self.model.objects.filter(contest__in=visible).order_by("contest", "order", "pk")
+
+    def get_serializer(self, *args, **kwargs):
+        serializer = super().get_serializer(*args, **kwargs)
+        if "contest" in getattr(serializer, "fields", {}):
+            serializer.fields["contest"].queryset = contests_visible_to(self.request.user)
+        return serializer
+
+    def permission_object(self, part):
+        return part.contest
+
+    def perform_create(self, serializer):
+        contest = serializer.validated_data["contest"]
+        if not self.request.user.has_perm("contests.change_contest", contest):
+            raise PermissionDenied(_("Only this contest's organisers may change it."))
+        serializer.instance = services.save_part(self.model(), **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("contest", None)  # a part never moves to another contest
+        serializer.instance = services.save_part(serializer.instance, **data)
+
+    def perform_destroy(self, instance):
+        with transaction.atomic():
+            services.delete_part(instance)
+
+
+class NominationViewSet(ContestPartViewSet):
+    model = Nomination
+    serializer_class = NominationSerializer
+
+
+class CriterionViewSet(ContestPartViewSet):
+    model = Criterion
+    serializer_class = CriterionSerializer
+
+
+class FormFieldViewSet(ContestPartViewSet):
+    model = FormField
+    serializer_class = FormFieldSerializer
+
+
+class ClassifierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Classifiers of practice areas, public and reusable across contests."""
+
+    serializer_class = ClassifierSerializer
+    permission_classes = [AllowAny]
+    queryset = Classifier.objects.prefetch_related("categories").order_by("title")

@@ -1,0 +1,74 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from contests import services
+from contests.models import Contest
+from tests.factories import PASSWORD, OrganisationFactory, UserFactory, grant, ready_contest
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default(settings):
+    """Tests read messages in English unless they switch; the product default stays Ukrainian."""
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture
+def organiser(db):
+    return UserFactory(full_name="Організатор Тестовий")
+
+
+@pytest.fixture
+def other_organiser(db):
+    """Organises another contest; must be able to change nothing of ours."""
+    user = UserFactory()
+    grant(ready_contest(), user)
+    return user
+
+
+@pytest.fixture
+def applicant(db):
+    user = UserFactory()
+    OrganisationFactory().memberships.create(user=user, is_admin=True)
+    return user
+
+
+@pytest.fixture
+def draft_contest(organiser) -> Contest:
+    contest = ready_contest()
+    grant(contest, organiser)
+    return contest
+
+
+@pytest.fixture
+def published_contest(draft_contest, organiser) -> Contest:
+    return services.publish_contest(draft_contest, by=organiser)
+
+
+@pytest.fixture
+def api():
+    """api(user=None) -> an APIClient logged in as `user` (anonymous when None)."""
+
+    def make(user=None) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def count_queries():
+    def count(fn) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            fn()
+        return len(ctx.captured_queries)
+
+    return count
