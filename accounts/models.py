@@ -108,9 +108,7 @@ class Organisation(TimeStampedModel):
     )
     website = models.URLField(_("website"), blank=True)
     email = models.EmailField(_("contact e-mail"))
-    phone = models.CharField(
-        _("contact phone"), max_length=20, blank=True, validators=[phone_validator]
-    )
+    phone = models.CharField(_("contact phone"), max_length=20, blank=True, validators=[phone_validator])
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="organisations"
     )
@@ -134,20 +132,14 @@ class Organisation(TimeStampedModel):
 class Membership(TimeStampedModel):
     """A person working for an organisation; an admin may invite colleagues."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
-    )
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="memberships"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     is_admin = models.BooleanField(_("organisation admin"), default=False)
 
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique")]
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.organisation}"
@@ -164,9 +156,7 @@ def _invitation_expiry():
 class Invitation(TimeStampedModel):
     """An organisation admin's invitation of a colleague by e-mail, accepted once."""
 
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="invitations"
-    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("e-mail address"))
     token = models.CharField(max_length=64, unique=True, default=_invitation_token, editable=False)
     invited_by = models.ForeignKey(

@@ -37,17 +37,13 @@ def invite_colleague(organisation: Organisation, *, email: str, by: User) -> Inv
     if organisation.memberships.filter(user__email__iexact=email).exists():
         raise ValidationError({"email": _("This person is already a member.")})
     with transaction.atomic():
-        invitation = Invitation.objects.create(
-            organisation=organisation, email=email, invited_by=by
-        )
+        invitation = Invitation.objects.create(organisation=organisation, email=email, invited_by=by)
         transaction.on_commit(lambda: _send_invitation(invitation.pk))
     return invitation
 
 
 def _send_invitation(invitation_pk: int) -> None:
-    invitation = Invitation.objects.select_related("organisation", "invited_by").get(
-        pk=invitation_pk
-    )
+    invitation = Invitation.objects.select_related("organisation", "invited_by").get(pk=invitation_pk)
     link = settings.SITE_URL + reverse("accounts:invitation", args=[invitation.token])
     with translation.override(invitation.invited_by.language if invitation.invited_by else None):
         send_mail(
@@ -55,9 +51,7 @@ def _send_invitation(invitation_pk: int) -> None:
             % {"organisation": invitation.organisation.name},
             _("%(person)s invites you to join %(organisation)s in Konkurs. Accept here: %(link)s")
             % {
-                "person": invitation.invited_by.display_name
-                if invitation.invited_by
-                else "Konkurs",
+                "person": invitation.invited_by.display_name if invitation.invited_by else "Konkurs",
                 "organisation": invitation.organisation.name,
                 "link": link,
             },

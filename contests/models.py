@@ -58,9 +58,7 @@ class Category(models.Model):
         verbose_name = _("category")
         verbose_name_plural = _("categories")
         ordering = ["classifier", "order", "code"]
-        constraints = [
-            models.UniqueConstraint(fields=["classifier", "code"], name="category_code_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["classifier", "code"], name="category_code_unique")]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
@@ -98,9 +96,7 @@ class Contest(ConcurrentTransitionMixin, TimeStampedModel):
     )
 
     title = models.CharField(_("title"), max_length=300)
-    summary = models.TextField(
-        _("summary"), blank=True, help_text=_("One paragraph for the list of calls.")
-    )
+    summary = models.TextField(_("summary"), blank=True, help_text=_("One paragraph for the list of calls."))
     regulations = models.TextField(_("regulations"), blank=True)
     conditions = models.TextField(_("conditions of participation"), blank=True)
     regulations_document = models.FileField(
@@ -119,9 +115,7 @@ class Contest(ConcurrentTransitionMixin, TimeStampedModel):
     grant_budget = amount_field(
         _("grant budget"), default=Decimal("0.00"), validators=[MinValueValidator(Decimal("0"))]
     )
-    currency = models.CharField(
-        _("currency"), max_length=3, choices=Currency.choices, default=Currency.UAH
-    )
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.UAH)
     classifiers = models.ManyToManyField(
         Classifier, blank=True, related_name="contests", verbose_name=_("classifiers")
     )
@@ -158,12 +152,8 @@ class Contest(ConcurrentTransitionMixin, TimeStampedModel):
                 | Q(closes_at__lte=F("announce_at")),
                 name="contest_announce_after_deadline",
             ),
-            models.CheckConstraint(
-                condition=Q(max_winners__gte=1), name="contest_max_winners_positive"
-            ),
-            models.CheckConstraint(
-                condition=Q(grant_budget__gte=0), name="contest_budget_not_negative"
-            ),
+            models.CheckConstraint(condition=Q(max_winners__gte=1), name="contest_max_winners_positive"),
+            models.CheckConstraint(condition=Q(grant_budget__gte=0), name="contest_budget_not_negative"),
         ]
 
     def __str__(self) -> str:
@@ -227,11 +217,7 @@ class Contest(ConcurrentTransitionMixin, TimeStampedModel):
         if self.closes_at and clock.now() >= self.closes_at:
             return []
         if not force:
-            return [
-                _(
-                    "The call is still open. To close it before the deadline, force it and give a reason."
-                )
-            ]
+            return [_("The call is still open. To close it before the deadline, force it and give a reason.")]
         if not (note or "").strip():
             return [_("Closing before the deadline needs a note with the reason.")]
         return []
@@ -291,9 +277,7 @@ class ContestRole(TimeStampedModel):
         GRANT_OFFICER = "grant_officer", _("Grant officer")
 
     contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="roles")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contest_roles"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contest_roles")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -325,9 +309,7 @@ class ContestPart(TimeStampedModel):
     def clean(self) -> None:
         nomination = getattr(self, "nomination", None)
         if nomination is not None and nomination.contest_id != self.contest_id:
-            raise ValidationError(
-                {"nomination": _("The nomination must belong to the same contest.")}
-            )
+            raise ValidationError({"nomination": _("The nomination must belong to the same contest.")})
 
     def change_problems(self, before: "ContestPart | None") -> dict[str, str]:
         """Why this addition or change would invalidate work already done, by field."""
@@ -362,9 +344,7 @@ class Nomination(ContestPart):
         verbose_name = _("nomination")
         verbose_name_plural = _("nominations")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(max_winners__gte=1), name="nomination_max_winners_positive"
-            )
+            models.CheckConstraint(condition=Q(max_winners__gte=1), name="nomination_max_winners_positive")
         ]
 
     def __str__(self) -> str:
@@ -401,9 +381,7 @@ class Criterion(ContestPart):
         verbose_name_plural = _("criteria")
         constraints = [
             models.CheckConstraint(condition=Q(weight__gt=0), name="criterion_weight_positive"),
-            models.CheckConstraint(
-                condition=Q(scale_min__lt=F("scale_max")), name="criterion_scale_ordered"
-            ),
+            models.CheckConstraint(condition=Q(scale_min__lt=F("scale_max")), name="criterion_scale_ordered"),
         ]
 
     def __str__(self) -> str:
@@ -417,23 +395,15 @@ class Criterion(ContestPart):
             Contest.State.CLOSED,
         ):
             if before is None:
-                problems.setdefault(
-                    "__all__", _("Criteria cannot be added once the review has started.")
-                )
+                problems.setdefault("__all__", _("Criteria cannot be added once the review has started."))
             elif self.weight != before.weight:
                 problems["weight"] = _("Weights cannot be changed once the review has started.")
         return problems
 
     def clean(self) -> None:
         super().clean()
-        if (
-            self.scale_min is not None
-            and self.scale_max is not None
-            and self.scale_min >= self.scale_max
-        ):
-            raise ValidationError(
-                {"scale_max": _("The highest score must be greater than the lowest.")}
-            )
+        if self.scale_min is not None and self.scale_max is not None and self.scale_min >= self.scale_max:
+            raise ValidationError({"scale_max": _("The highest score must be greater than the lowest.")})
 
 
 class FormField(ContestPart):
@@ -525,13 +495,7 @@ class FormField(ContestPart):
             )
         if before is not None:
             if set(before.choices) - set(self.choices):
-                problems["choices"] = _(
-                    "Choices cannot be removed after publication; you may add new ones."
-                )
-            if self.max_length and (
-                before.max_length is None or self.max_length < before.max_length
-            ):
-                problems["max_length"] = _(
-                    "The maximum length cannot be reduced after publication."
-                )
+                problems["choices"] = _("Choices cannot be removed after publication; you may add new ones.")
+            if self.max_length and (before.max_length is None or self.max_length < before.max_length):
+                problems["max_length"] = _("The maximum length cannot be reduced after publication.")
         return problems

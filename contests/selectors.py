@@ -9,9 +9,7 @@ from core import clock
 
 def _public() -> Q:
     # A cancelled call that had been published stays visible, marked cancelled.
-    return Q(state__in=Contest.PUBLIC_STATES) | Q(
-        state=Contest.State.CANCELLED, published_at__isnull=False
-    )
+    return Q(state__in=Contest.PUBLIC_STATES) | Q(state=Contest.State.CANCELLED, published_at__isnull=False)
 
 
 def contests_visible_to(user: User) -> QuerySet[Contest]:
@@ -24,16 +22,14 @@ def contests_visible_to(user: User) -> QuerySet[Contest]:
 
 
 def contests_organised_by(user: User) -> QuerySet[Contest]:
-    return Contest.objects.filter(
-        roles__user=user, roles__role=ContestRole.Role.ORGANISER
-    ).distinct()
+    return Contest.objects.filter(roles__user=user, roles__role=ContestRole.Role.ORGANISER).distinct()
 
 
 def open_calls() -> QuerySet[Contest]:
     """Published calls whose deadline has not passed, soonest deadline first."""
-    return Contest.objects.filter(
-        state=Contest.State.PUBLISHED, closes_at__gt=clock.now()
-    ).order_by("closes_at")
+    return Contest.objects.filter(state=Contest.State.PUBLISHED, closes_at__gt=clock.now()).order_by(
+        "closes_at"
+    )
 
 
 def with_structure(contests: QuerySet[Contest]) -> QuerySet[Contest]:
@@ -48,8 +44,4 @@ def with_structure(contests: QuerySet[Contest]) -> QuerySet[Contest]:
 
 
 def roles_of(user: User) -> QuerySet[ContestRole]:
-    return (
-        ContestRole.objects.filter(user=user)
-        .select_related("contest")
-        .order_by("contest__title", "role")
-    )
+    return ContestRole.objects.filter(user=user).select_related("contest").order_by("contest__title", "role")

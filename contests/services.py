@@ -21,9 +21,7 @@ def create_contest(*, by: User, classifiers=(), **fields: Any) -> Contest:
         contest.full_clean()
         contest.save()
         contest.classifiers.set(classifiers)
-        ContestRole.objects.create(
-            contest=contest, user=by, role=ContestRole.Role.ORGANISER, granted_by=by
-        )
+        ContestRole.objects.create(contest=contest, user=by, role=ContestRole.Role.ORGANISER, granted_by=by)
     return contest
 
 
@@ -44,11 +42,8 @@ def save_part(part: Part, **fields: Any) -> Part:
     """Create or change a nomination, criterion or form field, refusing changes that
     would invalidate submitted work once the contest is published."""
     with transaction.atomic():
-        if part.pk:
-            # Lock the row so two organisers editing at once cannot interleave checks.
-            before = type(part).objects.select_for_update().get(pk=part.pk)
-        else:
-            before = None
+        # Lock the stored row so two organisers editing at once cannot interleave checks.
+        before = type(part).objects.select_for_update().get(pk=part.pk) if part.pk else None
         candidate = copy.copy(part)
         for name, value in fields.items():
             setattr(candidate, name, value)
@@ -73,10 +68,7 @@ def grant_role(contest: Contest, *, user: User, role: str, by: User | None = Non
 
 
 def revoke_role(contest: Contest, *, user: User, role: str) -> None:
-    if (
-        role == ContestRole.Role.ORGANISER
-        and contest.roles.filter(role=role).exclude(user=user).count() == 0
-    ):
+    if role == ContestRole.Role.ORGANISER and contest.roles.filter(role=role).exclude(user=user).count() == 0:
         raise ValidationError(_("A contest must keep at least one organiser."))
     ContestRole.objects.filter(contest=contest, user=user, role=role).delete()
 

@@ -98,9 +98,7 @@ class TransitionActionsMixin:
             spec.service(obj, by=request.user, **payload.validated_data)
         except TransitionNotAllowed:
             obj.refresh_from_db()
-            return self._conflict(
-                obj, request, _("This step is not possible from the current state.")
-            )
+            return self._conflict(obj, request, _("This step is not possible from the current state."))
         except TransitionRefused as refused:
             obj.refresh_from_db()
             return self._conflict(obj, request, _("This step was refused."), refused.reasons)
@@ -132,9 +130,7 @@ class TransitionActionsMixin:
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     """DRF's handler, plus Django's ValidationError from services as 400 with field errors."""
     if isinstance(exc, DjangoValidationError):
-        detail = (
-            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        )
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = DRFValidationError(detail=detail)
     return drf_exception_handler(exc, context)
 

@@ -64,13 +64,9 @@ class TokenRequestSerializer(serializers.Serializer):
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
 
     def validate(self, attrs: dict) -> dict:
-        user = authenticate(
-            self.context.get("request"), username=attrs["email"], password=attrs["password"]
-        )
+        user = authenticate(self.context.get("request"), username=attrs["email"], password=attrs["password"])
         if user is None:
-            raise serializers.ValidationError(
-                _("Wrong e-mail address or password."), code="authorization"
-            )
+            raise serializers.ValidationError(_("Wrong e-mail address or password."), code="authorization")
         attrs["user"] = user
         return attrs
 

@@ -49,9 +49,7 @@ class OrganisationViewSet(
         )
 
     def perform_update(self, serializer):
-        serializer.instance = services.update_organisation(
-            serializer.instance, **serializer.validated_data
-        )
+        serializer.instance = services.update_organisation(serializer.instance, **serializer.validated_data)
 
     @extend_schema(request=InvitationSerializer, responses={201: InvitationSerializer})
     @action(detail=True, methods=["post"])
@@ -60,9 +58,7 @@ class OrganisationViewSet(
         organisation = self.get_object()
         payload = InvitationSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        services.invite_colleague(
-            organisation, email=payload.validated_data["email"], by=request.user
-        )
+        services.invite_colleague(organisation, email=payload.validated_data["email"], by=request.user)
         return Response(payload.data, status=status.HTTP_201_CREATED)
 
 

@@ -117,13 +117,9 @@ class ContestSerializer(ContestListSerializer):
 
     def validate(self, attrs: dict) -> dict:
         # Same rules as Contest.clean, reported on the field the user must fix.
-        merged = {
-            f: attrs.get(f, getattr(self.instance, f, None)) for f in ("opens_at", "closes_at")
-        }
+        merged = {f: attrs.get(f, getattr(self.instance, f, None)) for f in ("opens_at", "closes_at")}
         if merged["opens_at"] and merged["closes_at"] and merged["opens_at"] >= merged["closes_at"]:
-            raise serializers.ValidationError(
-                {"closes_at": _("The deadline must come after the opening.")}
-            )
+            raise serializers.ValidationError({"closes_at": _("The deadline must come after the opening.")})
         return attrs
 
 

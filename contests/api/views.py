@@ -41,9 +41,7 @@ class ContestViewSet(TransitionActionsMixin, viewsets.ModelViewSet):
     }
     transitions = {
         "publish": TransitionAction(services.publish_contest, "contests.publish_contest"),
-        "close": TransitionAction(
-            services.close_contest, "contests.close_contest", ForceCloseSerializer
-        ),
+        "close": TransitionAction(services.close_contest, "contests.close_contest", ForceCloseSerializer),
         "start_review": TransitionAction(services.start_review, "contests.start_review_contest"),
         "decide": TransitionAction(services.decide_contest, "contests.decide_contest"),
         "announce": TransitionAction(services.announce_contest, "contests.announce_contest"),
@@ -63,9 +61,7 @@ class ContestViewSet(TransitionActionsMixin, viewsets.ModelViewSet):
     def perform_create(self, serializer):
         if not self.request.user.has_perm("contests.add_contest"):
             raise PermissionDenied(_("Only organisers may create contests."))
-        serializer.instance = services.create_contest(
-            by=self.request.user, **serializer.validated_data
-        )
+        serializer.instance = services.create_contest(by=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer):
         services.update_contest(serializer.instance, **serializer.validated_data)
