@@ -2,14 +2,16 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
+from accounts.events import INVITATION
 from accounts.models import Invitation, Membership, Organisation, User
 from core import clock
+from notifications.services import notify
 
 
 def sign_up(*, email: str, full_name: str, password: str, language: str = "") -> User:
@@ -38,26 +40,18 @@ def invite_colleague(organisation: Organisation, *, email: str, by: User) -> Inv
         raise ValidationError({"email": _("This person is already a member.")})
     with transaction.atomic():
         invitation = Invitation.objects.create(organisation=organisation, email=email, invited_by=by)
-        transaction.on_commit(lambda: _send_invitation(invitation.pk))
-    return invitation
-
-
-def _send_invitation(invitation_pk: int) -> None:
-    invitation = Invitation.objects.select_related("organisation", "invited_by").get(pk=invitation_pk)
-    link = settings.SITE_URL + reverse("accounts:invitation", args=[invitation.token])
-    with translation.override(invitation.invited_by.language if invitation.invited_by else None):
-        send_mail(
-            _("Invitation to join %(organisation)s in Konkurs")
-            % {"organisation": invitation.organisation.name},
-            _("%(person)s invites you to join %(organisation)s in Konkurs. Accept here: %(link)s")
-            % {
-                "person": invitation.invited_by.display_name if invitation.invited_by else "Konkurs",
-                "organisation": invitation.organisation.name,
-                "link": link,
+        notify(
+            INVITATION.key,
+            [email],
+            {
+                "organisation": organisation.name,
+                "inviter": by.display_name,
+                "link": settings.SITE_URL + reverse("accounts:invitation", args=[invitation.token]),
+                "expires": date_format(localtime(invitation.expires_at), "DATE_FORMAT"),
             },
-            None,
-            [invitation.email],
+            dedupe_key=f"invitation:{invitation.pk}",
         )
+    return invitation
 
 
 def accept_invitation(invitation: Invitation, *, user: User) -> Membership:

@@ -2,6 +2,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from accounts.api.views import MeView, OrganisationViewSet, TokenView
+from notifications.api.views import NotificationViewSet
 from contests.api.views import (
     ClassifierViewSet,
     ContestViewSet,
@@ -17,6 +18,7 @@ router.register("criteria", CriterionViewSet, basename="criterion")
 router.register("form-fields", FormFieldViewSet, basename="formfield")
 router.register("classifiers", ClassifierViewSet, basename="classifier")
 router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),

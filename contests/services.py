@@ -3,13 +3,16 @@
 import copy
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from contests import events
 from contests.models import Contest, ContestPart, ContestRole
 from core.fsm import apply_transition
+from notifications.services import notify
 
 Part = TypeVar("Part", bound=ContestPart)
 
@@ -76,8 +79,30 @@ def revoke_role(contest: Contest, *, user: User, role: str) -> None:
 # --- transitions: one service each, so callers never call the model's transition directly ---
 
 
+def _contest_context(contest: Contest) -> dict[str, str]:
+    return {
+        "contest": contest.title,
+        "link": f"{settings.SITE_URL}/contests/{contest.pk}/",  # INTEGRATE: reverse("contests:detail")
+    }
+
+
+def _people_of(contest: Contest, *roles: str) -> list[User]:
+    return list(User.objects.filter(contest_roles__contest=contest, contest_roles__role__in=roles).distinct())
+
+
 def publish_contest(contest: Contest, *, by: User, note: str = "") -> Contest:
-    return apply_transition(contest, "publish", by=by, note=note)
+    with transaction.atomic():
+        apply_transition(contest, "publish", by=by, note=note)
+        # Numeric, so it reads the same in every recipient's language.
+        deadline = f"{contest.local(contest.closes_at):%d.%m.%Y %H:%M} ({contest.time_zone})"
+        notify(
+            events.PUBLISHED.key,
+            _people_of(contest, ContestRole.Role.ORGANISER),
+            {**_contest_context(contest), "deadline": deadline},
+            dedupe_key=f"contest:{contest.pk}",
+            scope=scope_of(contest),
+        )
+    return contest
 
 
 def close_contest(contest: Contest, *, by: User, note: str = "", force: bool = False) -> Contest:
@@ -101,7 +126,21 @@ def archive_contest(contest: Contest, *, by: User, note: str = "") -> Contest:
 
 
 def cancel_contest(contest: Contest, *, by: User, note: str = "") -> Contest:
-    return apply_transition(contest, "cancel", by=by, note=note)
+    with transaction.atomic():
+        apply_transition(contest, "cancel", by=by, note=note)
+        notify(
+            events.CANCELLED.key,
+            _people_of(contest, *ContestRole.Role.values),
+            {**_contest_context(contest), "reason": note},
+            dedupe_key=f"contest:{contest.pk}",
+            scope=scope_of(contest),
+        )
+    return contest
+
+
+def scope_of(contest: Contest) -> str:
+    """The notifications scope of a contest: its outbox and template overrides."""
+    return f"contest:{contest.pk}"
 
 
 TRANSITION_SERVICES = {

@@ -1,0 +1,54 @@
+"""Messages are rendered at delivery, in the recipient's language, from the event's templates
+or an organiser's override. Values from the context are escaped in HTML."""
+
+from dataclasses import dataclass
+
+from django.template import Context, Template, TemplateSyntaxError
+from django.template.loader import get_template
+from django.utils import translation
+from django.utils.html import linebreaks
+
+from notifications.models import TemplateOverride
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
+
+
+def _render(source: Template, context: dict, *, html: bool) -> str:
+    return source.render(Context(context, autoescape=html))
+
+
+def _default(event: str, part: str) -> Template:
+    return get_template(f"notifications/{event}/{part}").template
+
+
+def render(event: str, language: str, context: dict, override: TemplateOverride | None = None) -> Rendered:
+    with translation.override(language):
+        if override is not None:
+            subject = _render(Template(override.subject), context, html=False)
+            text = _render(Template(override.body_text), context, html=False)
+            html = (
+                _render(Template(override.body_html), context, html=True)
+                if override.body_html.strip()
+                else linebreaks(_render(Template(override.body_text), context, html=True))
+            )
+        else:
+            subject = _render(_default(event, "subject.txt"), context, html=False)
+            text = _render(_default(event, "body.txt"), context, html=False)
+            html = _render(_default(event, "body.html"), context, html=True)
+    return Rendered(subject=" ".join(subject.split()), text=text.strip() + "\n", html=html)
+
+
+def template_errors(*sources: str) -> list[str]:
+    """Syntax errors an organiser must fix before an override is saved."""
+    errors = []
+    for source in sources:
+        try:
+            Template(source)
+        except TemplateSyntaxError as exc:
+            errors.append(str(exc))
+    return errors
