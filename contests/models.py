@@ -183,6 +183,11 @@ class Contest(ConcurrentTransitionMixin, TimeStampedModel):
     def local(self, moment):
         return clock.local(moment, self.time_zone) if moment else None
 
+    def clean_fields(self, exclude=None) -> None:
+        # The state is protected and moves only through transitions: full_clean() must not
+        # write it back (django-fsm refuses the assignment on a protected field).
+        super().clean_fields(exclude={*(exclude or ()), "state"})
+
     def clean(self) -> None:
         errors = {}
         if self.opens_at and self.closes_at and self.opens_at >= self.closes_at:
