@@ -14,6 +14,12 @@ def _english_by_default(settings):
     settings.LANGUAGE_CODE = "en"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Real hashers cost ~0.2 s per user; tests check logic, not key stretching."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def password() -> str:
     return PASSWORD
@@ -72,3 +78,19 @@ def count_queries():
         return len(ctx.captured_queries)
 
     return count
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(is_staff=True)
+
+
+@pytest.fixture
+def contest_in(organiser):
+    """contest_in(state, **fields) -> a contest of `organiser`, moved to `state` via the services."""
+    from tests.factories import contest_in_state
+
+    def make(state: str, **fields) -> Contest:
+        return contest_in_state(state, organiser, **fields)
+
+    return make

@@ -128,3 +128,28 @@ def ready_contest(**kwargs) -> Contest:
 
 def grant(contest: Contest, user: User, role: str = ContestRole.Role.ORGANISER) -> ContestRole:
     return ContestRole.objects.create(contest=contest, user=user, role=role)
+
+
+# The happy path from draft to each later state, as (transition, service kwargs).
+PATH_TO_STATE: dict[str, list[tuple[str, dict]]] = {
+    Contest.State.DRAFT: [],
+    Contest.State.PUBLISHED: [("publish", {})],
+    Contest.State.CLOSED: [("publish", {}), ("close", {"force": True, "note": "Закрито достроково"})],
+}
+PATH_TO_STATE[Contest.State.IN_REVIEW] = [*PATH_TO_STATE[Contest.State.CLOSED], ("start_review", {})]
+PATH_TO_STATE[Contest.State.DECIDED] = [*PATH_TO_STATE[Contest.State.IN_REVIEW], ("decide", {})]
+PATH_TO_STATE[Contest.State.ANNOUNCED] = [*PATH_TO_STATE[Contest.State.DECIDED], ("announce", {})]
+PATH_TO_STATE[Contest.State.ARCHIVED] = [*PATH_TO_STATE[Contest.State.ANNOUNCED], ("archive", {})]
+
+
+def contest_in_state(state: str, organiser: User, **kwargs) -> Contest:
+    """A ready contest organised by `organiser`, moved to `state` through the services."""
+    from contests.services import TRANSITION_SERVICES
+
+    contest = ready_contest(**kwargs)
+    grant(contest, organiser)
+    if state == Contest.State.CANCELLED:
+        return TRANSITION_SERVICES["cancel"](contest, by=organiser, note="Скасовано")
+    for name, extra in PATH_TO_STATE[state]:
+        TRANSITION_SERVICES[name](contest, by=organiser, **extra)
+    return contest
