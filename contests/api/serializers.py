@@ -1,7 +1,8 @@
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from contests.models import Category, Classifier, Contest, Criterion, FormField, Nomination
+from accounts.models import User
+from contests.models import Category, Classifier, Contest, ContestRole, Criterion, FormField, Nomination
 
 
 class NominationSerializer(serializers.ModelSerializer):
@@ -126,3 +127,18 @@ class ContestSerializer(ContestListSerializer):
 class ForceCloseSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
     force = serializers.BooleanField(required=False, default=False)
+
+
+class ContestRoleSerializer(serializers.Serializer):
+    """A role in a contest; granted by e-mail address of an existing user."""
+
+    email = serializers.EmailField(source="user.email")
+    full_name = serializers.CharField(source="user.full_name", read_only=True)
+    role = serializers.ChoiceField(choices=ContestRole.Role.choices)
+
+    def validate_email(self, value: str) -> str:
+        if not User.objects.filter(email__iexact=value).exists():
+            raise serializers.ValidationError(
+                _("Nobody with this e-mail address has an account yet. Ask them to sign up first.")
+            )
+        return value

@@ -1,14 +1,19 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
 
+from accounts.models import User
 from contests import services
 from contests.api.serializers import (
     ClassifierSerializer,
     ContestListSerializer,
+    ContestRoleSerializer,
     ContestSerializer,
     CriterionSerializer,
     ForceCloseSerializer,
@@ -48,6 +53,35 @@ class ContestViewSet(TransitionActionsMixin, viewsets.ModelViewSet):
         "archive": TransitionAction(services.archive_contest, "contests.archive_contest"),
         "cancel": TransitionAction(services.cancel_contest, "contests.cancel_contest"),
     }
+
+    @extend_schema(request=ContestRoleSerializer, responses=ContestRoleSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def roles(self, request, pk=None):
+        """Who holds which role in this contest (organisers); POST grants a role by e-mail."""
+        contest = self.get_object()
+        if not request.user.has_perm("contests.manage_roles", contest):
+            raise PermissionDenied(_("Only this contest's organisers may manage its roles."))
+        if request.method == "POST":
+            payload = ContestRoleSerializer(data=request.data)
+            payload.is_valid(raise_exception=True)
+            user = User.objects.get(email__iexact=payload.validated_data["user"]["email"])
+            services.grant_role(contest, user=user, role=payload.validated_data["role"], by=request.user)
+        roles = contest.roles.select_related("user").order_by("role", "user__email")
+        return Response(ContestRoleSerializer(roles, many=True).data)
+
+    @extend_schema(request=ContestRoleSerializer, responses=ContestRoleSerializer(many=True))
+    @action(detail=True, methods=["post"], url_path="revoke-role")
+    def revoke_role(self, request, pk=None):
+        """Take a role away; a contest always keeps at least one organiser."""
+        contest = self.get_object()
+        if not request.user.has_perm("contests.manage_roles", contest):
+            raise PermissionDenied(_("Only this contest's organisers may manage its roles."))
+        payload = ContestRoleSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        user = User.objects.get(email__iexact=payload.validated_data["user"]["email"])
+        services.revoke_role(contest, user=user, role=payload.validated_data["role"])
+        roles = contest.roles.select_related("user").order_by("role", "user__email")
+        return Response(ContestRoleSerializer(roles, many=True).data)
 
     def get_queryset(self):
         contests = contests_visible_to(self.request.user).order_by("-opens_at", "-pk")
