@@ -1,0 +1,104 @@
+"""Web forms of the accounts app."""
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation, User
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    """Log in with an e-mail address (the user model has no user names)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.label = _("E-mail address")
+        username.widget = forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+        self.fields["password"].label = _("Password")
+
+
+class SignUpForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters; not only digits, not a common word."),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Type the same password once more."),
+    )
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _("An account with this e-mail address already exists. Log in or reset the password.")
+            )
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ."))
+        elif first:
+            candidate = User(email=cleaned.get("email", ""), full_name=cleaned.get("full_name", ""))
+            try:
+                password_validation.validate_password(first, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["full_name", "phone", "language"]
+        labels = {"full_name": _("Full name"), "phone": _("Phone"), "language": _("Language")}
+
+
+class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(
+        label=_("Website"),
+        required=False,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "kind",
+            "region",
+            "settlement",
+            "address",
+            "registry_code",
+            "website",
+            "email",
+            "phone",
+        ]
+        widgets = {
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        }
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Colleague's e-mail address"),
+        help_text=_("We send them a link to join this organisation."),
+    )

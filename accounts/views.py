@@ -1,0 +1,227 @@
+"""Web pages of the accounts app: sign-up, login, profile, organisations, invitations."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import selectors, services
+from accounts.forms import (
+    EmailAuthenticationForm,
+    InviteForm,
+    OrganisationForm,
+    ProfileForm,
+    SignUpForm,
+)
+from accounts.models import Invitation
+from core import clock
+
+
+def _add_service_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
+class LoginView(auth_views.LoginView):
+    form_class = EmailAuthenticationForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+def sign_up(request: HttpRequest) -> HttpResponse:
+    next_url = _safe_next(request)
+    if request.user.is_authenticated:
+        return redirect(next_url or "home")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        language = get_language() if get_language() in dict(settings.LANGUAGES) else ""
+        try:
+            user = services.sign_up(
+                email=form.cleaned_data["email"],
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password1"],
+                language=language,
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome! Your account is ready."))
+            if next_url:
+                return redirect(next_url)
+            messages.info(request, _("Now register your library or organisation, or join one by invitation."))
+            return redirect("accounts:organisation_new")
+    return render(request, "accounts/signup.html", {"form": form, "next": next_url})
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        messages.success(request, _("Your profile was saved."))
+        response = redirect("accounts:profile")
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            user.language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+        return response
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "memberships": selectors.memberships_of(request.user),
+            "roles": request.user.contest_roles.select_related("contest").order_by("contest__title", "role"),
+        },
+    )
+
+
+@login_required
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    memberships = selectors.memberships_of(request.user)
+    return render(request, "accounts/organisation_list.html", {"memberships": memberships})
+
+
+@login_required
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.register_organisation(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("The organisation was registered. You are its administrator."))
+            return redirect("accounts:organisation", pk=organisation.pk)
+    return render(request, "accounts/organisation_form.html", {"form": form, "organisation": None})
+
+
+def _organisation(request: HttpRequest, pk: int, perm: str | None = None):
+    organisation = get_object_or_404(selectors.organisations_visible_to(request.user), pk=pk)
+    if perm and not request.user.has_perm(perm, organisation):
+        raise PermissionDenied(_("Only the organisation's administrators may do this."))
+    return organisation
+
+
+@login_required
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = _organisation(request, pk)
+    can_change = request.user.has_perm("accounts.change_organisation", organisation)
+    can_invite = request.user.has_perm("accounts.invite_to_organisation", organisation)
+    return render(
+        request,
+        "accounts/organisation_detail.html",
+        _organisation_context(organisation, can_change, can_invite, InviteForm() if can_invite else None),
+    )
+
+
+def _organisation_context(organisation, can_change, can_invite, invite_form) -> dict:
+    pending = []
+    if can_invite:
+        pending = organisation.invitations.filter(
+            accepted_at__isnull=True, expires_at__gt=clock.now()
+        ).order_by("-created_at")
+    return {
+        "organisation": organisation,
+        "members": organisation.memberships.select_related("user").order_by("user__full_name"),
+        "can_change": can_change,
+        "can_invite": can_invite,
+        "invite_form": invite_form,
+        "pending": pending,
+    }
+
+
+@login_required
+def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = _organisation(request, pk, "accounts.change_organisation")
+    form = OrganisationForm(request.POST or None, instance=_organisation(request, pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_organisation(organisation, **form.cleaned_data)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("The organisation was saved."))
+            return redirect("accounts:organisation", pk=pk)
+    return render(request, "accounts/organisation_form.html", {"form": form, "organisation": organisation})
+
+
+@login_required
+@require_POST
+def organisation_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = _organisation(request, pk, "accounts.invite_to_organisation")
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        try:
+            invitation = services.invite_colleague(
+                organisation, email=form.cleaned_data["email"], by=request.user
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("An invitation was sent to %(email)s.") % {"email": invitation.email})
+            return redirect("accounts:organisation", pk=pk)
+    can_change = request.user.has_perm("accounts.change_organisation", organisation)
+    return render(
+        request,
+        "accounts/organisation_detail.html",
+        _organisation_context(organisation, can_change, True, form),
+        status=400,
+    )
+
+
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("organisation", "invited_by"), token=token
+    )
+    user = request.user
+    matches = user.is_authenticated and user.email.lower() == invitation.email.lower()
+    if request.method == "POST":
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        try:
+            services.accept_invitation(invitation, user=user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect("accounts:invitation", token=token)
+        messages.success(
+            request, _("You joined %(organisation)s.") % {"organisation": invitation.organisation.name}
+        )
+        return redirect("accounts:organisation", pk=invitation.organisation_id)
+    already_member = user.is_authenticated and invitation.organisation.memberships.filter(user=user).exists()
+    return render(
+        request,
+        "accounts/invitation.html",
+        {
+            "invitation": invitation,
+            "matches": matches,
+            "already_member": already_member,
+            "usable": invitation.is_usable,
+        },
+    )

@@ -1,0 +1,387 @@
+"""Web pages of the contests app: public calls, and the organiser's workshop.
+
+Reading starts from the selectors (what a user may not see answers 404); writing goes
+through contests.services; permissions come from contests/rules.py (403).
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from contests import selectors, services
+from contests.forms import (
+    ContestForm,
+    CriterionForm,
+    FormFieldForm,
+    NominationForm,
+    TransitionForm,
+    add_service_errors,
+)
+from contests.models import Contest, ContestRole, Criterion, FormField, Nomination
+from core import clock
+from core.exceptions import TransitionRefused
+from core.fsm import history, transitions_from_state
+
+# What each transition's button says, and a line explaining it.
+STEP_LABELS = {
+    "publish": (gettext_lazy("Publish the call"), gettext_lazy("Make the call public.")),
+    "close": (
+        gettext_lazy("Close the call"),
+        gettext_lazy("Stop accepting applications and start screening."),
+    ),
+    "start_review": (gettext_lazy("Start the review"), gettext_lazy("Hand the applications to the jury.")),
+    "decide": (gettext_lazy("Record the decision"), gettext_lazy("The winners are chosen, not yet public.")),
+    "announce": (gettext_lazy("Announce the results"), gettext_lazy("Make the results public.")),
+    "archive": (gettext_lazy("Archive"), gettext_lazy("Keep the contest for reference only.")),
+    "cancel": (
+        gettext_lazy("Cancel the contest"),
+        gettext_lazy("Stop the contest for good. Give the reason in the note."),
+    ),
+}
+
+
+# --- public pages -------------------------------------------------------------------------
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    open_calls = list(selectors.open_calls())
+    open_ids = [c.pk for c in open_calls]
+    others = list(
+        selectors.contests_visible_to(AnonymousUser())
+        .exclude(pk__in=open_ids)
+        .order_by("-closes_at", "-pk")[:50]
+    )
+    return render(
+        request, "contests/home.html", {"open_calls": open_calls, "others": others, "now": clock.now()}
+    )
+
+
+def _visible_contest(request: HttpRequest, pk: int, *, structure: bool = False) -> Contest:
+    contests = selectors.contests_visible_to(request.user)
+    if structure:
+        contests = selectors.with_structure(contests)
+    return get_object_or_404(contests, pk=pk)
+
+
+def _label_parts(contest: Contest) -> None:
+    """Give criteria and form fields their nomination from the prefetched list (no extra queries)."""
+    by_id = {n.pk: n for n in contest.nominations.all()}
+    for part in [*contest.criteria.all(), *contest.form_fields.all()]:
+        part.nomination_obj = by_id.get(part.nomination_id)
+
+
+@require_GET
+def contest_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contest = _visible_contest(request, pk, structure=True)
+    _label_parts(contest)
+    return render(
+        request,
+        "contests/detail.html",
+        {
+            "contest": contest,
+            "can_change": request.user.has_perm("contests.change_contest", contest),
+            "now": clock.now(),
+        },
+    )
+
+
+@require_GET
+def regulations_document(request: HttpRequest, pk: int) -> FileResponse:
+    contest = _visible_contest(request, pk)
+    if not contest.regulations_document:
+        raise Http404
+    name = contest.regulations_document.name.rsplit("/", 1)[-1]
+    extension = name.rsplit(".", 1)[-1] if "." in name else "bin"
+    return FileResponse(
+        contest.regulations_document.open("rb"), filename=f"regulations-{contest.pk}.{extension}"
+    )
+
+
+# --- organiser pages ---------------------------------------------------------------------
+
+
+def _contest_for(request: HttpRequest, pk: int, perm: str = "contests.change_contest") -> Contest:
+    """404 outside what the user may see, 403 without the permission."""
+    contest = _visible_contest(request, pk)
+    if not request.user.has_perm(perm, contest):
+        raise PermissionDenied(_("You may not change this contest."))
+    return contest
+
+
+@login_required
+@require_GET
+def organise(request: HttpRequest) -> HttpResponse:
+    contests = (
+        selectors.contests_organised_by(request.user)
+        .prefetch_related(Prefetch("roles", queryset=ContestRole.objects.all()))
+        .order_by("-created_at", "-pk")
+    )
+    return render(
+        request,
+        "contests/organise.html",
+        {"contests": contests, "can_add": request.user.has_perm("contests.add_contest")},
+    )
+
+
+@login_required
+def contest_create(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("contests.add_contest"):
+        raise PermissionDenied(_("You may not create contests."))
+    form = ContestForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contest = services.create_contest(
+                by=request.user, classifiers=form.chosen_classifiers() or (), **form.service_fields()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The contest was created as a draft."))
+            return redirect("contests:manage", pk=contest.pk)
+    return render(request, "contests/contest_form.html", {"form": form, "contest": None})
+
+
+@login_required
+def contest_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    contest = _contest_for(request, pk)
+    editable = Contest.objects.get(pk=contest.pk)  # the form changes its instance while validating
+    form = ContestForm(request.POST or None, request.FILES or None, instance=editable)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_contest(editable, classifiers=form.chosen_classifiers(), **form.service_fields())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The contest was saved."))
+            return redirect("contests:manage", pk=contest.pk)
+    return render(request, "contests/contest_form.html", {"form": form, "contest": contest})
+
+
+@login_required
+def contest_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    contest = _contest_for(request, pk)
+    if request.method == "POST":
+        try:
+            services.delete_contest(contest)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect("contests:manage", pk=pk)
+        messages.success(request, _("The draft was deleted."))
+        return redirect("contests:organise")
+    return render(request, "contests/contest_delete.html", {"contest": contest})
+
+
+@dataclass
+class Step:
+    name: str
+    label: str
+    help: str
+    form: TransitionForm
+
+
+def _steps(request: HttpRequest, contest: Contest) -> list[Step]:
+    steps = []
+    for name in transitions_from_state(contest):
+        if name in services.TRANSITION_SERVICES and request.user.has_perm(
+            f"contests.{name}_contest", contest
+        ):
+            label, help_text = STEP_LABELS.get(name, (name, ""))
+            form = TransitionForm(prefix=name)
+            if name != "close":
+                del form.fields["force"]
+            steps.append(Step(name, str(label), str(help_text), form))
+    return steps
+
+
+def _history_rows(contest: Contest) -> list[dict]:
+    labels = dict(Contest.State.choices)
+    return [
+        {
+            "timestamp": log.timestamp,
+            "by": log.by.display_name if log.by else _("the system"),
+            "source": labels.get(log.source_state, log.source_state or "—"),
+            "target": labels.get(log.state, log.state),
+            "note": log.description or "",
+        }
+        for log in history(contest)
+    ]
+
+
+PARTS = {
+    "nominations": (Nomination, NominationForm, gettext_lazy("Nominations")),
+    "criteria": (Criterion, CriterionForm, gettext_lazy("Evaluation criteria")),
+    "form-fields": (FormField, FormFieldForm, gettext_lazy("Application form")),
+}
+PART_NOUNS = {
+    "nominations": (gettext_lazy("nomination"), gettext_lazy("Add a nomination")),
+    "criteria": (gettext_lazy("criterion"), gettext_lazy("Add a criterion")),
+    "form-fields": (gettext_lazy("question"), gettext_lazy("Add a question")),
+}
+
+
+def _section(contest: Contest, kind: str, form=None) -> dict:
+    model, form_class, title = PARTS[kind]
+    parts = model.objects.filter(contest=contest).order_by("order", "pk")
+    if kind != "nominations":
+        parts = parts.select_related("nomination")
+    return {
+        "kind": kind,
+        "title": title,
+        "add_label": PART_NOUNS[kind][1],
+        "parts": parts,
+        "form": form or form_class(contest=contest, prefix=f"new-{kind}"),
+        "contest": contest,
+        "finished": contest.is_finished,
+    }
+
+
+@login_required
+@require_GET
+def contest_manage(request: HttpRequest, pk: int) -> HttpResponse:
+    contest = _contest_for(request, pk)
+    return render(
+        request,
+        "contests/manage.html",
+        {
+            "contest": contest,
+            "sections": [_section(contest, kind) for kind in PARTS],
+            "steps": _steps(request, contest),
+            "history": _history_rows(contest),
+            "publish_problems": contest.publish_problems() if contest.state == Contest.State.DRAFT else [],
+        },
+    )
+
+
+@login_required
+@require_POST
+def contest_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    if name not in services.TRANSITION_SERVICES:
+        raise Http404
+    contest = _contest_for(request, pk, perm=f"contests.{name}_contest")
+    form = TransitionForm(request.POST, prefix=name)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect("contests:manage", pk=pk)
+    kwargs = {"by": request.user, "note": form.cleaned_data["note"]}
+    if name == "close":
+        kwargs["force"] = form.cleaned_data["force"]
+    label = STEP_LABELS.get(name, (name, ""))[0]
+    try:
+        services.TRANSITION_SERVICES[name](contest, **kwargs)
+    except TransitionRefused as refused:
+        messages.error(request, _("“%(step)s” was refused:") % {"step": label})
+        for reason in refused.reasons:
+            messages.error(request, reason)
+    except TransitionNotAllowed:
+        messages.error(
+            request,
+            _("“%(step)s” is not possible in the contest's current state. Reload the page and check.")
+            % {"step": label},
+        )
+    except ConcurrentTransition:
+        messages.error(request, _("Someone changed this contest at the same moment. Reload and try again."))
+    else:
+        contest = Contest.objects.get(pk=pk)
+        messages.success(
+            request, _("Done. The contest is now: %(state)s.") % {"state": contest.get_state_display()}
+        )
+    return redirect("contests:manage", pk=pk)
+
+
+def _part_kind(kind: str):
+    if kind not in PARTS:
+        raise Http404
+    return PARTS[kind]
+
+
+@login_required
+def part_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    model, form_class, _title = _part_kind(kind)
+    contest = _contest_for(request, pk)
+    form = form_class(request.POST or None, contest=contest, prefix=f"new-{kind}")
+    return _save_part_form(request, contest, kind, form, model(contest=contest))
+
+
+@login_required
+def part_edit(request: HttpRequest, pk: int, kind: str, part_pk: int) -> HttpResponse:
+    model, form_class, _title = _part_kind(kind)
+    contest = _contest_for(request, pk)
+    part = get_object_or_404(model, pk=part_pk, contest=contest)
+    editable = model.objects.get(pk=part.pk)  # the form changes its instance while validating
+    form = form_class(request.POST or None, contest=contest, instance=editable, prefix="part")
+    return _save_part_form(request, contest, kind, form, part)
+
+
+def _save_part_form(request, contest, kind, form, part) -> HttpResponse:
+    adding = part.pk is None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_part(part, **form.service_fields())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            noun = PART_NOUNS[kind][0]
+            if adding:
+                message = _("The %(thing)s was added.") % {"thing": noun}
+            else:
+                message = _("The %(thing)s was saved.") % {"thing": noun}
+            if request.htmx and adding:
+                return render(
+                    request,
+                    "contests/partials/parts_section.html",
+                    {"section": _section(contest, kind), "saved_message": message},
+                )
+            messages.success(request, message)
+            return redirect(reverse("contests:manage", args=[contest.pk]) + f"#{kind}")
+    if request.htmx and adding and request.method == "POST":
+        return render(
+            request, "contests/partials/parts_section.html", {"section": _section(contest, kind, form)}
+        )
+    return render(
+        request,
+        "contests/part_form.html",
+        {
+            "contest": contest,
+            "form": form,
+            "kind": kind,
+            "part": None if adding else part,
+            "noun": PART_NOUNS[kind][0],
+            "add_label": PART_NOUNS[kind][1],
+        },
+    )
+
+
+@login_required
+def part_delete(request: HttpRequest, pk: int, kind: str, part_pk: int) -> HttpResponse:
+    model, _form_class, _title = _part_kind(kind)
+    contest = _contest_for(request, pk)
+    part = get_object_or_404(model, pk=part_pk, contest=contest)
+    if request.method == "POST":
+        try:
+            services.delete_part(part)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("“%(thing)s” was removed.") % {"thing": part})
+        return redirect(reverse("contests:manage", args=[contest.pk]) + f"#{kind}")
+    return render(
+        request,
+        "contests/part_delete.html",
+        {"contest": contest, "part": part, "kind": kind, "noun": PART_NOUNS[kind][0]},
+    )
