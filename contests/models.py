@@ -484,7 +484,9 @@ class FormField(ContestPart):
                 errors["choices"] = _("Choices must not repeat.")
         elif self.choices:
             errors["choices"] = _("Only choice questions have choices.")
-        if self.max_length and self.field_type not in self.TEXT_TYPES:
+        if self.max_length is not None and self.max_length < 1:
+            errors["max_length"] = _("The maximum length must be at least 1.")
+        elif self.max_length and self.field_type not in self.TEXT_TYPES:
             errors["max_length"] = _("Only text questions have a maximum length.")
         if errors:
             raise ValidationError(errors)
