@@ -1,0 +1,86 @@
+# Konkurs: `make run` for a local demo, `make test` for the whole suite (what CI runs).
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PYTEST := $(PY) -m pytest -p no:cacheprovider
+# Tests use SQLite unless a target sets DATABASE_URL itself.
+SQLITE_ENV := env -u DATABASE_URL
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/konkurs
+XDIST ?= -n 2
+# A production environment for `check --deploy`: DEBUG off, a long random key, a real host.
+PROD_ENV := env -u DATABASE_URL DEBUG=false ALLOWED_HOSTS=konkurs.example.org \
+	SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')"
+
+.PHONY: help venv install run test lint checks messages test-sqlite test-postgres test-browser bench lock clean
+
+help:
+	@echo "make run    - install, migrate, seed the demo and serve http://127.0.0.1:8000"
+	@echo "make test   - lint, checks, pytest on SQLite and PostgreSQL, browser tests"
+	@echo "other: install lint checks messages test-sqlite test-postgres test-browser bench lock"
+
+# --- install ------------------------------------------------------------------------------
+$(PY):
+	python3 -m venv $(VENV)
+
+$(VENV)/.installed: requirements.lock | $(PY)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements.lock
+	touch $@
+
+venv: $(PY)
+install: $(VENV)/.installed
+
+# --- run embedded: SQLite in var/, local files, eager tasks, e-mail to var/mail ------------
+run: install messages
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+messages: install
+	@if find . -path ./$(VENV) -prune -o -type d -name locale -print | grep -q .; then \
+		$(PY) manage.py compilemessages --ignore=$(VENV) -v0; \
+	else echo "no locale directories yet: nothing to compile"; fi
+
+# --- the whole suite ------------------------------------------------------------------------
+test: lint checks test-sqlite test-postgres test-browser
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+
+checks: install messages
+	$(SQLITE_ENV) $(PY) manage.py makemigrations --check --dry-run
+	$(PROD_ENV) $(PY) manage.py check --deploy --fail-level WARNING
+
+test-sqlite: install messages
+	$(SQLITE_ENV) $(PYTEST) $(XDIST) -m "not postgres and not browser"
+
+test-postgres: install messages
+	DATABASE_URL=$(POSTGRES_URL) bash .ci/postgres-ready
+	DATABASE_URL=$(POSTGRES_URL) $(PYTEST) $(XDIST) -m "not browser"
+
+# No browser tests collected (exit 5) is an error once tests/browser holds test files.
+test-browser: install messages
+	DATABASE_URL=$(POSTGRES_URL) bash .ci/postgres-ready
+	status=0; DATABASE_URL=$(POSTGRES_URL) $(PYTEST) -m browser || status=$$?; \
+	if [ $$status -eq 5 ] && [ -z "$$(find tests/browser -name 'test_*.py' 2>/dev/null)" ]; then \
+		echo "no browser tests yet (tests/browser/test_*.py): nothing to run"; status=0; fi; \
+	exit $$status
+
+bench: install
+	$(PY) benchmarks/contest_listing.py
+
+# Regenerate requirements.lock from pyproject.toml in a throwaway virtualenv.
+lock:
+	rm -rf /tmp/konkurs-lock && python3 -m venv /tmp/konkurs-lock
+	/tmp/konkurs-lock/bin/pip install -q --disable-pip-version-check ".[dev]"
+	{ echo "# Exact versions of everything Konkurs installs: runtime, gunicorn and the dev extras."; \
+	  echo "# Regenerate with 'make lock' after changing the dependencies in pyproject.toml."; \
+	  /tmp/konkurs-lock/bin/pip freeze --exclude-editable | grep -iv '^konkurs\b'; } > requirements.lock
+	rm -rf /tmp/konkurs-lock
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
