@@ -95,3 +95,11 @@ def test_base_layout_landmarks(web):
     assert "/api/docs/" in html
     assert "vendor/htmx/htmx.min.js" in html
     assert html.count("<h1") == 1
+
+
+@pytest.mark.django_db
+def test_nav_shows_organise_only_to_organisers(web, organiser, draft_contest):
+    organise = reverse("contests:organise")
+    assert f'href="{organise}"' in web(organiser).get(reverse("home")).content.decode()
+    assert f'href="{organise}"' not in web(UserFactory()).get(reverse("home")).content.decode()
+    assert f'href="{organise}"' not in web().get(reverse("home")).content.decode()
