@@ -75,11 +75,12 @@ class TransitionActionsMixin:
 
         run.__name__ = name
         run.__doc__ = f"Run the `{name}` transition."
-        run = extend_schema(
+        # action() first: it replaces the function's kwargs, where extend_schema keeps its schema.
+        run = action(detail=True, methods=["post"], url_path=name.replace("_", "-"))(run)
+        return extend_schema(
             request=spec.input,
             responses={200: cls.serializer_class, 409: TransitionConflictSerializer},
         )(run)
-        return action(detail=True, methods=["post"], url_path=name.replace("_", "-"))(run)
 
     def allowed_transitions(self, obj: Any, user: Any) -> list[str]:
         return [
