@@ -180,9 +180,7 @@ def test_history_lists_each_transition(api, organiser, contest_in):
     )
     r = client.get(url(contest, "history"))
     assert r.status_code == 200
-    rows = [
-        {k: row[k] for k in ("transition", "source_state", "state", "by", "note")} for row in r.json()
-    ]
+    rows = [{k: row[k] for k in ("transition", "source_state", "state", "by", "note")} for row in r.json()]
     assert rows == [
         {
             "transition": "publish",

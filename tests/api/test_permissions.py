@@ -147,9 +147,7 @@ def test_other_organiser_can_change_nothing_of_a_published_contest(api, other_or
         "/api/v1/criteria/", {"contest": contest.pk, "title": "Чужий критерій", "weight": "1"}, format="json"
     )
     assert r.status_code == 403
-    r = client.post(
-        "/api/v1/nominations/", {"contest": contest.pk, "title": "Чужа номінація"}, format="json"
-    )
+    r = client.post("/api/v1/nominations/", {"contest": contest.pk, "title": "Чужа номінація"}, format="json")
     assert r.status_code == 403
     criterion = contest.criteria.first()
     r = client.patch(f"/api/v1/criteria/{criterion.pk}/", {"title": "X"}, format="json")
@@ -172,7 +170,10 @@ def test_other_organiser_gets_404_for_our_draft(api, other_organiser, contest_in
     assert client.patch(f"/api/v1/contests/{contest.pk}/", {"title": "X"}, format="json").status_code == 404
     assert client.post(f"/api/v1/contests/{contest.pk}/publish/", {}, format="json").status_code == 404
     nomination = contest.nominations.first()
-    assert client.patch(f"/api/v1/nominations/{nomination.pk}/", {"title": "X"}, format="json").status_code == 404
+    assert (
+        client.patch(f"/api/v1/nominations/{nomination.pk}/", {"title": "X"}, format="json").status_code
+        == 404
+    )
     # Our draft is outside their scope, so it is not even a valid choice for a new part.
     r = client.post("/api/v1/criteria/", {"contest": contest.pk, "title": "Чужий"}, format="json")
     assert r.status_code == 400

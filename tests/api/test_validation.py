@@ -257,7 +257,9 @@ def published_with_choice(contest_in):
         required=False,
         choices=["Онлайн", "Офлайн"],
     )
-    FormFieldFactory(contest=contest, key="optional_note", field_type=FormField.Type.SHORT_TEXT, required=False)
+    FormFieldFactory(
+        contest=contest, key="optional_note", field_type=FormField.Type.SHORT_TEXT, required=False
+    )
     from contests.services import publish_contest
 
     return publish_contest(contest, by=contest.roles.first().user)

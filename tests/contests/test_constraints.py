@@ -31,7 +31,9 @@ def refused_by_database(create) -> None:
 def test_criterion_weight_positive_in_database():
     contest = ContestFactory()
     refused_by_database(lambda: Criterion.objects.create(contest=contest, title="Нуль", weight=0))
-    refused_by_database(lambda: Criterion.objects.create(contest=contest, title="Мінус", weight=Decimal("-1")))
+    refused_by_database(
+        lambda: Criterion.objects.create(contest=contest, title="Мінус", weight=Decimal("-1"))
+    )
     assert not Criterion.objects.exists()
 
 

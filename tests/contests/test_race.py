@@ -50,7 +50,11 @@ def _organised_contest():
     ("start", "first", "second"),
     [
         (S.DRAFT, ("publish", {}), ("publish", {})),
-        (S.PUBLISHED, ("close", {"force": True, "note": "Раніше"}), ("close", {"force": True, "note": "Теж"})),
+        (
+            S.PUBLISHED,
+            ("close", {"force": True, "note": "Раніше"}),
+            ("close", {"force": True, "note": "Теж"}),
+        ),
         (S.PUBLISHED, ("close", {"force": True, "note": "Раніше"}), ("cancel", {"note": "Скасовуємо"})),
     ],
 )
@@ -98,7 +102,9 @@ def test_racing_api_requests_one_gets_409(monkeypatch):
 
     responses = run_together(request, request)
 
-    assert sorted(r.status_code for r in responses) == [200, 409], [getattr(r, "content", r) for r in responses]
+    assert sorted(r.status_code for r in responses) == [200, 409], [
+        getattr(r, "content", r) for r in responses
+    ]
     conflict = next(r for r in responses if r.status_code == 409).json()
     assert "same moment" in conflict["detail"]  # ConcurrentTransition, not a stale-state refusal
     assert conflict["state"] == S.PUBLISHED

@@ -29,7 +29,7 @@ EDGES = {
     "decide": {S.IN_REVIEW: S.DECIDED},
     "announce": {S.DECIDED: S.ANNOUNCED},
     "archive": {S.ANNOUNCED: S.ARCHIVED},
-    "cancel": {s: S.CANCELLED for s in (S.DRAFT, S.PUBLISHED, S.CLOSED, S.IN_REVIEW, S.DECIDED)},
+    "cancel": dict.fromkeys((S.DRAFT, S.PUBLISHED, S.CLOSED, S.IN_REVIEW, S.DECIDED), S.CANCELLED),
 }
 NOTE = st.sampled_from(["", "  ", "Причина"])
 
