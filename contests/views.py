@@ -203,6 +203,7 @@ def _steps(request: HttpRequest, contest: Contest) -> list[Step]:
             if name != "close":
                 del form.fields["force"]
             steps.append(Step(name, str(label), str(help_text), form))
+    steps.sort(key=lambda step: step.name == "cancel")  # the destructive step comes last
     return steps
 
 

@@ -282,3 +282,106 @@ def test_manage_page_lists_available_steps_only(web, organiser, published_contes
     assert "Force: close before the deadline" in html
     assert "Cancel the contest" in html
     assert "Publish the call" not in html
+
+
+def test_regulations_document_upload_is_checked_and_renamed(
+    web, organiser, draft_contest, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    client = web(organiser)
+    url = reverse("contests:edit", args=[draft_contest.pk])
+    fake = SimpleUploadedFile("rules.pdf", b"MZ not really a pdf", content_type="application/pdf")
+    response = client.post(url, {**contest_data(), "regulations_document": fake})
+    assert response.status_code == 200
+    assert "This file type is not accepted here" in response.content.decode()
+    assert not Contest.objects.get(pk=draft_contest.pk).regulations_document
+
+    pdf = SimpleUploadedFile(
+        "../../Положення.exe", b"%PDF-1.4\n%test\n", content_type="application/x-msdownload"
+    )
+    response = client.post(url, {**contest_data(), "regulations_document": pdf})
+    assert response.status_code == 302, response.content.decode()
+    stored = Contest.objects.get(pk=draft_contest.pk).regulations_document
+    assert stored.name.startswith("contests/regulations/")
+    assert stored.name.endswith(".pdf")
+    assert "Положення" not in stored.name
+
+    download = web().get(reverse("contests:regulations", args=[draft_contest.pk]))
+    assert download.status_code == 404  # a draft is not public
+    download = client.get(reverse("contests:regulations", args=[draft_contest.pk]))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF-")
+
+
+def test_part_edit_and_delete_pages(web, organiser, draft_contest):
+    client = web(organiser)
+    nomination = draft_contest.nominations.get()
+    field = draft_contest.form_fields.get()
+    criterion = draft_contest.criteria.get()
+    for kind, part in (("nominations", nomination), ("form-fields", field), ("criteria", criterion)):
+        assert (
+            client.get(reverse("contests:part_edit", args=[draft_contest.pk, kind, part.pk])).status_code
+            == 200
+        )
+        assert (
+            client.get(reverse("contests:part_delete", args=[draft_contest.pk, kind, part.pk])).status_code
+            == 200
+        )
+        assert client.get(reverse("contests:part_add", args=[draft_contest.pk, kind])).status_code == 200
+    response = client.post(
+        reverse("contests:part_edit", args=[draft_contest.pk, "nominations", nomination.pk]),
+        {"part-title": "Renamed nomination", "part-max_winners": "3", "part-order": "0"},
+    )
+    assert response.status_code == 302
+    nomination.refresh_from_db()
+    assert (nomination.title, nomination.max_winners) == ("Renamed nomination", 3)
+    assert client.get(reverse("contests:part_add", args=[draft_contest.pk, "nope"])).status_code == 404
+
+
+def test_changing_question_type_after_publication_is_refused(web, organiser, published_contest):
+    field = published_contest.form_fields.get()
+    response = web(organiser).post(
+        reverse("contests:part_edit", args=[published_contest.pk, "form-fields", field.pk]),
+        {
+            "part-label": field.label,
+            "part-key": field.key,
+            "part-field_type": FormField.Type.NUMBER,
+            "part-required": "on",
+            "part-order": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "cannot be changed after publication" in response.content.decode()
+    assert FormField.objects.get(pk=field.pk).field_type == FormField.Type.LONG_TEXT
+
+
+def test_htmx_add_with_errors_returns_the_section_with_errors(web, organiser, draft_contest):
+    response = web(organiser).post(
+        reverse("contests:part_add", args=[draft_contest.pk, "nominations"]),
+        {"new-nominations-title": "", "new-nominations-max_winners": "0", "new-nominations-order": "0"},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert html.startswith('<section id="nominations"')
+    assert 'aria-invalid="true"' in html
+    assert '<details class="panel" open>' in html
+
+
+def test_delete_only_drafts(web, organiser, draft_contest):
+    client = web(organiser)
+    assert client.get(reverse("contests:delete", args=[draft_contest.pk])).status_code == 200
+    response = client.post(reverse("contests:delete", args=[draft_contest.pk]))
+    assert response["Location"] == reverse("contests:organise")
+    assert not Contest.objects.filter(pk=draft_contest.pk).exists()
+
+
+def test_published_contest_cannot_be_deleted(web, organiser, published_contest):
+    html = (
+        web(organiser)
+        .post(reverse("contests:delete", args=[published_contest.pk]), follow=True)
+        .content.decode()
+    )
+    assert "Only a draft can be deleted" in html
+    assert Contest.objects.filter(pk=published_contest.pk).exists()
