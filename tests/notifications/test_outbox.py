@@ -10,7 +10,7 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-E, I = Message.Channel.EMAIL, Message.Channel.INAPP
+MAIL, INAPP = Message.Channel.EMAIL, Message.Channel.INAPP
 
 
 class Rollback(Exception):
@@ -26,9 +26,10 @@ def test_rows_are_written_in_the_transaction_and_sent_on_commit(committed, mailo
         assert mailoutbox == []
     assert len(hooks) == 1
     rows = {(m.channel, m.recipient_key): m for m in Message.objects.all()}
-    assert set(rows) == {(I, f"user:{user.pk}"), (E, f"user:{user.pk}"), (E, "email:guest@example.org")}
-    assert rows[(I, f"user:{user.pk}")].user == user
-    assert rows[(E, "email:guest@example.org")].user is None
+    me = f"user:{user.pk}"
+    assert set(rows) == {(INAPP, me), (MAIL, me), (MAIL, "email:guest@example.org")}
+    assert rows[(INAPP, f"user:{user.pk}")].user == user
+    assert rows[(MAIL, "email:guest@example.org")].user is None
     assert sorted(m.to[0] for m in mailoutbox) == ["guest@example.org", "reader@example.org"]
     assert all(m.state == Message.State.SENT for m in Message.objects.all())
 
@@ -49,8 +50,8 @@ def test_a_user_gets_inapp_and_email_a_bare_address_only_email(committed):
     with committed():
         services.notify("test.hello", [user], {"name": "x"}, dedupe_key="u")
         services.notify("test.hello", ["only@example.org"], {"name": "x"}, dedupe_key="a")
-    assert sorted(Message.objects.filter(dedupe_key="u").values_list("channel", flat=True)) == [E, I]
-    assert list(Message.objects.filter(dedupe_key="a").values_list("channel", flat=True)) == [E]
+    assert sorted(Message.objects.filter(dedupe_key="u").values_list("channel", flat=True)) == [MAIL, INAPP]
+    assert list(Message.objects.filter(dedupe_key="a").values_list("channel", flat=True)) == [MAIL]
 
 
 def test_same_dedupe_key_writes_nothing_new_and_sends_once(committed, mailoutbox):
@@ -78,7 +79,7 @@ def test_opt_out_suppresses_email_of_an_optional_event(committed, mailoutbox):
     services.set_email_opt_out(user, "test.hello", opted_out=True)
     with committed():
         services.notify("test.hello", [user], {"name": "x"}, dedupe_key="k")
-    assert list(Message.objects.values_list("channel", flat=True)) == [I]
+    assert list(Message.objects.values_list("channel", flat=True)) == [INAPP]
     assert mailoutbox == []
     services.set_email_opt_out(user, "test.hello", opted_out=False)
     assert not EmailOptOut.objects.exists()
@@ -96,13 +97,13 @@ def test_a_mandatory_event_ignores_opt_outs_and_refuses_new_ones(committed, mail
     EmailOptOut.objects.create(user=user, event="test.receipt")
     with committed():
         services.notify("test.receipt", [user], {"name": "x"}, dedupe_key="k")
-    assert sorted(Message.objects.values_list("channel", flat=True)) == [E, I]
+    assert sorted(Message.objects.values_list("channel", flat=True)) == [MAIL, INAPP]
     assert [m.to for m in mailoutbox] == [[user.email]]
 
 
-def test_real_callers_write_into_the_outbox(committed, mailoutbox, published_contest, organiser):
+def test_real_callers_write_into_the_outbox(published_contest, organiser):
     """publish_contest notifies the organisers in the contest's scope."""
     messages = Message.objects.filter(event="contests.published")
-    assert {m.channel for m in messages} == {E, I}
+    assert {m.channel for m in messages} == {MAIL, INAPP}
     assert {m.scope for m in messages} == {f"contest:{published_contest.pk}"}
     assert {m.user for m in messages} == {organiser}
