@@ -103,3 +103,18 @@ def test_nav_shows_organise_only_to_organisers(web, organiser, draft_contest):
     assert f'href="{organise}"' in web(organiser).get(reverse("home")).content.decode()
     assert f'href="{organise}"' not in web(UserFactory()).get(reverse("home")).content.decode()
     assert f'href="{organise}"' not in web().get(reverse("home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_contest_page_query_count_does_not_grow_with_parts(web, published_contest, count_queries):
+    from tests.factories import CriterionFactory, FormFieldFactory, NominationFactory
+
+    client = web()
+    url = reverse("contests:detail", args=[published_contest.pk])
+    client.get(url)
+    one = count_queries(lambda: client.get(url))
+    nomination = NominationFactory(contest=published_contest)
+    for _ in range(5):
+        CriterionFactory(contest=published_contest, nomination=nomination)
+        FormFieldFactory(contest=published_contest, nomination=nomination, required=False)
+    assert count_queries(lambda: client.get(url)) == one
