@@ -26,7 +26,9 @@ $(PY):
 	python3 -m venv $(VENV)
 
 $(VENV)/.installed: requirements.lock | $(PY)
-	$(PY) -m pip install -q --disable-pip-version-check -r requirements.lock
+	@echo "pip install -r requirements.lock (log: $(VENV)/pip.log)"
+	@$(PY) -m pip install --disable-pip-version-check -r requirements.lock >$(VENV)/pip.log 2>&1 \
+		|| { cat $(VENV)/pip.log; echo "pip install failed"; exit 1; }
 	touch $@
 
 venv: $(PY)
@@ -52,6 +54,8 @@ lint: install
 	$(VENV)/bin/lint-imports
 
 checks: install messages
+	$(PY) .ci/check-lock
+	$(PY) -m pip check -q --disable-pip-version-check
 	$(SQLITE_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(PROD_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 
@@ -73,14 +77,16 @@ test-browser: install messages
 bench: install
 	$(PY) benchmarks/contest_listing.py
 
-# Regenerate requirements.lock from pyproject.toml in a throwaway virtualenv.
+# Regenerate requirements.lock from pyproject.toml in a throwaway virtualenv, keeping the
+# current pins where they still fit; `make lock UPGRADE=1` re-resolves everything.
 lock:
 	rm -rf /tmp/konkurs-lock && python3 -m venv /tmp/konkurs-lock
-	/tmp/konkurs-lock/bin/pip install -q --disable-pip-version-check ".[dev]"
+	/tmp/konkurs-lock/bin/pip install -q --disable-pip-version-check \
+		$(if $(UPGRADE),,-c requirements.lock) ".[dev]"
 	{ echo "# Exact versions of everything Konkurs installs: runtime, gunicorn and the dev extras."; \
 	  echo "# Regenerate with 'make lock' after changing the dependencies in pyproject.toml."; \
 	  /tmp/konkurs-lock/bin/pip freeze --exclude-editable | grep -iv '^konkurs\b'; } > requirements.lock
-	rm -rf /tmp/konkurs-lock
+	rm -rf /tmp/konkurs-lock build *.egg-info
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
