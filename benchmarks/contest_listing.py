@@ -123,7 +123,8 @@ def main() -> None:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
     baseline = f"N={sizes[0]}"
-    print(f"{'page':<6} {'N':>5} {'median ms':>10} {'queries':>8} {'time ×' + baseline:>11} {'queries ×':>10}")
+    header = f"{'page':<6} {'N':>5} {'median ms':>10} {'queries':>8}"
+    print(f"{header} {'time ×' + baseline:>11} {'queries ×':>10}")
     for page, url in PAGES.items():
         base_time, base_queries = results[page, sizes[0]]
         for n in sizes:
