@@ -9,6 +9,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -53,7 +54,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     next_url = _safe_next(request)
     if request.user.is_authenticated:
         return redirect(next_url or "home")
-    form = SignUpForm(request.POST or None)
+    form = SignUpForm(request.POST or None, initial={"email": _invited_email(next_url)})
     if request.method == "POST" and form.is_valid():
         language = get_language() if get_language() in dict(settings.LANGUAGES) else ""
         try:
@@ -73,6 +74,18 @@ def sign_up(request: HttpRequest) -> HttpResponse:
             messages.info(request, _("Now register your library or organisation, or join one by invitation."))
             return redirect("accounts:organisation_new")
     return render(request, "accounts/signup.html", {"form": form, "next": next_url})
+
+
+def _invited_email(next_url: str) -> str:
+    """When signing up to accept an invitation, offer the invited address."""
+    try:
+        match = resolve(next_url) if next_url else None
+    except Resolver404:
+        return ""
+    if match is None or match.view_name != "accounts:invitation":
+        return ""
+    invitation = Invitation.objects.filter(token=match.kwargs.get("token", "")).first()
+    return invitation.email if invitation and invitation.is_usable else ""
 
 
 @login_required

@@ -163,6 +163,8 @@ def test_invite_and_accept(web, applicant, password, django_capture_on_commit_ca
     html = anonymous.get(link).content.decode()
     assert organisation.name in html
     assert "Sign up to accept" in html
+    signup_page = anonymous.get(reverse("accounts:signup") + f"?next={link}").content.decode()
+    assert 'value="colleague@example.org"' in signup_page
     response = anonymous.post(
         reverse("accounts:signup") + f"?next={link}",
         {
