@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -82,7 +83,7 @@ def revoke_role(contest: Contest, *, user: User, role: str) -> None:
 def _contest_context(contest: Contest) -> dict[str, str]:
     return {
         "contest": contest.title,
-        "link": f"{settings.SITE_URL}/contests/{contest.pk}/",  # INTEGRATE: reverse("contests:detail")
+        "link": settings.SITE_URL + reverse("contests:detail", args=[contest.pk]),
     }
 
 
