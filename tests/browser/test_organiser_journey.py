@@ -1,0 +1,80 @@
+"""A visitor reads the home page in Ukrainian, switches to English, logs in as the demo
+organiser and publishes the demo draft contest; axe-core checks each page on the way."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from django.utils import translation
+from django.utils.translation import gettext
+
+from contests.management import demo_data
+from contests.models import Contest
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def demo(settings):
+    settings.LANGUAGE_CODE = "uk"  # the product default; conftest sets "en" for other tests
+    call_command("seed_demo", force=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    return Contest.objects.get(title=demo_data.DRAFT_CONTEST["title"])
+
+
+def test_home_in_ukrainian_then_english_then_organiser_publishes(page, demo, axe_check):
+    page.goto("/")
+    assert page.locator("html").get_attribute("lang") == "uk"
+    open_call = Contest.objects.get(state=Contest.State.PUBLISHED)
+    page.get_by_role("link", name=open_call.title).first.wait_for()
+    with translation.override("uk"):
+        open_calls_uk = gettext("Open calls")
+    assert open_calls_uk != "Open calls", "the Ukrainian catalogue is not compiled"
+    assert page.get_by_role("link", name=open_calls_uk).count() > 0
+    axe_check(page)
+
+    page.locator("#language-select").select_option("en")
+    page.locator("#language-select").locator("xpath=ancestor::form").locator("button").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("link", name="Open calls").count() > 0
+
+    page.get_by_role("link", name=re.compile("^Log in$")).first.click()
+    page.locator("#id_username").fill(demo_data.ORGANISER["email"])
+    page.locator("#id_password").fill(demo_data.DEMO_PASSWORD)
+    axe_check(page)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+
+    page.get_by_role("link", name="Organise").first.click()
+    page.get_by_role("link", name=demo.title).first.click()
+    page.get_by_role("heading", name="Run a step").wait_for()
+    axe_check(page)
+
+    page.locator("#id_publish-note").fill("Опубліковано з браузерного тесту")
+    page.get_by_role("button", name="Publish the call").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("button", name="Close the call").count() == 1
+    demo.refresh_from_db()
+    assert demo.state == Contest.State.PUBLISHED
+    axe_check(page)
+
+    page.get_by_role("link", name="Edit contest").first.click()
+    page.get_by_role("button", name="Save the contest").wait_for()
+    axe_check(page)
+
+
+def test_publish_refusal_is_shown_in_the_page(page, demo, axe_check):
+    demo.form_fields.all().delete()
+    page.goto("/accounts/login/")
+    page.locator("#id_username").fill(demo_data.ORGANISER["email"])
+    page.locator("#id_password").fill(demo_data.DEMO_PASSWORD)
+    page.locator("form").filter(has=page.locator("#id_username")).locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    page.goto(f"/organise/contests/{demo.pk}/")
+    page.locator("button", has_text=re.compile("Оприлюднити|Publish")).first.click()
+    page.wait_for_load_state()
+    alert = page.locator("[role=alert]")
+    assert alert.count() > 0
+    demo.refresh_from_db()
+    assert demo.state == Contest.State.DRAFT
+    axe_check(page)
