@@ -48,8 +48,13 @@ def state_of(contest) -> str:
 def test_transition_happy_path_returns_the_contest(action, api, organiser, contest_in):
     source, target, payload = HAPPY[action]
     contest = contest_in(source)
+    logs_before = history(contest).count()
     r = api(organiser).post(url(contest, action), payload, format="json")
     assert r.status_code == 200, r.content
+    logs = list(history(contest))
+    assert len(logs) == logs_before + 1
+    assert (logs[-1].by, logs[-1].source_state, logs[-1].state) == (organiser, source, target)
+    assert (logs[-1].description or "") == payload.get("note", "")
     body = r.json()
     assert body["id"] == contest.pk
     assert body["state"] == target
