@@ -2,7 +2,6 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from accounts.api.views import MeView, OrganisationViewSet, TokenView
-from notifications.api.views import NotificationViewSet
 from contests.api.views import (
     ClassifierViewSet,
     ContestViewSet,
@@ -10,6 +9,7 @@ from contests.api.views import (
     FormFieldViewSet,
     NominationViewSet,
 )
+from notifications.api.views import NotificationViewSet
 
 router = DefaultRouter()
 router.register("contests", ContestViewSet, basename="contest")

@@ -6,6 +6,7 @@ from rest_framework.response import Response
 
 from notifications import services
 from notifications.api.serializers import InboxMessageSerializer, MarkReadSerializer
+from notifications.models import Message
 from notifications.selectors import inbox_of, unread_count
 
 UnreadCount = inline_serializer("UnreadCount", {"unread": serializers.IntegerField()})
@@ -19,6 +20,8 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     filterset_fields = ["event"]
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no real user
+            return Message.objects.none()
         return inbox_of(self.request.user)
 
     def list(self, request, *args, **kwargs):
