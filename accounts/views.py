@@ -25,6 +25,7 @@ from accounts.forms import (
 )
 from accounts.models import Invitation
 from core import clock
+from notifications.forms import EmailPreferencesForm
 
 
 def _add_service_errors(form, error: ValidationError) -> None:
@@ -110,6 +111,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             "form": form,
             "memberships": selectors.memberships_of(request.user),
             "roles": request.user.contest_roles.select_related("contest").order_by("contest__title", "role"),
+            "email_form": EmailPreferencesForm(user=request.user),
         },
     )
 

@@ -8,8 +8,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from contests.models import TIME_ZONES, Contest, Criterion, FormField, Nomination
+from accounts.models import User
+from contests.models import TIME_ZONES, Contest, ContestRole, Criterion, FormField, Nomination
 from core.files import DOCUMENT_TYPES, validate_upload
+from notifications.models import Message
 
 MAX_REGULATIONS_BYTES = 20 * 1024 * 1024
 DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -203,3 +205,30 @@ class TransitionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     force = forms.BooleanField(label=_("Force: close before the deadline"), required=False)
+
+
+class RoleGrantForm(forms.Form):
+    """Give a role in a contest to someone who already has an account."""
+
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        help_text=_("The e-mail address the person uses to log in."),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=ContestRole.Role.choices)
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        self.user = User.objects.filter(email__iexact=email, is_active=True).first()
+        if self.user is None:
+            raise ValidationError(
+                _("Nobody with this e-mail address has an account yet. Ask them to sign up first."),
+                code="unknown",
+            )
+        return email
+
+
+class OutboxFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=[("", _("All")), *Message.State.choices]
+    )

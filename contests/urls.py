@@ -11,6 +11,30 @@ contest_patterns = [
     path("organise/contests/<int:pk>/edit/", views.contest_edit, name="edit"),
     path("organise/contests/<int:pk>/delete/", views.contest_delete, name="delete"),
     path("organise/contests/<int:pk>/steps/<slug:name>/", views.contest_transition, name="transition"),
+    path("organise/contests/<int:pk>/outbox/", views.contest_outbox, name="outbox"),
+    path(
+        "organise/contests/<int:pk>/outbox/progress/",
+        views.contest_outbox_progress,
+        name="outbox_progress",
+    ),
+    path("organise/contests/<int:pk>/outbox/resend/", views.contest_outbox_resend, name="outbox_resend"),
+    path("organise/contests/<int:pk>/messages/", views.message_templates, name="messages"),
+    path(
+        "organise/contests/<int:pk>/messages/<str:event>/<str:language>/",
+        views.message_template_edit,
+        name="message_edit",
+    ),
+    path(
+        "organise/contests/<int:pk>/messages/<str:event>/<str:language>/default/",
+        views.message_template_reset,
+        name="message_reset",
+    ),
+    path("organise/contests/<int:pk>/people/", views.contest_people, name="people"),
+    path(
+        "organise/contests/<int:pk>/people/<int:role_pk>/remove/",
+        views.contest_role_remove,
+        name="role_remove",
+    ),
     path("organise/contests/<int:pk>/<slug:kind>/new/", views.part_add, name="part_add"),
     path("organise/contests/<int:pk>/<slug:kind>/<int:part_pk>/", views.part_edit, name="part_edit"),
     path(

@@ -6,16 +6,19 @@ through contests.services; permissions come from contests/rules.py (403).
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
@@ -25,6 +28,8 @@ from contests.forms import (
     CriterionForm,
     FormFieldForm,
     NominationForm,
+    OutboxFilterForm,
+    RoleGrantForm,
     TransitionForm,
     add_service_errors,
 )
@@ -32,6 +37,12 @@ from contests.models import Contest, ContestRole, Criterion, FormField, Nominati
 from core import clock
 from core.exceptions import TransitionRefused
 from core.fsm import history, transitions_from_state
+from notifications import events as notification_events
+from notifications import services as notification_services
+from notifications.forms import TemplateOverrideForm
+from notifications.models import TemplateOverride
+from notifications.rendering import render as render_message
+from notifications.selectors import outbox_of, outbox_progress
 
 # What each transition's button says, and a line explaining it.
 STEP_LABELS = {
@@ -386,3 +397,265 @@ def part_delete(request: HttpRequest, pk: int, kind: str, part_pk: int) -> HttpR
         "contests/part_delete.html",
         {"contest": contest, "part": part, "kind": kind, "noun": PART_NOUNS[kind][0]},
     )
+
+
+# --- contest e-mail: the outbox --------------------------------------------------------
+
+OUTBOX_PAGE_SIZE = 50
+
+
+def _event_label(key: str) -> str:
+    try:
+        return str(notification_events.get(key).label)
+    except LookupError:
+        return key
+
+
+def _progress(contest: Contest) -> dict:
+    counts = outbox_progress(services.scope_of(contest))
+    total = counts["total"]
+    return {
+        **counts,
+        "active": bool(counts["pending"] or counts["sending"]),
+        "percent": round(100 * counts["sent"] / total) if total else 0,
+    }
+
+
+@login_required
+@require_GET
+def contest_outbox(request: HttpRequest, pk: int) -> HttpResponse:
+    contest = _contest_for(request, pk)
+    filter_form = OutboxFilterForm(request.GET)
+    state = filter_form.cleaned_data["state"] if filter_form.is_valid() else ""
+    rows = outbox_of(services.scope_of(contest)).only(
+        "event", "email", "state", "attempts", "last_error", "created_at", "sent_at"
+    )
+    if state:
+        rows = rows.filter(state=state)
+    page = Paginator(rows, OUTBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    for message in page.object_list:
+        message.event_label = _event_label(message.event)
+    return render(
+        request,
+        "contests/outbox.html",
+        {
+            "contest": contest,
+            "filter_form": filter_form,
+            "state": state,
+            "query": f"state={state}" if state else "",
+            "page_obj": page,
+            "progress": _progress(contest),
+        },
+    )
+
+
+@login_required
+@require_GET
+def contest_outbox_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress summary alone, for htmx polling; 286 tells htmx to stop when all is done."""
+    contest = _contest_for(request, pk)
+    if not request.htmx:
+        return redirect("contests:outbox", pk=pk)
+    progress = _progress(contest)
+    return render(
+        request,
+        "contests/partials/outbox_progress.html",
+        {"contest": contest, "progress": progress},
+        status=200 if progress["active"] else 286,
+    )
+
+
+@login_required
+@require_POST
+def contest_outbox_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    contest = _contest_for(request, pk)
+    count = notification_services.resend_failed(scope=services.scope_of(contest))
+    if count:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d failed message was queued to be sent again.",
+                "%(count)d failed messages were queued to be sent again.",
+                count,
+            )
+            % {"count": count},
+        )
+    else:
+        messages.info(request, _("There were no failed messages to send again."))
+    return redirect("contests:outbox", pk=pk)
+
+
+# --- contest e-mail: the organiser's wording of each message ----------------------------
+
+# Messages that carry a contest's scope come from these apps; others (invitations to an
+# organisation, for instance) are not about one contest and cannot be reworded per contest.
+CONTEST_EVENT_PREFIXES = ("contests.", "applications.", "review.", "grants.")
+
+
+def _contest_events() -> list:
+    return [e for e in notification_events.all_events() if e.key.startswith(CONTEST_EVENT_PREFIXES)]
+
+
+def _contest_event(key: str):
+    for event in _contest_events():
+        if event.key == key:
+            return event
+    raise Http404
+
+
+def _language(code: str) -> str:
+    if code not in dict(settings.LANGUAGES):
+        raise Http404
+    return code
+
+
+@login_required
+@require_GET
+def message_templates(request: HttpRequest, pk: int) -> HttpResponse:
+    contest = _contest_for(request, pk)
+    overridden = set(
+        TemplateOverride.objects.filter(scope=services.scope_of(contest)).values_list("event", "language")
+    )
+    rows = [
+        {
+            "event": event,
+            "languages": [
+                {"code": code, "name": name, "overridden": (event.key, code) in overridden}
+                for code, name in settings.LANGUAGES
+            ],
+        }
+        for event in _contest_events()
+    ]
+    return render(request, "contests/message_templates.html", {"contest": contest, "rows": rows})
+
+
+def _sample_context(contest: Contest, event) -> dict[str, str]:
+    """Values for a preview: the contest's own where known, the placeholder's description otherwise."""
+    known = {
+        "contest": contest.title,
+        "link": settings.SITE_URL + reverse("contests:detail", args=[contest.pk]),
+    }
+    if contest.closes_at:
+        known["deadline"] = f"{contest.local(contest.closes_at):%d.%m.%Y %H:%M} ({contest.time_zone})"
+    return {name: known.get(name, f"[{description}]") for name, description in event.placeholders.items()}
+
+
+def _default_wording(event, language: str) -> dict[str, str]:
+    """The default subject and text with `{{ placeholder }}` in place of values: a starting point."""
+    markers = {name: "{{ %s }}" % name for name in event.placeholders}  # noqa: UP031
+    try:
+        rendered = render_message(event.key, language, markers)
+    except Exception:
+        return {}
+    return {"subject": rendered.subject, "body_text": rendered.text}
+
+
+@login_required
+def message_template_edit(request: HttpRequest, pk: int, event: str, language: str) -> HttpResponse:
+    contest = _contest_for(request, pk)
+    spec = _contest_event(event)
+    language = _language(language)
+    scope = services.scope_of(contest)
+    override = TemplateOverride.objects.filter(scope=scope, event=spec.key, language=language).first()
+    if override is not None:
+        initial = {name: getattr(override, name) for name in ("subject", "body_text", "body_html")}
+    else:
+        initial = _default_wording(spec, language)
+    form = TemplateOverrideForm(request.POST or None, initial=initial)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        wording = form.cleaned_data
+        if "save" in request.POST:
+            try:
+                notification_services.save_template_override(
+                    scope=scope, event=spec.key, language=language, **wording
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The wording of this message was saved."))
+                return redirect("contests:messages", pk=pk)
+        else:
+            draft = TemplateOverride(scope=scope, event=spec.key, language=language, **wording)
+            with translation.override(language):
+                sample = _sample_context(contest, spec)
+            try:
+                preview = render_message(spec.key, language, sample, draft)
+            except Exception as error:
+                form.add_error(None, _("The preview failed: %(error)s") % {"error": error})
+    return render(
+        request,
+        "contests/message_template_form.html",
+        {
+            "contest": contest,
+            "event": spec,
+            "language": language,
+            "language_name": dict(settings.LANGUAGES)[language],
+            "override": override,
+            "form": form,
+            "preview": preview,
+        },
+    )
+
+
+@login_required
+@require_POST
+def message_template_reset(request: HttpRequest, pk: int, event: str, language: str) -> HttpResponse:
+    contest = _contest_for(request, pk)
+    spec = _contest_event(event)
+    notification_services.delete_template_override(
+        scope=services.scope_of(contest), event=spec.key, language=_language(language)
+    )
+    messages.success(request, _("This message uses the default wording again."))
+    return redirect("contests:messages", pk=pk)
+
+
+# --- people: organisers, jurors and grant officers --------------------------------------
+
+
+@login_required
+def contest_people(request: HttpRequest, pk: int) -> HttpResponse:
+    contest = _contest_for(request, pk, perm="contests.manage_roles")
+    form = RoleGrantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person, role = form.user, form.cleaned_data["role"]
+        names = {"person": person, "role": ContestRole.Role(role).label}
+        if contest.roles.filter(user=person, role=role).exists():
+            messages.info(
+                request,
+                _("%(person)s already has the role “%(role)s” in this contest.") % names,
+            )
+        else:
+            services.grant_role(contest, user=person, role=role, by=request.user)
+            messages.success(
+                request,
+                _("%(person)s now has the role “%(role)s” in this contest.") % names,
+            )
+        return redirect("contests:people", pk=pk)
+    roles = list(contest.roles.select_related("user").order_by("user__full_name", "user__email"))
+    groups = [
+        {"role": role, "label": label, "people": [r for r in roles if r.role == role]}
+        for role, label in ContestRole.Role.choices
+    ]
+    return render(request, "contests/people.html", {"contest": contest, "form": form, "groups": groups})
+
+
+@login_required
+@require_POST
+def contest_role_remove(request: HttpRequest, pk: int, role_pk: int) -> HttpResponse:
+    contest = _contest_for(request, pk, perm="contests.manage_roles")
+    contest_role = get_object_or_404(ContestRole.objects.select_related("user"), pk=role_pk, contest=contest)
+    try:
+        services.revoke_role(contest, user=contest_role.user, role=contest_role.role)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("contests:people", pk=pk)
+    messages.success(
+        request,
+        _("%(person)s no longer has the role “%(role)s” in this contest.")
+        % {"person": contest_role.user, "role": contest_role.get_role_display()},
+    )
+    if not request.user.has_perm("contests.manage_roles", Contest.objects.get(pk=pk)):
+        return redirect("contests:organise")  # they removed themselves
+    return redirect("contests:people", pk=pk)
