@@ -207,9 +207,8 @@ class Contest(ConcurrentTransitionMixin, TimeStampedModel):
         if not self.nominations.exists():
             problems.append(_("Add at least one nomination."))
         if not self.criteria.exists():
+            # Positive weights are a database constraint (criterion_weight_positive).
             problems.append(_("Add at least one evaluation criterion."))
-        elif self.criteria.filter(weight__lte=0).exists():
-            problems.append(_("Every criterion needs a positive weight."))
         if not self.form_fields.exists():
             problems.append(_("Add at least one field to the application form."))
         if not self.opens_at or not self.closes_at:
