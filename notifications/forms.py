@@ -45,7 +45,7 @@ class TemplateOverrideForm(forms.Form):
     body_text = forms.CharField(
         label=_("Plain text"),
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=_("The text of the e-mail and of the message in the app."),
+        help_text=_("The text of the e-mail."),
     )
     body_html = forms.CharField(
         label=_("HTML"),
