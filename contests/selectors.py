@@ -32,6 +32,12 @@ def open_calls() -> QuerySet[Contest]:
     )
 
 
+def past_public_contests() -> QuerySet[Contest]:
+    """Public contests that no longer take applications (or never opened), latest first."""
+    still_open = Q(state=Contest.State.PUBLISHED, closes_at__gt=clock.now())
+    return Contest.objects.filter(_public()).exclude(still_open).order_by("-closes_at", "-pk")
+
+
 def with_structure(contests: QuerySet[Contest]) -> QuerySet[Contest]:
     """Everything a contest page or API detail shows, in a constant number of queries."""
     return contests.prefetch_related(

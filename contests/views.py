@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -65,15 +64,14 @@ STEP_LABELS = {
 # --- public pages -------------------------------------------------------------------------
 
 
+HOME_PAGE_SIZE = 20
+
+
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    open_calls = list(selectors.open_calls())
-    open_ids = [c.pk for c in open_calls]
-    others = list(
-        selectors.contests_visible_to(AnonymousUser())
-        .exclude(pk__in=open_ids)
-        .order_by("-closes_at", "-pk")[:50]
-    )
+    # Paginated: the page's work stays the same however many calls a country runs.
+    open_calls = Paginator(selectors.open_calls(), HOME_PAGE_SIZE).get_page(request.GET.get("open"))
+    others = Paginator(selectors.past_public_contests(), HOME_PAGE_SIZE).get_page(request.GET.get("past"))
     return render(
         request, "contests/home.html", {"open_calls": open_calls, "others": others, "now": clock.now()}
     )
