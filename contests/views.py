@@ -41,7 +41,7 @@ from notifications import services as notification_services
 from notifications.forms import TemplateOverrideForm
 from notifications.models import TemplateOverride
 from notifications.rendering import render as render_message
-from notifications.selectors import outbox_of, outbox_progress
+from notifications.selectors import outbox_of, outbox_progress, overridden_events, template_override
 
 # What each transition's button says, and a line explaining it.
 STEP_LABELS = {
@@ -511,9 +511,7 @@ def _language(code: str) -> str:
 @require_GET
 def message_templates(request: HttpRequest, pk: int) -> HttpResponse:
     contest = _contest_for(request, pk)
-    overridden = set(
-        TemplateOverride.objects.filter(scope=services.scope_of(contest)).values_list("event", "language")
-    )
+    overridden = overridden_events(services.scope_of(contest))
     rows = [
         {
             "event": event,
@@ -554,7 +552,7 @@ def message_template_edit(request: HttpRequest, pk: int, event: str, language: s
     spec = _contest_event(event)
     language = _language(language)
     scope = services.scope_of(contest)
-    override = TemplateOverride.objects.filter(scope=scope, event=spec.key, language=language).first()
+    override = template_override(scope, spec.key, language)
     if override is not None:
         initial = {name: getattr(override, name) for name in ("subject", "body_text", "body_html")}
     else:

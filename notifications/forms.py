@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from notifications import events
 from notifications.rendering import template_errors
+from notifications.selectors import email_opt_outs_of
 
 
 def _field_name(event_key: str) -> str:
@@ -16,7 +17,7 @@ class EmailPreferencesForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        opted_out = set(user.email_opt_outs.values_list("event", flat=True))
+        opted_out = email_opt_outs_of(user)
         self.rows = []
         for event in events.all_events():
             name = _field_name(event.key)

@@ -1,6 +1,6 @@
 from django.db.models import Count, Q, QuerySet
 
-from notifications.models import Message
+from notifications.models import EmailOptOut, Message, TemplateOverride
 
 
 def inbox_of(user) -> QuerySet[Message]:
@@ -24,3 +24,16 @@ def outbox_progress(scope: str) -> dict[str, int]:
         **{state: Count("pk", filter=Q(state=state)) for state in Message.State.values},
     )
     return counts
+
+
+def overridden_events(scope: str) -> set[tuple[str, str]]:
+    """(event, language) pairs a scope words its own way."""
+    return set(TemplateOverride.objects.filter(scope=scope).values_list("event", "language"))
+
+
+def template_override(scope: str, event: str, language: str) -> TemplateOverride | None:
+    return TemplateOverride.objects.filter(scope=scope, event=event, language=language).first()
+
+
+def email_opt_outs_of(user) -> set[str]:
+    return set(EmailOptOut.objects.filter(user=user).values_list("event", flat=True))
