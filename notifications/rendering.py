@@ -1,14 +1,19 @@
 """Messages are rendered at delivery, in the recipient's language, from the event's templates
 or an organiser's override. Values from the context are escaped in HTML."""
 
+import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.template import Context, Template, TemplateSyntaxError
 from django.template.loader import get_template
 from django.utils import translation
 from django.utils.html import linebreaks
 
-from notifications.models import TemplateOverride
+from notifications.models import Message, TemplateOverride
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -52,3 +57,28 @@ def template_errors(*sources: str) -> list[str]:
         except TemplateSyntaxError as exc:
             errors.append(str(exc))
     return errors
+
+
+def render_inbox(messages: Iterable[Message]) -> dict[int, Rendered | None]:
+    """Render in-app messages with their scope's wording, fetching every override in one query.
+
+    A message that cannot be rendered (e.g. its template was removed) maps to None rather
+    than breaking the whole inbox.
+    """
+    messages = list(messages)
+    keys = {(m.scope, m.event, m.language) for m in messages if m.scope}
+    wanted = Q(pk__in=[])
+    for scope, event, language in keys:
+        wanted |= Q(scope=scope, event=event, language=language)
+    overrides = (
+        {(o.scope, o.event, o.language): o for o in TemplateOverride.objects.filter(wanted)} if keys else {}
+    )
+    rendered: dict[int, Rendered | None] = {}
+    for message in messages:
+        try:
+            override = overrides.get((message.scope, message.event, message.language))
+            rendered[message.pk] = render(message.event, message.language, message.context, override)
+        except Exception:
+            log.exception("Cannot render in-app message %s", message.pk)
+            rendered[message.pk] = None
+    return rendered

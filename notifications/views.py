@@ -22,8 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from notifications import events, services
 from notifications.forms import EmailPreferencesForm
 from notifications.models import Message
-from notifications.rendering import Rendered
-from notifications.rendering import render as render_message
+from notifications.rendering import Rendered, render_inbox
 from notifications.selectors import inbox_of
 
 log = logging.getLogger(__name__)
@@ -49,14 +48,9 @@ def _event_label(key: str) -> str:
         return key
 
 
-def _row(message: Message) -> InboxRow:
-    # Rendered once per row from the message itself: no queries.
-    try:
-        rendered = render_message(message.event, message.language, message.context)
-    except Exception:
-        log.exception("Cannot render in-app message %s", message.pk)
-        rendered = None
-    return InboxRow(message, rendered, _event_label(message.event))
+def _rows(messages: list[Message]) -> list[InboxRow]:
+    rendered = render_inbox(messages)
+    return [InboxRow(m, rendered[m.pk], _event_label(m.event)) for m in messages]
 
 
 def _back(request: HttpRequest, default: str) -> str:
@@ -75,7 +69,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "notifications/inbox.html",
-        {"page_obj": page, "rows": [_row(message) for message in page.object_list]},
+        {"page_obj": page, "rows": _rows(list(page.object_list))},
     )
 
 
