@@ -235,10 +235,39 @@ PARTS = {
     "criteria": (Criterion, CriterionForm, gettext_lazy("Evaluation criteria")),
     "form-fields": (FormField, FormFieldForm, gettext_lazy("Application form")),
 }
-PART_NOUNS = {
-    "nominations": (gettext_lazy("nomination"), gettext_lazy("Add a nomination")),
-    "criteria": (gettext_lazy("criterion"), gettext_lazy("Add a criterion")),
-    "form-fields": (gettext_lazy("question"), gettext_lazy("Add a question")),
+@dataclass(frozen=True)
+class PartTexts:
+    """Whole sentences per kind: Ukrainian nouns change their endings, so no noun is spliced in."""
+
+    add: str
+    edit: str
+    remove: str
+    added: str
+    saved: str
+
+
+PART_TEXTS = {
+    "nominations": PartTexts(
+        gettext_lazy("Add a nomination"),
+        gettext_lazy("Edit the nomination"),
+        gettext_lazy("Remove the nomination"),
+        gettext_lazy("The nomination was added."),
+        gettext_lazy("The nomination was saved."),
+    ),
+    "criteria": PartTexts(
+        gettext_lazy("Add a criterion"),
+        gettext_lazy("Edit the criterion"),
+        gettext_lazy("Remove the criterion"),
+        gettext_lazy("The criterion was added."),
+        gettext_lazy("The criterion was saved."),
+    ),
+    "form-fields": PartTexts(
+        gettext_lazy("Add a question"),
+        gettext_lazy("Edit the question"),
+        gettext_lazy("Remove the question"),
+        gettext_lazy("The question was added."),
+        gettext_lazy("The question was saved."),
+    ),
 }
 
 
@@ -250,7 +279,7 @@ def _section(contest: Contest, kind: str, form=None) -> dict:
     return {
         "kind": kind,
         "title": title,
-        "add_label": PART_NOUNS[kind][1],
+        "add_label": PART_TEXTS[kind].add,
         "parts": parts,
         "form": form or form_class(contest=contest, prefix=f"new-{kind}"),
         "contest": contest,
@@ -345,11 +374,7 @@ def _save_part_form(request, contest, kind, form, part) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            noun = PART_NOUNS[kind][0]
-            if adding:
-                message = _("The %(thing)s was added.") % {"thing": noun}
-            else:
-                message = _("The %(thing)s was saved.") % {"thing": noun}
+            message = str(PART_TEXTS[kind].added if adding else PART_TEXTS[kind].saved)
             if request.htmx and adding:
                 return render(
                     request,
@@ -370,8 +395,7 @@ def _save_part_form(request, contest, kind, form, part) -> HttpResponse:
             "form": form,
             "kind": kind,
             "part": None if adding else part,
-            "noun": PART_NOUNS[kind][0],
-            "add_label": PART_NOUNS[kind][1],
+            "texts": PART_TEXTS[kind],
         },
     )
 
@@ -393,7 +417,7 @@ def part_delete(request: HttpRequest, pk: int, kind: str, part_pk: int) -> HttpR
     return render(
         request,
         "contests/part_delete.html",
-        {"contest": contest, "part": part, "kind": kind, "noun": PART_NOUNS[kind][0]},
+        {"contest": contest, "part": part, "kind": kind, "texts": PART_TEXTS[kind]},
     )
 
 
