@@ -1,5 +1,6 @@
 """Writes of the notifications app: the outbox, delivery, sweeping, inbox and preferences."""
 
+import json
 import logging
 import uuid
 from collections.abc import Iterable
@@ -9,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
@@ -72,6 +74,9 @@ def notify(
                     **common,
                 )
             )
+    if db_connection.vendor == "postgresql":
+        _insert_addresses(sorted(addresses), now=now, **common)
+        addresses = set()
     for address in addresses:
         rows.append(
             Message(
@@ -86,6 +91,36 @@ def notify(
     Message.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
     transaction.on_commit(lambda: enqueue_batch(batch))
     return batch
+
+
+def _insert_addresses(addresses: list[str], *, now, **common) -> None:
+    """bulk_create() for e-mail addresses, in one statement on PostgreSQL: the addresses travel
+    as one JSON array rather than ~15 quoted values each (10,000 rows: ~0.2 s instead of ~2 s)."""
+    if not addresses:
+        return
+    with db_connection.cursor() as cursor:
+        cursor.execute(
+            f"""INSERT INTO {Message._meta.db_table} (uuid, batch, event, channel, email, recipient_key,
+                    language, scope, dedupe_key, context, state, attempts, last_error, created_at,
+                    next_attempt_at)
+                SELECT gen_random_uuid(), %s, %s, %s, a.address, 'email:' || a.address, %s, %s, %s,
+                    %s::jsonb, %s, 0, '', %s, %s
+                FROM jsonb_array_elements_text(%s::jsonb) AS a(address)
+                ON CONFLICT DO NOTHING""",
+            [
+                common["batch"],
+                common["event"],
+                Message.Channel.EMAIL.value,
+                settings.LANGUAGE_CODE,
+                common["scope"],
+                common["dedupe_key"],
+                json.dumps(common["context"]),
+                Message.State.PENDING.value,
+                now,
+                now,
+                json.dumps(addresses),
+            ],
+        )
 
 
 def enqueue_batch(batch: uuid.UUID) -> None:
@@ -130,17 +165,22 @@ def _claim(message_id: int) -> Message | None:
     return Message.objects.get(pk=message_id)
 
 
-def _build_email(message: Message, overrides: dict) -> EmailMultiAlternatives:
+def _build_email(message: Message, cache: dict) -> EmailMultiAlternatives:
     key = (message.scope, message.event, message.language)
-    if key not in overrides:
-        overrides[key] = (
+    if key not in cache:
+        cache[key] = (
             TemplateOverride.objects.filter(
                 scope=message.scope, event=message.event, language=message.language
             ).first()
             if message.scope
             else None
         )
-    rendered = render(message.event, message.language, message.context, overrides[key])
+    # One notify() call (batch) has one context: its messages in a language read the same.
+    if (message.batch, message.language) not in cache:
+        cache[message.batch, message.language] = render(
+            message.event, message.language, message.context, cache[key]
+        )
+    rendered = cache[message.batch, message.language]
     email = EmailMultiAlternatives(
         subject=rendered.subject,
         body=rendered.text,
@@ -151,33 +191,94 @@ def _build_email(message: Message, overrides: dict) -> EmailMultiAlternatives:
     return email
 
 
+class _ClaimRaced(Exception):
+    pass
+
+
+def _claim_chunk(ids: list[int]) -> list[Message]:
+    """pending → sending for a whole chunk in one transaction; each row goes to one worker.
+
+    Rows another worker is claiming right now are skipped (PostgreSQL row locks); on a
+    database without them the conditional UPDATE notices a race and we claim one by one.
+    """
+    now = clock.now()
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    try:
+        with transaction.atomic():
+            mine = list(
+                Message.objects.select_for_update(skip_locked=True)
+                .filter(due, pk__in=ids, state=Message.State.PENDING)
+                .order_by("pk")
+            )
+            claimed = Message.objects.filter(
+                due, pk__in=[m.pk for m in mine], state=Message.State.PENDING
+            ).update(state=Message.State.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+            if claimed != len(mine):
+                raise _ClaimRaced
+    except _ClaimRaced:
+        return [m for m in map(_claim, ids) if m is not None]
+    for message in mine:
+        message.state, message.claimed_at, message.attempts = Message.State.SENDING, now, message.attempts + 1
+    return mine
+
+
+def _wait_for_disk(wait: bool) -> None:
+    """Whether this connection's commits wait for the disk (PostgreSQL's synchronous_commit).
+
+    Marking messages sent without waiting is what lets a worker send hundreds a second. The
+    commit still reaches the server, so a worker dying after it cannot resend the message;
+    only a database crash within a fraction of a second could, after the lease.
+    """
+    if db_connection.vendor == "postgresql":
+        with db_connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO DEFAULT" if wait else "SET synchronous_commit TO OFF")
+
+
+def _mark_sent(message: Message) -> None:
+    Message.objects.filter(pk=message.pk, state=Message.State.SENDING).update(
+        state=Message.State.SENT, sent_at=clock.now(), last_error=""
+    )
+
+
+def _release(messages: list[Message]) -> None:
+    """Give back claims we will not use before the lease runs out, and queue them again."""
+    Message.objects.filter(pk__in=[m.pk for m in messages], state=Message.State.SENDING).update(
+        state=Message.State.PENDING, attempts=F("attempts") - 1, next_attempt_at=clock.now()
+    )
+    enqueue_messages([m.pk for m in messages])
+
+
 def deliver_messages(ids: Iterable[int]) -> dict[str, int]:
     """Send the given e-mail messages over one SMTP connection. Safe to run twice."""
+    ids = list(ids)
     stats = {"sent": 0, "failed": 0, "retry": 0, "skipped": 0}
-    overrides: dict = {}
+    cache: dict = {}
     connection = None
+    claimed = _claim_chunk(ids)
+    stats["skipped"] = len(ids) - len(claimed)
     try:
-        for message_id in ids:
-            message = _claim(message_id)
-            if message is None:
-                stats["skipped"] += 1
-                continue
+        _wait_for_disk(False)
+        for index, message in enumerate(claimed):
+            if clock.now() - message.claimed_at > SENDING_LEASE / 2:
+                # A slow server: the rest must not be reclaimed by the sweeper while we hold it.
+                _release(claimed[index:])
+                stats["skipped"] += len(claimed) - index
+                break
             if connection is None:
                 connection = get_connection()
                 connection.open()
             try:
-                connection.send_messages([_build_email(message, overrides)])
+                connection.send_messages([_build_email(message, cache)])
             except Exception as exc:
                 stats[_record_failure(message, exc)] += 1
                 # A broken connection must not fail the rest of the chunk.
                 connection.close()
                 connection = None
                 continue
-            Message.objects.filter(pk=message.pk, state=Message.State.SENDING).update(
-                state=Message.State.SENT, sent_at=clock.now(), last_error=""
-            )
+            _mark_sent(message)
             stats["sent"] += 1
     finally:
+        _wait_for_disk(True)
         if connection is not None:
             connection.close()
     return stats

@@ -21,3 +21,13 @@ class FlakyBackend(LocmemBackend):
             if set(message.to) & self.refuse:
                 raise ConnectionResetError("connection reset by peer")
         return super().send_messages(email_messages)
+
+
+class SlowBackend(LocmemBackend):
+    """Locmem that calls `before_send` first (a test moves the clock there: a slow server)."""
+
+    before_send = staticmethod(lambda: None)
+
+    def send_messages(self, email_messages):
+        type(self).before_send()
+        return super().send_messages(email_messages)

@@ -131,3 +131,19 @@ def test_retry_delay_doubles():
         timedelta(minutes=1),
         timedelta(minutes=2),
     ]
+
+
+def test_a_slow_server_gives_back_the_rest_of_the_chunk_before_the_lease(settings, mailoutbox, monkeypatch):
+    """The chunk is claimed at once; what is not sent by half the lease goes back to pending."""
+    from tests.notifications.backends import SlowBackend
+
+    settings.EMAIL_BACKEND = "tests.notifications.backends.SlowBackend"
+    ids = _write(["a@example.org", "b@example.org", "c@example.org"])
+    with time_machine.travel(clock.now(), tick=False) as traveller:
+        slow = iter([services.SENDING_LEASE / 2 + timedelta(seconds=1)])
+        monkeypatch.setattr(SlowBackend, "before_send", staticmethod(lambda: traveller.shift(next(slow, 0))))
+        # One sent; two given back and queued again (eager here), then sent by that task.
+        assert services.deliver_messages(ids) == {"sent": 1, "failed": 0, "retry": 0, "skipped": 2}
+    assert sorted(m.to[0] for m in mailoutbox) == ["a@example.org", "b@example.org", "c@example.org"]
+    for message in Message.objects.all():
+        assert (message.state, message.attempts) == (S.SENT, 1)
