@@ -18,8 +18,6 @@ from email.parser import BytesHeaderParser
 from pathlib import Path
 from urllib.parse import quote
 
-from aiosmtpd.controller import Controller
-
 ROOT = Path(__file__).resolve().parent.parent.parent
 CELERY = str(ROOT / ".venv" / "bin" / "celery")
 
@@ -62,6 +60,9 @@ class SmtpSink:
     """An aiosmtpd server on 127.0.0.1 that counts what it accepted (250) by Message-ID."""
 
     def __init__(self, *, hold_first: bool = False):
+        # Imported here so that collecting the tests does not need aiosmtpd (dev extra).
+        from aiosmtpd.controller import Controller
+
         self.hold_first = hold_first
         self.held = threading.Event()
         self.release = threading.Event()
