@@ -14,7 +14,7 @@ XDIST ?= -n 2
 PROD_ENV := env -u DATABASE_URL DEBUG=false ALLOWED_HOSTS=konkurs.example.org \
 	SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')"
 
-.PHONY: help venv install run test lint checks messages test-sqlite test-postgres test-browser bench lock clean
+.PHONY: help venv install run test lint checks messages test-sqlite test-postgres test-browser bench bench-notify lock clean
 
 help:
 	@echo "make run    - install, migrate, seed the demo and serve http://127.0.0.1:8000"
@@ -76,6 +76,10 @@ test-browser: install messages
 
 bench: install
 	$(PY) benchmarks/contest_listing.py
+
+# Needs PostgreSQL and Redis: 10,000-recipient outbox write and delivery by 2 workers over SMTP.
+bench-notify: install
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/konkurs_bench $(PY) benchmarks/notify.py
 
 # Regenerate requirements.lock from pyproject.toml in a throwaway virtualenv, keeping the
 # current pins where they still fit; `make lock UPGRADE=1` re-resolves everything.
