@@ -235,6 +235,8 @@ PARTS = {
     "criteria": (Criterion, CriterionForm, gettext_lazy("Evaluation criteria")),
     "form-fields": (FormField, FormFieldForm, gettext_lazy("Application form")),
 }
+
+
 @dataclass(frozen=True)
 class PartTexts:
     """Whole sentences per kind: Ukrainian nouns change their endings, so no noun is spliced in."""
