@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "notifications",
     "accounts",
     "contests",
+    "applications",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
+    path("applications/", include("applications.urls")),
     path("", include("contests.urls")),
 ]
 if settings.DEBUG:

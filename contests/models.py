@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +14,7 @@ from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
 from core import clock
 from core.exceptions import refuse_if
-from core.files import generated_name
+from core.files import DOCUMENT_TYPES, EXTENSIONS, generated_name
 from core.models import TimeStampedModel
 from core.money import Currency, amount_field
 
@@ -114,6 +114,11 @@ class Contest(ConcurrentTransitionMixin, TimeStampedModel):
     )
     grant_budget = amount_field(
         _("grant budget"), default=Decimal("0.00"), validators=[MinValueValidator(Decimal("0"))]
+    )
+    max_upload_mb = models.PositiveIntegerField(
+        _("all files of one application (MB)"),
+        default=50,
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
     )
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.UAH)
     classifiers = models.ManyToManyField(
@@ -454,8 +459,21 @@ class FormField(ContestPart):
         default=False,
         help_text=_("Hidden from jurors when the review is blind."),
     )
+    file_types = models.JSONField(
+        _("accepted file types"),
+        default=list,
+        blank=True,
+        help_text=_("For file questions: pdf, docx, odt, xlsx, jpeg, png. Empty means PDF, DOCX and ODT."),
+    )
+    max_file_mb = models.PositiveIntegerField(
+        _("largest file (MB)"), default=10, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
 
     LOCKED_FIELDS = ("key", "field_type", "nomination")
+
+    @property
+    def accepted_file_types(self) -> tuple[str, ...]:
+        return tuple(self.file_types) or DOCUMENT_TYPES
 
     class Meta(ContestPart.Meta):
         verbose_name = _("form field")
@@ -483,6 +501,10 @@ class FormField(ContestPart):
                 errors["choices"] = _("Choices must not repeat.")
         elif self.choices:
             errors["choices"] = _("Only choice questions have choices.")
+        if self.file_types and self.field_type != self.Type.FILE:
+            errors["file_types"] = _("Only file questions have accepted file types.")
+        elif not isinstance(self.file_types, list) or set(self.file_types) - set(EXTENSIONS):
+            errors["file_types"] = _("Choose among: %(types)s.") % {"types": ", ".join(EXTENSIONS)}
         if self.max_length is not None and self.max_length < 1:
             errors["max_length"] = _("The maximum length must be at least 1.")
         elif self.max_length and self.field_type not in self.TEXT_TYPES:

@@ -1,0 +1,285 @@
+"""An organisation's entry: answers, attachments, submission, screening, revisions."""
+
+import hashlib
+import json
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm_log.decorators import fsm_log_by, fsm_log_description
+
+from accounts.models import Organisation
+from contests.models import Contest, Nomination
+from core import clock
+from core.exceptions import refuse_if
+from core.files import generated_name
+from core.models import TimeStampedModel
+
+
+class IneligibilityReason(models.TextChoices):
+    LATE = "late", _("Submitted after the deadline")
+    INCOMPLETE = "incomplete", _("Incomplete application")
+    NOT_ELIGIBLE_APPLICANT = "applicant", _("The applicant does not meet the conditions")
+    OUT_OF_SCOPE = "scope", _("Outside the contest's subject")
+    DUPLICATE = "duplicate", _("Duplicate of another application")
+    OTHER = "other", _("Other (see the note)")
+
+
+class Application(ConcurrentTransitionMixin, TimeStampedModel):
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned for correction")
+        ELIGIBLE = "eligible", _("Eligible")
+        INELIGIBLE = "ineligible", _("Ineligible")
+        UNDER_REVIEW = "under_review", _("Under review")
+        AWARDED = "awarded", _("Awarded")
+        NOT_AWARDED = "not_awarded", _("Not awarded")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    EDITABLE_STATES = (State.DRAFT, State.RETURNED)
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="applications", verbose_name=_("organisation")
+    )
+    contest = models.ForeignKey(
+        Contest, on_delete=models.PROTECT, related_name="applications", verbose_name=_("contest")
+    )
+    nomination = models.ForeignKey(
+        Nomination, on_delete=models.PROTECT, related_name="applications", verbose_name=_("nomination")
+    )
+    title = models.CharField(_("project title"), max_length=300)
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    state = FSMField(_("state"), default=State.DRAFT, choices=State.choices, protected=True)
+    number = models.CharField(_("registration number"), max_length=40, blank=True, editable=False)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
+    ineligibility_reason = models.CharField(
+        _("reason"), max_length=20, choices=IneligibilityReason.choices, blank=True
+    )
+    screening_note = models.TextField(_("screening note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", editable=False
+    )
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-submitted_at", "-pk"]
+        constraints = [
+            # One live application per organisation, contest and nomination.
+            models.UniqueConstraint(
+                fields=["organisation", "contest", "nomination"],
+                condition=~Q(state="withdrawn"),
+                name="application_one_live_per_nomination",
+            ),
+            models.UniqueConstraint(
+                fields=["contest", "number"], condition=~Q(number=""), name="application_number_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["contest", "state"], name="application_contest_state_idx")]
+
+    def __str__(self) -> str:
+        return self.title or f"#{self.pk}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in self.EDITABLE_STATES
+
+    # --- guards ------------------------------------------------------------------------------
+
+    def deadline_problems(self, *, late_code: "LateSubmissionCode | None" = None) -> list[str]:
+        """The server's clock decides, in the contest's time zone: no worker needs to have run."""
+        contest = self.contest
+        if contest.state != Contest.State.PUBLISHED:
+            return [_("This contest is not accepting applications.")]
+        now = clock.now()
+        if contest.opens_at and now < contest.opens_at:
+            return [_("Applications open on %(date)s.") % {"date": _local(contest, contest.opens_at)}]
+        if contest.closes_at and now >= contest.closes_at:
+            if late_code is not None and late_code.is_usable_for(contest):
+                return []
+            return [
+                _("The deadline passed on %(date)s; late applications are not accepted.")
+                % {"date": _local(contest, contest.closes_at)}
+            ]
+        return []
+
+    # --- transitions -------------------------------------------------------------------------
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=[State.DRAFT, State.RETURNED], target=State.SUBMITTED)
+    def submit(self, by=None, description=None, problems: list[str] | None = None) -> None:
+        refuse_if(problems or [])
+        self.submitted_at = clock.now()
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.SUBMITTED, target=State.RETURNED)
+    def return_for_correction(self, by=None, description=None) -> None:
+        problems = []
+        if not (description or "").strip():
+            problems.append(_("Tell the applicant what to correct."))
+        if not self.contest.is_accepting_applications:
+            problems.append(_("Applications can be returned only while the call is open."))
+        refuse_if(problems)
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.SUBMITTED, target=State.ELIGIBLE)
+    def mark_eligible(self, by=None, description=None) -> None:
+        self.ineligibility_reason = ""
+        self.screening_note = description or ""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.SUBMITTED, target=State.INELIGIBLE)
+    def mark_ineligible(self, by=None, description=None, reason: str = "") -> None:
+        refuse_if(
+            []
+            if reason in IneligibilityReason.values
+            else [_("Choose the reason why the application is ineligible.")]
+        )
+        self.ineligibility_reason = reason
+        self.screening_note = description or ""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=[State.DRAFT, State.SUBMITTED], target=State.WITHDRAWN)
+    def withdraw(self, by=None, description=None) -> None:
+        pass
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.ELIGIBLE, target=State.UNDER_REVIEW)
+    def start_review(self, by=None, description=None) -> None:
+        pass
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.UNDER_REVIEW, target=State.AWARDED)
+    def award(self, by=None, description=None) -> None:
+        pass
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.UNDER_REVIEW, target=State.NOT_AWARDED)
+    def decline_award(self, by=None, description=None) -> None:
+        pass
+
+
+def _local(contest: Contest, moment) -> str:
+    return f"{contest.local(moment):%d.%m.%Y %H:%M} ({contest.time_zone})"
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    return generated_name(f"applications/{instance.application.contest_id}", filename, instance.kind)
+
+
+class Attachment(TimeStampedModel):
+    """A file answering a file question. Stored under a generated name; served only after a
+    permission check (or by a short-lived presigned URL on S3)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
+    field_key = models.SlugField(_("question"), max_length=60)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    kind = models.CharField(_("type"), max_length=8)
+    size = models.PositiveBigIntegerField(_("size"), validators=[MinValueValidator(1)])
+    sha256 = models.CharField(max_length=64)
+    public = models.BooleanField(
+        _("may be published"), default=False, help_text=_("May appear in the public depository.")
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["field_key", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "field_key"], name="attachment_one_per_question")
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Revision(models.Model):
+    """What was submitted, frozen: every submission adds one; none is ever changed."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField(_("revision"))
+    title = models.CharField(_("project title"), max_length=300)
+    nomination_title = models.CharField(_("nomination"), max_length=300)
+    answers = models.JSONField(_("answers"))
+    attachments = models.JSONField(_("attachments"), default=list)
+    checksum = models.CharField(_("checksum (SHA-256)"), max_length=64)
+    submitted_at = models.DateTimeField(_("submitted"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        ordering = ["application", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "number"], name="revision_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} r{self.number}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValueError("Revisions are immutable.")
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def checksum_of(content: dict) -> str:
+        canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _late_code() -> str:
+    return secrets.token_hex(4).upper()
+
+
+def _late_code_expiry():
+    return clock.now() + timedelta(days=3)
+
+
+class LateSubmissionCode(TimeStampedModel):
+    """An organiser's permission to submit after the deadline, with an expiry and a use limit."""
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="late_codes")
+    code = models.CharField(_("code"), max_length=16, default=_late_code, unique=True)
+    expires_at = models.DateTimeField(_("valid until"), default=_late_code_expiry)
+    max_uses = models.PositiveIntegerField(_("uses allowed"), default=1, validators=[MinValueValidator(1)])
+    uses = models.PositiveIntegerField(_("used"), default=0)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("late-submission code")
+        verbose_name_plural = _("late-submission codes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(uses__lte=models.F("max_uses")), name="late_code_uses_within_limit"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def is_usable_for(self, contest: Contest) -> bool:
+        return self.contest_id == contest.pk and self.uses < self.max_uses and clock.now() < self.expires_at

@@ -1,0 +1,71 @@
+"""Read-side querysets for applications: scoping first, so what a user may not see is never fetched."""
+
+from django.db.models import Q, QuerySet
+
+from accounts.models import Membership, User
+from applications.models import Application, Revision
+from contests.models import ContestRole, FormField
+
+
+def applications_visible_to(user: User) -> QuerySet[Application]:
+    """Applicants see their organisations' applications; organisers those of their contests."""
+    if not user.is_authenticated:
+        return Application.objects.none()
+    if user.is_staff:
+        return Application.objects.all()
+    mine = Membership.objects.filter(user=user).values("organisation")
+    organised = ContestRole.objects.filter(user=user, role=ContestRole.Role.ORGANISER).values("contest")
+    return Application.objects.filter(Q(organisation__in=mine) | Q(contest__in=organised))
+
+
+def applications_of_organisations(user: User) -> QuerySet[Application]:
+    """The applicant's own, for their dashboard."""
+    return Application.objects.filter(organisation__memberships__user=user)
+
+
+def questions_for(application: Application) -> list[FormField]:
+    """The form this application answers: common questions and those of its nomination."""
+    return list(
+        FormField.objects.filter(contest_id=application.contest_id)
+        .filter(Q(nomination__isnull=True) | Q(nomination_id=application.nomination_id))
+        .order_by("order", "pk")
+    )
+
+
+def revisions_of(application: Application) -> QuerySet[Revision]:
+    return application.revisions.select_related("submitted_by").order_by("number")
+
+
+def diff_revisions(older: Revision, newer: Revision, questions: list[FormField]) -> list[dict]:
+    """What changed between two revisions, question by question, in the form's order."""
+    labels = {q.key: q.label for q in questions}
+    order = {q.key: i for i, q in enumerate(questions)}
+    changes = []
+    if older.title != newer.title:
+        changes.append(
+            {
+                "key": "title",
+                "label": str(Application._meta.get_field("title").verbose_name),
+                "before": older.title,
+                "after": newer.title,
+            }
+        )
+    keys = sorted(set(older.answers) | set(newer.answers), key=lambda k: (order.get(k, 10_000), k))
+    for key in keys:
+        before, after = older.answers.get(key), newer.answers.get(key)
+        if before != after:
+            changes.append({"key": key, "label": labels.get(key, key), "before": before, "after": after})
+    files_before = {a["question"]: a for a in older.attachments}
+    files_after = {a["question"]: a for a in newer.attachments}
+    for key in sorted(set(files_before) | set(files_after), key=lambda k: (order.get(k, 10_000), k)):
+        a, b = files_before.get(key), files_after.get(key)
+        if (a or {}).get("sha256") != (b or {}).get("sha256"):
+            changes.append(
+                {
+                    "key": key,
+                    "label": labels.get(key, key),
+                    "before": a["name"] if a else None,
+                    "after": b["name"] if b else None,
+                }
+            )
+    return changes
