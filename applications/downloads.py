@@ -1,0 +1,48 @@
+"""Serving attachments: only after the caller's permission was checked.
+
+On local disk the file streams through Django; on S3 the response is a redirect to a
+presigned URL that expires in minutes (the bucket itself is private).
+"""
+
+from urllib.parse import quote
+
+from django.conf import settings
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+
+from applications.models import Attachment
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+}
+PRESIGNED_SECONDS = 300
+
+
+def attachment_response(attachment: Attachment) -> HttpResponse:
+    storage = attachment.file.storage
+    content_type = CONTENT_TYPES.get(attachment.kind, "application/octet-stream")
+    if _is_s3(storage):
+        disposition = f"attachment; filename*=UTF-8''{quote(attachment.original_name)}"
+        url = storage.url(
+            attachment.file.name,
+            parameters={"ResponseContentDisposition": disposition, "ResponseContentType": content_type},
+            expire=getattr(settings, "AWS_QUERYSTRING_EXPIRE", PRESIGNED_SECONDS),
+        )
+        return HttpResponseRedirect(url)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _is_s3(storage) -> bool:
+    return type(storage).__module__.startswith("storages.backends.s3")
