@@ -45,4 +45,6 @@ def attachment_response(attachment: Attachment) -> HttpResponse:
 
 
 def _is_s3(storage) -> bool:
-    return type(storage).__module__.startswith("storages.backends.s3")
+    # FileFields hold `default_storage`, a lazy object: type() would name its wrapper
+    # (DefaultStorage) while __class__ is proxied to the configured backend.
+    return storage.__class__.__module__.startswith("storages.backends.s3")
