@@ -92,16 +92,19 @@ class Application(ConcurrentTransitionMixin, TimeStampedModel):
 
     # --- guards ------------------------------------------------------------------------------
 
-    def deadline_problems(self, *, late_code: "LateSubmissionCode | None" = None) -> list[str]:
-        """The server's clock decides, in the contest's time zone: no worker needs to have run."""
+    def deadline_problems(self, *, late_code: "LateSubmissionCode | None" = None, at=None) -> list[str]:
+        """The server's clock decides, in the contest's time zone: no worker needs to have run.
+
+        `at` is the moment judged (default: now); a submission passes the moment it records.
+        """
         contest = self.contest
         if contest.state != Contest.State.PUBLISHED:
             return [_("This contest is not accepting applications.")]
-        now = clock.now()
+        now = at or clock.now()
         if contest.opens_at and now < contest.opens_at:
             return [_("Applications open on %(date)s.") % {"date": _local(contest, contest.opens_at)}]
         if contest.closes_at and now >= contest.closes_at:
-            if late_code is not None and late_code.is_usable_for(contest):
+            if late_code is not None and late_code.is_usable_for(contest, at=now):
                 return []
             return [
                 _("The deadline passed on %(date)s; late applications are not accepted.")
@@ -114,9 +117,10 @@ class Application(ConcurrentTransitionMixin, TimeStampedModel):
     @fsm_log_by
     @fsm_log_description
     @transition(field=state, source=[State.DRAFT, State.RETURNED], target=State.SUBMITTED)
-    def submit(self, by=None, description=None, problems: list[str] | None = None) -> None:
+    def submit(self, by=None, description=None, problems: list[str] | None = None, at=None) -> None:
         refuse_if(problems or [])
-        self.submitted_at = clock.now()
+        # The moment the deadline was checked against, not a second reading of the clock.
+        self.submitted_at = at or clock.now()
 
     @fsm_log_by
     @fsm_log_description
@@ -281,5 +285,9 @@ class LateSubmissionCode(TimeStampedModel):
     def __str__(self) -> str:
         return self.code
 
-    def is_usable_for(self, contest: Contest) -> bool:
-        return self.contest_id == contest.pk and self.uses < self.max_uses and clock.now() < self.expires_at
+    def is_usable_for(self, contest: Contest, at=None) -> bool:
+        return (
+            self.contest_id == contest.pk
+            and self.uses < self.max_uses
+            and (at or clock.now()) < self.expires_at
+        )

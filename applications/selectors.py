@@ -3,7 +3,7 @@
 from django.db.models import Q, QuerySet
 
 from accounts.models import Membership, User
-from applications.models import Application, Revision
+from applications.models import Application, LateSubmissionCode, Revision
 from contests.models import ContestRole, FormField
 
 
@@ -69,3 +69,11 @@ def diff_revisions(older: Revision, newer: Revision, questions: list[FormField])
                 }
             )
     return changes
+
+
+def late_codes_organised_by(user: User) -> QuerySet[LateSubmissionCode]:
+    """Late-submission codes of the contests the user organises."""
+    if not user.is_authenticated:
+        return LateSubmissionCode.objects.none()
+    organised = ContestRole.objects.filter(user=user, role=ContestRole.Role.ORGANISER).values("contest")
+    return LateSubmissionCode.objects.filter(contest__in=organised)

@@ -187,6 +187,7 @@ def submit_application(
     or with the list of what is missing; freezes a revision and sends a receipt."""
     with transaction.atomic():
         application = _locked(application)
+        now = clock.now()  # one reading: the deadline check and submitted_at agree
         code = None
         if late_code.strip():
             code = (
@@ -196,7 +197,7 @@ def submit_application(
             )
             if code is None:
                 raise TransitionRefused([_("This late-submission code is not valid for this contest.")])
-        problems = application.deadline_problems(late_code=code)
+        problems = application.deadline_problems(late_code=code, at=now)
         questions = questions_for(application)
         stored = check_answers(questions, application.answers)
         problems += [
@@ -208,8 +209,8 @@ def submit_application(
         problems += [
             _("Answer the required question “%(question)s”.") % {"question": label} for label in missing
         ]
-        apply_transition(application, "submit", by=by, note=note, problems=problems)
-        if code is not None and clock.now() >= application.contest.closes_at:
+        apply_transition(application, "submit", by=by, note=note, problems=problems, at=now)
+        if code is not None and now >= application.contest.closes_at:
             # The code was needed: count the use (the row is locked, the limit is a constraint).
             LateSubmissionCode.objects.filter(pk=code.pk).update(uses=F("uses") + 1)
         if not application.number:

@@ -197,6 +197,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a `state`: name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "ContestStateEnum": "contests.models.Contest.State",
+        "ApplicationStateEnum": "applications.models.Application.State",
+        "IneligibilityReasonEnum": "applications.models.IneligibilityReason",
+    },
 }
 
 # Production hardening: on whenever DEBUG is off.

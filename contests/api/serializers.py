@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from accounts.models import User
 from contests.models import Category, Classifier, Contest, ContestRole, Criterion, FormField, Nomination
+from core.files import EXTENSIONS
 
 
 class NominationSerializer(serializers.ModelSerializer):
@@ -29,6 +30,11 @@ class CriterionSerializer(serializers.ModelSerializer):
 
 class FormFieldSerializer(serializers.ModelSerializer):
     choices = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
+    file_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=list(EXTENSIONS)),
+        required=False,
+        help_text=FormField._meta.get_field("file_types").help_text,
+    )
 
     class Meta:
         model = FormField
@@ -44,6 +50,8 @@ class FormFieldSerializer(serializers.ModelSerializer):
             "max_length",
             "choices",
             "identifying",
+            "file_types",
+            "max_file_mb",
             "order",
         ]
 
@@ -81,6 +89,7 @@ class ContestListSerializer(serializers.ModelSerializer):
             "max_winners",
             "grant_budget",
             "currency",
+            "max_upload_mb",
         ]
 
 

@@ -1,0 +1,224 @@
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework import serializers
+
+from accounts.models import Organisation
+from applications.models import Application, Attachment, IneligibilityReason, LateSubmissionCode, Revision
+from contests.models import Contest, Nomination
+from core import clock
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = [
+            "id",
+            "field_key",
+            "original_name",
+            "kind",
+            "size",
+            "sha256",
+            "public",
+            "created_at",
+            "download_url",
+        ]
+
+    def get_download_url(self, attachment: Attachment) -> str:
+        path = reverse(
+            "api:application-attachment-download",
+            kwargs={"pk": attachment.application_id, "attachment_id": attachment.pk},
+        )
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+
+class ApplicationListSerializer(serializers.ModelSerializer):
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    contest_title = serializers.CharField(source="contest.title", read_only=True)
+    nomination_title = serializers.CharField(source="nomination.title", read_only=True)
+
+    class Meta:
+        model = Application
+        fields = [
+            "id",
+            "number",
+            "title",
+            "state",
+            "state_display",
+            "organisation",
+            "organisation_name",
+            "contest",
+            "contest_title",
+            "nomination",
+            "nomination_title",
+            "submitted_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ApplicationSerializer(ApplicationListSerializer):
+    """An application with its answers, files and the transitions the caller may run."""
+
+    answers = serializers.JSONField(read_only=True, help_text=gettext_lazy("Answers by question key."))
+    attachments = AttachmentSerializer(many=True, read_only=True)
+    ineligibility_reason_display = serializers.CharField(
+        source="get_ineligibility_reason_display", read_only=True
+    )
+    allowed_transitions = serializers.SerializerMethodField()
+
+    class Meta(ApplicationListSerializer.Meta):
+        fields = [
+            *ApplicationListSerializer.Meta.fields,
+            "answers",
+            "attachments",
+            "ineligibility_reason",
+            "ineligibility_reason_display",
+            "screening_note",
+            "allowed_transitions",
+        ]
+        read_only_fields = fields
+
+    def get_allowed_transitions(self, application: Application) -> list[str]:
+        view = self.context.get("view")
+        request = self.context.get("request")
+        if view is None or request is None or not hasattr(view, "allowed_transitions"):
+            return []
+        return view.allowed_transitions(application, request.user)
+
+
+class ApplicationCreateSerializer(serializers.Serializer):
+    """Start a draft: for an organisation the caller belongs to, in a contest open for applications."""
+
+    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    contest = serializers.PrimaryKeyRelatedField(queryset=Contest.objects.none())
+    nomination = serializers.PrimaryKeyRelatedField(queryset=Nomination.objects.all())
+    title = serializers.CharField(max_length=300)
+
+    def validate_organisation(self, organisation: Organisation) -> Organisation:
+        user = self.context["request"].user
+        if not organisation.memberships.filter(user=user).exists():
+            raise serializers.ValidationError(_("You may apply only for an organisation you belong to."))
+        return organisation
+
+
+class ApplicationUpdateSerializer(serializers.Serializer):
+    """Change a draft: the title and any answers (given keys replace, empty values clear).
+
+    Bad answers come back as 400 `{"answers": {"<question key>": ["message"]}}` and nothing is saved.
+    """
+
+    title = serializers.CharField(max_length=300, required=False)
+    answers = serializers.DictField(
+        required=False, help_text=gettext_lazy("Answers by question key; an empty value clears the answer.")
+    )
+
+
+class AnswerErrorsSerializer(serializers.Serializer):
+    """The shape of a 400 from saving answers."""
+
+    answers = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text=gettext_lazy("Messages by question key."),
+    )
+    title = serializers.ListField(child=serializers.CharField(), required=False)
+    non_field_errors = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+class SubmitSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    late_code = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=16,
+        default="",
+        help_text=gettext_lazy("A late-submission code from the organisers, needed after the deadline."),
+    )
+
+
+class ReturnSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=2000, help_text=gettext_lazy("What the applicant must correct."))
+
+
+class IneligibleSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=IneligibilityReason.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    field_key = serializers.CharField(max_length=60, help_text=gettext_lazy("The key of the file question."))
+    file = serializers.FileField()
+    public = serializers.BooleanField(required=False, default=False)
+
+
+class RevisionSerializer(serializers.ModelSerializer):
+    submitted_by = serializers.SerializerMethodField()
+    answers = serializers.JSONField()
+    attachments = serializers.JSONField(
+        help_text=gettext_lazy("Question, file name, size and SHA-256 of each file.")
+    )
+
+    class Meta:
+        model = Revision
+        fields = [
+            "number",
+            "title",
+            "nomination_title",
+            "submitted_at",
+            "submitted_by",
+            "checksum",
+            "answers",
+            "attachments",
+        ]
+        read_only_fields = fields
+
+    def get_submitted_by(self, revision: Revision) -> str | None:
+        return revision.submitted_by.display_name if revision.submitted_by else None
+
+
+class ChangeSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    before = serializers.JSONField(allow_null=True)
+    after = serializers.JSONField(allow_null=True)
+
+
+class DiffSerializer(serializers.Serializer):
+    from_revision = serializers.IntegerField()
+    to_revision = serializers.IntegerField()
+    changes = ChangeSerializer(many=True)
+
+
+class LateCodeSerializer(serializers.ModelSerializer):
+    contest = serializers.PrimaryKeyRelatedField(queryset=Contest.objects.none())
+    created_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = LateSubmissionCode
+        fields = [
+            "id",
+            "contest",
+            "code",
+            "expires_at",
+            "max_uses",
+            "uses",
+            "note",
+            "created_at",
+            "created_by",
+        ]
+        read_only_fields = ["code", "uses", "created_at", "created_by"]
+        extra_kwargs = {"expires_at": {"required": False}, "max_uses": {"required": False, "min_value": 1}}
+
+    def get_created_by(self, code: LateSubmissionCode) -> str | None:
+        return code.created_by.display_name if code.created_by else None
+
+    def validate_expires_at(self, value):
+        if value is not None and value <= clock.now():
+            raise serializers.ValidationError(_("The code must stay valid until a moment in the future."))
+        return value

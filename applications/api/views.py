@@ -1,0 +1,318 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from applications import services
+from applications.api.filters import ApplicationFilter
+from applications.api.serializers import (
+    AnswerErrorsSerializer,
+    ApplicationCreateSerializer,
+    ApplicationListSerializer,
+    ApplicationSerializer,
+    ApplicationUpdateSerializer,
+    AttachmentSerializer,
+    AttachmentUploadSerializer,
+    DiffSerializer,
+    IneligibleSerializer,
+    LateCodeSerializer,
+    ReturnSerializer,
+    RevisionSerializer,
+    SubmitSerializer,
+)
+from applications.downloads import attachment_response
+from applications.models import Attachment
+from applications.rules import is_applicant
+from applications.selectors import (
+    applications_visible_to,
+    diff_revisions,
+    late_codes_organised_by,
+    questions_for,
+    revisions_of,
+)
+from contests.selectors import contests_visible_to
+from core.api import RulesPermission, TransitionAction, TransitionActionsMixin
+from core.fsm import transitions_from_state
+
+
+class ApplicationPermission(RulesPermission):
+    """Lists and creation need a signed-in caller; a single application outside the caller's
+    scope answers 404 (its queryset is empty for anonymous callers)."""
+
+    def has_permission(self, request, view) -> bool:
+        if view.action in ("list", "create"):
+            return bool(request.user and request.user.is_authenticated)
+        return super().has_permission(request, view)
+
+
+class ApplicationViewSet(
+    TransitionActionsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Applications of the caller's organisations, and those of the contests they organise.
+
+    There is no DELETE: an applicant withdraws an application instead.
+    """
+
+    serializer_class = ApplicationSerializer
+    permission_classes = [ApplicationPermission]
+    filterset_class = ApplicationFilter
+    search_fields = ["title", "number", "organisation__name"]
+    ordering_fields = ["submitted_at", "created_at", "number", "title"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    transitions = {
+        "submit": TransitionAction(
+            services.submit_application, "applications.submit_application", SubmitSerializer
+        ),
+        "withdraw": TransitionAction(services.withdraw_application, "applications.withdraw_application"),
+        "return": TransitionAction(
+            services.return_application, "applications.screen_application", ReturnSerializer
+        ),
+        "mark_eligible": TransitionAction(services.mark_eligible, "applications.screen_application"),
+        "mark_ineligible": TransitionAction(
+            services.mark_ineligible, "applications.screen_application", IneligibleSerializer
+        ),
+    }
+    # API names that differ from the model's transition methods.
+    fsm_names = {"return": "return_for_correction"}
+
+    def get_queryset(self):
+        applications = applications_visible_to(self.request.user).select_related(
+            "organisation", "contest", "nomination"
+        )
+        if self.action == "list":
+            return applications
+        return applications.prefetch_related(
+            Prefetch("attachments", queryset=Attachment.objects.order_by("field_key", "pk"))
+        )
+
+    def get_serializer_class(self):
+        return ApplicationListSerializer if self.action == "list" else ApplicationSerializer
+
+    def allowed_transitions(self, obj, user) -> list[str]:
+        available = set(transitions_from_state(obj, self.state_field))
+        return [
+            name
+            for name, spec in self.transitions.items()
+            if self.fsm_names.get(name, name) in available and user.has_perm(spec.permission, obj)
+        ]
+
+    def _require_applicant(self, application) -> None:
+        if not is_applicant(self.request.user, application):
+            raise PermissionDenied(_("Only the applicant organisation's members may change the application."))
+
+    def _detail(self, application, status_code=status.HTTP_200_OK) -> Response:
+        fresh = self.get_queryset().get(pk=application.pk)
+        return Response(self.get_serializer(fresh).data, status=status_code)
+
+    @extend_schema(request=ApplicationCreateSerializer, responses={201: ApplicationSerializer})
+    def create(self, request, *args, **kwargs):
+        """Start a draft for one of the caller's organisations."""
+        payload = ApplicationCreateSerializer(data=request.data, context=self.get_serializer_context())
+        payload.fields["contest"].queryset = contests_visible_to(request.user)
+        payload.is_valid(raise_exception=True)
+        application = services.start_application(by=request.user, **payload.validated_data)
+        return self._detail(application, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=ApplicationUpdateSerializer,
+        responses={200: ApplicationSerializer, 400: AnswerErrorsSerializer},
+    )
+    def partial_update(self, request, *args, **kwargs):
+        """Save the title and answers of a draft (or of an application returned for correction)."""
+        application = self.get_object()
+        self._require_applicant(application)
+        payload = ApplicationUpdateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        try:
+            services.save_answers(
+                application, answers=data.get("answers", {}), title=data.get("title"), by=request.user
+            )
+        except DjangoValidationError as error:
+            raise ValidationError(_answer_errors(error)) from None
+        return self._detail(application)
+
+    # --- attachments --------------------------------------------------------------------------
+
+    @extend_schema(
+        methods=["GET"],
+        responses=AttachmentSerializer(many=True),
+        description="The files attached to this application.",
+    )
+    @extend_schema(
+        methods=["POST"],
+        request={"multipart/form-data": AttachmentUploadSerializer},
+        responses={201: AttachmentSerializer},
+        description="Attach (or replace) the file answering a file question. The type is read "
+        "from the content; the stored name is generated.",
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[MultiPartParser, FormParser],
+        url_path="attachments",
+        url_name="attachments",
+    )
+    def attachments(self, request, pk=None):
+        application = self.get_object()
+        if request.method == "GET":
+            return Response(
+                AttachmentSerializer(
+                    application.attachments.all(), many=True, context=self.get_serializer_context()
+                ).data
+            )
+        self._require_applicant(application)
+        payload = AttachmentUploadSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        try:
+            attachment = services.add_attachment(
+                application,
+                field_key=data["field_key"],
+                upload=data["file"],
+                public=data["public"],
+                by=request.user,
+            )
+        except DjangoValidationError as error:
+            if hasattr(error, "error_dict"):
+                raise ValidationError(error.message_dict) from None
+            key = "file" if application.is_editable else "non_field_errors"
+            raise ValidationError({key: error.messages}) from None
+        return Response(
+            AttachmentSerializer(attachment, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(request=None, responses={204: None})
+    @action(
+        detail=True,
+        methods=["delete"],
+        url_path=r"attachments/(?P<attachment_id>\d+)",
+        url_name="attachment",
+    )
+    def remove_attachment(self, request, pk=None, attachment_id=None):
+        """Remove a file from a draft."""
+        application = self.get_object()
+        attachment = get_object_or_404(application.attachments, pk=attachment_id)
+        self._require_applicant(application)
+        try:
+            services.remove_attachment(attachment, by=request.user)
+        except DjangoValidationError as error:
+            raise ValidationError({"non_field_errors": error.messages}) from None
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            302: OpenApiResponse(description="A short-lived presigned URL of the file in object storage."),
+        }
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"attachments/(?P<attachment_id>\d+)/download",
+        url_name="attachment-download",
+    )
+    def download(self, request, pk=None, attachment_id=None):
+        """The file itself, streamed or by redirect, only to those who may see the application."""
+        application = self.get_object()
+        if not request.user.has_perm("applications.view_application", application):
+            raise PermissionDenied(_("You may not do this."))
+        attachment = get_object_or_404(application.attachments, pk=attachment_id)
+        return attachment_response(attachment)
+
+    # --- revisions ----------------------------------------------------------------------------
+
+    @extend_schema(responses=RevisionSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def revisions(self, request, pk=None):
+        """Every submitted version, frozen, with its checksum."""
+        application = self.get_object()
+        return Response(RevisionSerializer(revisions_of(application), many=True).data)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", int, required=True, description="The older revision's number."),
+            OpenApiParameter("to", int, required=True, description="The newer revision's number."),
+        ],
+        responses=DiffSerializer,
+    )
+    @action(detail=True, methods=["get"])
+    def diff(self, request, pk=None):
+        """What changed between two revisions, question by question."""
+        application = self.get_object()
+        revisions = {r.number: r for r in revisions_of(application)}
+        numbers = {}
+        errors = {}
+        for param in ("from", "to"):
+            raw = request.query_params.get(param, "")
+            number = int(raw) if raw.isdigit() else None
+            if number not in revisions:
+                errors[param] = [_("There is no revision with this number.")]
+            numbers[param] = number
+        if errors:
+            raise ValidationError(errors)
+        changes = diff_revisions(
+            revisions[numbers["from"]], revisions[numbers["to"]], questions_for(application)
+        )
+        return Response(
+            DiffSerializer(
+                {"from_revision": numbers["from"], "to_revision": numbers["to"], "changes": changes}
+            ).data
+        )
+
+
+def _answer_errors(error: DjangoValidationError) -> dict:
+    """The service's `answers.<key>` errors reshaped as `{"answers": {"<key>": [...]}}`."""
+    if not hasattr(error, "error_dict"):
+        return {"non_field_errors": error.messages}
+    shaped: dict = {}
+    for field, messages in error.message_dict.items():
+        if field.startswith("answers."):
+            shaped.setdefault("answers", {})[field.removeprefix("answers.")] = messages
+        elif field == "answers":
+            shaped.setdefault("answers", {})["answers"] = messages
+        else:
+            shaped[field] = messages
+    return shaped
+
+
+class LateCodeViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Late-submission codes of the contests the caller organises: each lets a limited number of
+    applications in after the deadline, until it expires."""
+
+    serializer_class = LateCodeSerializer
+    permission_classes = [IsAuthenticated]
+    filterset_fields = ["contest"]
+
+    def get_queryset(self):
+        return (
+            late_codes_organised_by(self.request.user)
+            .select_related("created_by")
+            .order_by("-created_at", "-pk")
+        )
+
+    def get_serializer(self, *args, **kwargs):
+        serializer = super().get_serializer(*args, **kwargs)
+        if "contest" in getattr(serializer, "fields", {}):
+            serializer.fields["contest"].queryset = contests_visible_to(self.request.user)
+        return serializer
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        contest = data.pop("contest")
+        if not self.request.user.has_perm("contests.change_contest", contest):
+            raise PermissionDenied(_("Only this contest's organisers may issue late-submission codes."))
+        serializer.instance = services.issue_late_code(contest, by=self.request.user, **data)
