@@ -6,12 +6,14 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from contests import events
-from contests.models import Contest, ContestPart, ContestRole
+from contests.form_templates import CASE_STRUCTURE
+from contests.models import Contest, ContestPart, ContestRole, FormField
 from core.fsm import apply_transition
 from notifications.services import notify
 
@@ -160,3 +162,28 @@ def delete_contest(contest: Contest) -> None:
     if contest.state != Contest.State.DRAFT:
         raise ValidationError(_("Only a draft can be deleted. Cancel a published contest instead."))
     contest.delete()
+
+
+def add_case_structure(contest: Contest, *, by: User | None = None) -> list[FormField]:
+    """Add the questions of the seeds' case structure the form does not have yet (by key).
+
+    Idempotent: a second call adds nothing. In a draft the questions are added as the template
+    says (most required); after publication only optional questions may be added, so they come
+    optional. A finished contest refuses, like any change to its form.
+    """
+    if contest.is_finished:
+        raise ValidationError(_("This contest is finished and can no longer be changed."))
+    added = []
+    with transaction.atomic():
+        existing = set(FormField.objects.filter(contest=contest).values_list("key", flat=True))
+        last = FormField.objects.filter(contest=contest).aggregate(last=Max("order"))["last"]
+        order = 0 if last is None else last + 1
+        for question in CASE_STRUCTURE:
+            if question.key in existing:
+                continue
+            values = question.as_fields()
+            if contest.is_structure_locked:
+                values["required"] = False
+            added.append(save_part(FormField(contest=contest, order=order), **values))
+            order += 1
+    return added

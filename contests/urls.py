@@ -30,6 +30,7 @@ contest_patterns = [
         name="message_reset",
     ),
     path("organise/contests/<int:pk>/people/", views.contest_people, name="people"),
+    path("organise/contests/<int:pk>/case-structure/", views.add_case_structure, name="add_case_structure"),
     path(
         "organise/contests/<int:pk>/people/<int:role_pk>/remove/",
         views.contest_role_remove,

@@ -681,3 +681,32 @@ def contest_role_remove(request: HttpRequest, pk: int, role_pk: int) -> HttpResp
     if not request.user.has_perm("contests.manage_roles", Contest.objects.get(pk=pk)):
         return redirect("contests:organise")  # they removed themselves
     return redirect("contests:people", pk=pk)
+
+
+# --- ready-made questions ------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def add_case_structure(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add the case-structure questions (problem, solution, results…) the form lacks."""
+    contest = _contest_for(request, pk)
+    try:
+        added = services.add_case_structure(contest, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        if added:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d question of the case structure was added.",
+                    "%(count)d questions of the case structure were added.",
+                    len(added),
+                )
+                % {"count": len(added)},
+            )
+        else:
+            messages.info(request, _("The form already has every question of the case structure."))
+    return redirect(reverse("contests:manage", args=[pk]) + "#form-fields")

@@ -1,0 +1,208 @@
+"""A contest's applications as a spreadsheet: streamed CSV, or XLSX written to a temporary file.
+
+Both read the rows with `.iterator(chunk_size=500)` (organisation and nomination joined, answers
+from the JSON column, file names prefetched per chunk), so the number of queries grows with
+chunks, not rows, and memory stays flat however many applications a contest has.
+
+Every text cell that a spreadsheet could take for a formula (starting with =, +, -, @, a tab or
+a carriage return) is written with a leading apostrophe: an applicant's `=HYPERLINK(...)` stays
+text when an organiser opens the file.
+"""
+
+import csv
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from accounts.regions import Region
+from applications.models import Application, Attachment, IneligibilityReason
+from contests.models import Contest, FormField
+
+CHUNK = 500
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def neutralise(text: str) -> str:
+    """Text a spreadsheet will not evaluate: a leading apostrophe before formula characters."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def export_rows(contest: Contest) -> QuerySet[Application]:
+    """The contest's applications (not drafts) with what a row needs, in number order."""
+    return (
+        Application.objects.filter(contest=contest)
+        .exclude(state=Application.State.DRAFT)
+        .select_related("organisation", "nomination")
+        .prefetch_related(
+            Prefetch(
+                "attachments",
+                queryset=Attachment.objects.only("pk", "application_id", "field_key", "original_name"),
+            )
+        )
+        .order_by("number", "pk")
+    )
+
+
+@dataclass
+class Table:
+    """Headers and rows of one contest's export. Cells are str, Decimal, datetime or None."""
+
+    contest: Contest
+    questions: list[FormField]
+
+    @classmethod
+    def of(cls, contest: Contest) -> "Table":
+        return cls(contest, list(FormField.objects.filter(contest=contest).order_by("order", "pk")))
+
+    def headers(self) -> list[str]:
+        return [
+            _("Registration number"),
+            _("Project title"),
+            _("Organisation"),
+            _("Region"),
+            _("Settlement"),
+            _("Nomination"),
+            _("State"),
+            _("Submitted (%(zone)s)") % {"zone": self.contest.time_zone},
+            _("Reason of ineligibility"),
+            _("Screening note"),
+            *[question.label for question in self.questions],
+        ]
+
+    def rows(self) -> Iterator[list[Any]]:
+        regions = dict(Region.choices)
+        states = dict(Application.State.choices)
+        reasons = dict(IneligibilityReason.choices)
+        for application in export_rows(self.contest).iterator(chunk_size=CHUNK):
+            organisation = application.organisation
+            files = {a.field_key: a.original_name for a in application.attachments.all()}
+            submitted = application.submitted_at
+            yield [
+                application.number,
+                application.title,
+                organisation.name,
+                str(regions.get(organisation.region, organisation.region)),
+                organisation.settlement,
+                application.nomination.title,
+                str(states.get(application.state, application.state)),
+                self.contest.local(submitted).replace(tzinfo=None) if submitted else None,
+                str(reasons.get(application.ineligibility_reason, application.ineligibility_reason)),
+                application.screening_note,
+                *[self.answer(question, application.answers, files) for question in self.questions],
+            ]
+
+    @staticmethod
+    def answer(question: FormField, answers: dict, files: dict[str, str]) -> Any:
+        if question.field_type == FormField.Type.FILE:
+            return files.get(question.key, "")
+        value = answers.get(question.key) if isinstance(answers, dict) else None
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return _("Yes") if value else _("No")
+        if isinstance(value, list):
+            return "; ".join(str(item) for item in value)
+        if question.field_type == FormField.Type.NUMBER:
+            try:
+                number = Decimal(str(value))
+            except InvalidOperation:
+                return str(value)
+            if number.is_finite():
+                return number
+        return str(value)
+
+
+def _filename(contest: Contest, extension: str) -> str:
+    return f"contest-{contest.pk}-applications.{extension}"
+
+
+# --- CSV ----------------------------------------------------------------------------------
+
+
+class _Echo:
+    """A file-like object whose write() hands the line back, for csv.writer in a generator."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, Decimal):
+        return format(value, "f")  # a validated number: no formula can hide in it
+    return neutralise(str(value))
+
+
+def csv_lines(table: Table, language: str) -> Iterator[str]:
+    with translation.override(language):
+        writer = csv.writer(_Echo())
+        yield "\ufeff"  # the byte-order mark tells Excel the file is UTF-8
+        yield writer.writerow([_csv_cell(h) for h in table.headers()])
+        for row in table.rows():
+            yield writer.writerow([_csv_cell(value) for value in row])
+
+
+def csv_response(contest: Contest) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(
+        csv_lines(Table.of(contest), translation.get_language()), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(contest, "csv")}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- XLSX ---------------------------------------------------------------------------------
+
+
+def _xlsx_cell(sheet, value: Any) -> Any:
+    if value is None or isinstance(value, datetime | Decimal):
+        if isinstance(value, datetime):
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.number_format = "yyyy-mm-dd hh:mm"
+            return cell
+        return value
+    text = neutralise(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"  # never a formula, whatever openpyxl guessed
+    return cell
+
+
+def write_xlsx(table: Table, target) -> None:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_("Applications")[:31])
+    sheet.append([_xlsx_cell(sheet, h) for h in table.headers()])
+    for row in table.rows():
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
+    workbook.save(target)
+
+
+def xlsx_response(contest: Contest) -> FileResponse:
+    """Rows go to a temporary file as they are read (openpyxl's write-only mode keeps no cells
+    in memory), then the file streams out and is deleted when the response closes."""
+    temporary = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
+    try:
+        write_xlsx(Table.of(contest), temporary)
+        temporary.seek(0)
+    except BaseException:
+        temporary.close()
+        raise
+    response = FileResponse(
+        temporary, as_attachment=True, filename=_filename(contest, "xlsx"), content_type=XLSX_TYPE
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

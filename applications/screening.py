@@ -1,0 +1,453 @@
+"""The organiser's side of applications: the list with bulk screening, one application's
+screening page, late-submission codes and the exports.
+
+Contests a user may not see answer 404, contests they do not organise 403 (the same as the
+contests app's organiser pages); writing goes through applications.services.
+"""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET
+
+from accounts.regions import Region
+from applications import exports, services
+from applications.downloads import attachment_response
+from applications.models import Application, IneligibilityReason, LateSubmissionCode
+from applications.selectors import applications_visible_to, questions_for, revisions_of
+from contests.models import Contest, FormField, Nomination
+from contests.selectors import contests_visible_to
+from core import clock
+from core.exceptions import TransitionRefused
+from core.fsm import history
+
+PAGE_SIZE = 50
+SCREENABLE_STATES = [choice for choice in Application.State.choices if choice[0] != Application.State.DRAFT]
+OUTCOME_LABELS = {
+    "eligible": gettext_lazy("Mark eligible"),
+    "ineligible": gettext_lazy("Mark ineligible"),
+    "return": gettext_lazy("Return for correction"),
+}
+
+
+def _organised_contest(request: HttpRequest, contest_pk: int) -> Contest:
+    """404 outside what the user may see, 403 without the right to change the contest."""
+    contest = get_object_or_404(contests_visible_to(request.user), pk=contest_pk)
+    if not request.user.has_perm("contests.change_contest", contest):
+        raise PermissionDenied(_("Only the contest's organisers may do this."))
+    return contest
+
+
+# --- forms --------------------------------------------------------------------------------
+
+
+class FilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label=gettext_lazy("State"), required=False, choices=[("", gettext_lazy("Any")), *SCREENABLE_STATES]
+    )
+    nomination = forms.ModelChoiceField(
+        label=gettext_lazy("Nomination"),
+        required=False,
+        queryset=Nomination.objects.none(),
+        empty_label=gettext_lazy("Any"),
+    )
+    region = forms.ChoiceField(
+        label=gettext_lazy("Region"), required=False, choices=[("", gettext_lazy("Any")), *Region.choices]
+    )
+    q = forms.CharField(
+        label=gettext_lazy("Search"),
+        required=False,
+        max_length=100,
+        help_text=gettext_lazy("Number, project title or organisation."),
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+
+    def __init__(self, *args, contest: Contest, **kwargs):
+        super().__init__(*args, **kwargs)
+        nominations = Nomination.objects.filter(contest=contest).order_by("order", "pk")
+        self.fields["nomination"].queryset = nominations
+
+    def apply(self, rows):
+        if not self.is_valid():
+            return rows
+        data = self.cleaned_data
+        if data["state"]:
+            rows = rows.filter(state=data["state"])
+        if data["nomination"]:
+            rows = rows.filter(nomination=data["nomination"])
+        if data["region"]:
+            rows = rows.filter(organisation__region=data["region"])
+        if term := data["q"].strip():
+            rows = rows.filter(
+                Q(number__icontains=term) | Q(title__icontains=term) | Q(organisation__name__icontains=term)
+            )
+        return rows
+
+
+class ScreeningForm(forms.Form):
+    """One of the three outcomes, with what each needs: a reason, a note."""
+
+    outcome = forms.ChoiceField(choices=list(OUTCOME_LABELS.items()), widget=forms.HiddenInput)
+    reason = forms.ChoiceField(
+        label=gettext_lazy("Reason"),
+        required=False,
+        choices=[("", "—"), *IneligibilityReason.choices],
+        help_text=gettext_lazy("Needed when the application is ineligible."),
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Note to the applicant"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Needed when the application is returned: say what to correct."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        outcome = cleaned.get("outcome")
+        if outcome == "ineligible" and not cleaned.get("reason"):
+            self.add_error("reason", _("Choose the reason why the application is ineligible."))
+        if outcome == "return" and not (cleaned.get("note") or "").strip():
+            self.add_error("note", _("Tell the applicant what to correct."))
+        return cleaned
+
+
+def _outcome_form(outcome: str, data=None) -> ScreeningForm:
+    form = ScreeningForm(data, prefix=outcome, initial={"outcome": outcome})
+    if outcome != "ineligible":
+        del form.fields["reason"]
+    if outcome == "eligible":
+        form.fields["note"].help_text = ""
+    if outcome == "return":
+        form.fields["note"].required = True
+        form.fields["note"].help_text = _("Say what to correct. The call must still be open.")
+    return form
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+
+class LateCodeForm(forms.Form):
+    expires_at = forms.DateTimeField(
+        label=gettext_lazy("Valid until"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=LocalDateTimeInput(format="%Y-%m-%dT%H:%M"),
+    )
+    max_uses = forms.IntegerField(
+        label=gettext_lazy("Uses allowed"),
+        min_value=1,
+        max_value=1000,
+        initial=1,
+        help_text=gettext_lazy("How many applications may be submitted with this code."),
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Note"),
+        required=False,
+        max_length=300,
+        help_text=gettext_lazy("For whom and why, for your colleagues."),
+    )
+
+    def __init__(self, *args, contest: Contest, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.contest = contest
+        self.fields["expires_at"].help_text = _("In the contest's time zone, %(zone)s.") % {
+            "zone": contest.time_zone
+        }
+        if not self.is_bound:
+            default = contest.local(clock.now() + timedelta(days=3)).replace(second=0, microsecond=0)
+            self.initial["expires_at"] = default.replace(tzinfo=None)
+
+    def clean_expires_at(self):
+        value: datetime = self.cleaned_data["expires_at"]
+        # The browser sends a wall-clock time; it is meant in the contest's zone, not the server's.
+        value = timezone.make_naive(value) if timezone.is_aware(value) else value
+        value = value.replace(tzinfo=ZoneInfo(self.contest.time_zone))
+        if value <= clock.now():
+            raise ValidationError(_("Choose a moment in the future."))
+        return value
+
+
+# --- the list and bulk screening --------------------------------------------------------
+
+
+def _refusal_lines(refused: dict[int, list[str]]) -> list[str]:
+    numbers = dict(Application.objects.filter(pk__in=refused).values_list("pk", "number"))
+    return [
+        _("%(number)s: %(reasons)s")
+        % {"number": numbers.get(pk) or f"#{pk}", "reasons": " ".join(str(r) for r in reasons)}
+        for pk, reasons in refused.items()
+    ]
+
+
+def _report(request: HttpRequest, outcome: str, result: dict) -> None:
+    done, refused = result["done"], result["refused"]
+    label = OUTCOME_LABELS[outcome]
+    if done:
+        messages.success(
+            request,
+            ngettext(
+                "“%(action)s”: %(count)d application done.",
+                "“%(action)s”: %(count)d applications done.",
+                len(done),
+            )
+            % {"action": label, "count": len(done)},
+        )
+    if refused:
+        messages.error(
+            request,
+            ngettext(
+                "“%(action)s” was refused for %(count)d application:",
+                "“%(action)s” was refused for %(count)d applications:",
+                len(refused),
+            )
+            % {"action": label, "count": len(refused)},
+        )
+        for line in _refusal_lines(refused):
+            messages.error(request, line)
+
+
+def _bulk_screen(request: HttpRequest, contest: Contest) -> None:
+    outcome = request.POST.get("outcome", "")
+    if outcome not in OUTCOME_LABELS:
+        messages.error(request, _("Choose what to do with the selected applications."))
+        return
+    form = _outcome_form(outcome, request.POST)
+    raw_ids = [value for value in request.POST.getlist("applications") if value.isdigit()]
+    states = dict(
+        Application.objects.filter(contest=contest, pk__in=raw_ids)
+        .exclude(state=Application.State.DRAFT)
+        .values_list("pk", "state")
+    )
+    if not states:
+        messages.error(request, _("Select at least one application."))
+        return
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return
+    labels = dict(Application.State.choices)
+    # Screened meanwhile (another tab, a colleague): say so plainly rather than fail inside.
+    moved = {
+        pk: [_("It is no longer waiting for screening (now: %(state)s).") % {"state": labels[state]}]
+        for pk, state in states.items()
+        if state != Application.State.SUBMITTED
+    }
+    result = services.bulk_screen(
+        [pk for pk in states if pk not in moved],
+        outcome=outcome,
+        by=request.user,
+        note=form.cleaned_data.get("note", ""),
+        reason=form.cleaned_data.get("reason", ""),
+        allowed=lambda application: request.user.has_perm("applications.screen_application", application),
+    )
+    result["refused"] = {**moved, **result["refused"]}
+    _report(request, outcome, result)
+
+
+@login_required
+def screening_list(request: HttpRequest, contest_pk: int) -> HttpResponse:
+    contest = _organised_contest(request, contest_pk)
+    if request.method == "POST":
+        _bulk_screen(request, contest)
+        query = request.GET.urlencode()
+        return redirect(reverse("applications:screening", args=[contest.pk]) + (f"?{query}" if query else ""))
+    filter_form = FilterForm(request.GET or None, contest=contest)
+    rows = (
+        Application.objects.filter(contest=contest)
+        .exclude(state=Application.State.DRAFT)
+        .select_related("organisation", "nomination")
+        .only(
+            "pk",
+            "number",
+            "title",
+            "state",
+            "submitted_at",
+            "ineligibility_reason",
+            "organisation__name",
+            "organisation__region",
+            "organisation__settlement",
+            "nomination__title",
+        )
+        .order_by("-submitted_at", "-pk")
+    )
+    rows = filter_form.apply(rows)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "applications/screening_list.html",
+        {
+            "contest": contest,
+            "filter_form": filter_form,
+            "page_obj": page,
+            "query": query.urlencode(),
+            "form_query": request.GET.urlencode(),
+            "forms": {outcome: _outcome_form(outcome) for outcome in OUTCOME_LABELS},
+            "submitted": Application.State.SUBMITTED,
+        },
+    )
+
+
+# --- one application -----------------------------------------------------------------------
+
+
+def _screenable(request: HttpRequest, pk: int) -> Application:
+    application = get_object_or_404(
+        applications_visible_to(request.user)
+        .exclude(state=Application.State.DRAFT)
+        .select_related("contest", "organisation", "nomination"),
+        pk=pk,
+    )
+    if not request.user.has_perm("applications.screen_application", application):
+        raise PermissionDenied(_("Only the contest's organisers may screen applications."))
+    return application
+
+
+def _display(question: FormField, value) -> str:
+    if value is None or value == "" or value == []:
+        return ""
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, list):
+        return "; ".join(str(item) for item in value)
+    return str(value)
+
+
+def _history_rows(application: Application) -> list[dict]:
+    labels = dict(Application.State.choices)
+    return [
+        {
+            "timestamp": log.timestamp,
+            "by": log.by.display_name if log.by else _("the system"),
+            "source": labels.get(log.source_state, log.source_state or "—"),
+            "target": labels.get(log.state, log.state),
+            "note": log.description or "",
+        }
+        for log in history(application)
+    ]
+
+
+@login_required
+def screening_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _screenable(request, pk)
+    forms_by_outcome = {outcome: _outcome_form(outcome) for outcome in OUTCOME_LABELS}
+    refusal = None
+    status = 200
+    if request.method == "POST":
+        outcome = request.POST.get("outcome", "")
+        if outcome not in OUTCOME_LABELS:
+            raise Http404
+        form = forms_by_outcome[outcome] = _outcome_form(outcome, request.POST)
+        if form.is_valid():
+            kwargs = {"by": request.user, "note": form.cleaned_data.get("note", "")}
+            if outcome == "ineligible":
+                kwargs["reason"] = form.cleaned_data["reason"]
+            try:
+                services.SCREENING[outcome](application, **kwargs)
+            except TransitionRefused as refused:
+                refusal = {"action": OUTCOME_LABELS[outcome], "reasons": refused.reasons}
+            except ValidationError as error:
+                refusal = {"action": OUTCOME_LABELS[outcome], "reasons": error.messages}
+            except Exception:  # TransitionNotAllowed, ConcurrentTransition: the state moved meanwhile
+                refusal = {
+                    "action": OUTCOME_LABELS[outcome],
+                    "reasons": [_("The application's state changed meanwhile. Reload the page and check.")],
+                }
+            else:
+                application.refresh_from_db()
+                messages.success(
+                    request,
+                    _("Done. The application is now: %(state)s.")
+                    % {"state": application.get_state_display()},
+                )
+                return redirect("applications:screening_detail", pk=application.pk)
+        status = 400 if refusal is None else 409
+    questions = questions_for(application)
+    attachments = {a.field_key: a for a in application.attachments.all()}
+    answers = [
+        {
+            "question": question,
+            "value": _display(question, application.answers.get(question.key)),
+            "attachment": attachments.get(question.key),
+        }
+        for question in questions
+    ]
+    return render(
+        request,
+        "applications/screening_detail.html",
+        {
+            "application": application,
+            "contest": application.contest,
+            "answers": answers,
+            "attachments": list(attachments.values()),
+            "revisions": list(revisions_of(application)),
+            "history": _history_rows(application),
+            "forms": forms_by_outcome if application.state == Application.State.SUBMITTED else {},
+            "outcome_labels": OUTCOME_LABELS,
+            "refusal": refusal,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def screening_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    application = _screenable(request, pk)
+    return attachment_response(get_object_or_404(application.attachments.all(), pk=attachment_pk))
+
+
+# --- late-submission codes ----------------------------------------------------------------
+
+
+@login_required
+def late_codes(request: HttpRequest, contest_pk: int) -> HttpResponse:
+    contest = _organised_contest(request, contest_pk)
+    form = LateCodeForm(request.POST or None, contest=contest)
+    if request.method == "POST" and form.is_valid():
+        try:
+            code = services.issue_late_code(contest, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request,
+                _("Code %(code)s was issued. Give it to the applicant who may submit late.")
+                % {"code": code.code},
+            )
+            return redirect("applications:late_codes", contest_pk=contest.pk)
+    codes = LateSubmissionCode.objects.filter(contest=contest).order_by("-created_at", "-pk")
+    page = Paginator(codes, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "applications/late_codes.html",
+        {"contest": contest, "form": form, "page_obj": page, "now": clock.now()},
+    )
+
+
+# --- exports --------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest, contest_pk: int, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    contest = _organised_contest(request, contest_pk)
+    return exports.csv_response(contest) if fmt == "csv" else exports.xlsx_response(contest)
