@@ -1,11 +1,598 @@
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+"""The applicant's web pages: dashboard, starting an application, the form with autosave and
+files, submission, the receipt, revisions and withdrawal. Organisers of the contest may read an
+application here; screening is on its own pages.
 
-from applications.selectors import applications_visible_to
+Reading starts from the selectors (what a user may not see answers 404); writing goes through
+applications.services; permissions come from applications/rules.py.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import dateformat
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from accounts.models import Organisation
+from applications import selectors, services
+from applications.downloads import attachment_response
+from applications.forms import (
+    ANSWER_PREFIX,
+    AnswersForm,
+    StartApplicationForm,
+    SubmitForm,
+    WithdrawForm,
+    add_service_errors,
+    answer_name,
+    file_name,
+    max_length_of,
+)
+from applications.models import Application, Attachment
+from contests import selectors as contest_selectors
+from contests.models import Contest, FormField
+from core import clock
+from core.exceptions import TransitionRefused
+from core.fsm import history
+
+DASHBOARD_PAGE_SIZE = 30
+OPEN_CALLS_SHOWN = 20
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _application(request: HttpRequest, pk: int) -> Application:
+    """404 for an application the user may not see."""
+    application = get_object_or_404(
+        selectors.applications_visible_to(request.user).select_related(
+            "contest", "nomination", "organisation"
+        ),
+        pk=pk,
+    )
+    if not request.user.has_perm("applications.view_application", application):
+        raise Http404
+    return application
+
+
+def _editable(request: HttpRequest, pk: int) -> Application | HttpResponse:
+    """The application to change, or the answer to give instead (a redirect to its page)."""
+    application = _application(request, pk)
+    if not application.is_editable:
+        if request.htmx:
+            return HttpResponse(status=204, headers={"HX-Redirect": _detail_url(application)})
+        messages.info(request, _("This application can no longer be changed."))
+        return redirect("applications:detail", pk=application.pk)
+    if not request.user.has_perm("applications.change_application", application):
+        raise PermissionDenied(_("Only members of the applicant organisation may change it."))
+    return application
+
+
+def _detail_url(application: Application) -> str:
+    return reverse("applications:detail", args=[application.pk])
+
+
+def _local_time(contest: Contest, moment) -> str:
+    return dateformat.format(contest.local(moment), "H:i")
+
+
+def _answer_errors(error: ValidationError) -> dict[str, str]:
+    """{question key or "title" or "": message} from a service's ValidationError."""
+    if not hasattr(error, "error_dict"):
+        return {"": " ".join(error.messages)}
+    found = {}
+    for name, errors in error.error_dict.items():
+        key = name.removeprefix("answers.") if name.startswith("answers.") else name
+        found[key] = " ".join(m for e in errors for m in e.messages)
+    return found
+
+
+def _save(application: Application, form: AnswersForm, user) -> dict[str, str]:
+    """Save what is right; return the errors of what is not. A refused answer does not keep
+    the others from being saved: nothing the applicant typed correctly is lost."""
+    answers, title = form.answers(), form.title_value()
+    try:
+        services.save_answers(application, answers=answers, title=title, by=user)
+        return {}
+    except ValidationError as error:
+        errors = _answer_errors(error)
+    if "" in errors:  # not about a question (e.g. no longer editable): nothing more to try
+        return errors
+    rest = {key: value for key, value in answers.items() if key not in errors}
+    try:
+        services.save_answers(application, answers=rest, title=None if "title" in errors else title, by=user)
+    except ValidationError as error:
+        errors.update(_answer_errors(error))
+    return errors
+
+
+def _put_errors(form: AnswersForm, errors: dict[str, str]) -> None:
+    for key, message in errors.items():
+        name = "title" if key == "title" else f"{ANSWER_PREFIX}{key}"
+        form.add_error(name if name in form.fields else None, message)
+
+
+@dataclass
+class QuestionRow:
+    question: FormField
+    field: Any = None  # the bound form field; None for file questions
+    attachment: Attachment | None = None
+    file_error: str = ""
+    file_input: str = ""
+    max_length: int | None = None
+
+    @property
+    def is_file(self) -> bool:
+        return self.question.field_type == FormField.Type.FILE
+
+    @property
+    def accepted(self) -> str:
+        return ", ".join(kind.upper() for kind in self.question.accepted_file_types)
+
+    @property
+    def accept_attr(self) -> str:
+        extensions = {"jpeg": ".jpg,.jpeg", "pdf": ".pdf", "docx": ".docx", "odt": ".odt", "xlsx": ".xlsx"}
+        return ",".join(extensions.get(kind, f".{kind}") for kind in self.question.accepted_file_types)
+
+    @property
+    def length(self) -> int:
+        value = self.field.value() if self.field is not None else ""
+        return len(value) if isinstance(value, str) else 0
+
+
+def _rows(form: AnswersForm, application: Application, file_errors: dict[str, str] | None = None):
+    attachments = {a.field_key: a for a in application.attachments.all()}
+    rows = []
+    for question in form.questions:
+        if question.field_type == FormField.Type.FILE:
+            rows.append(
+                QuestionRow(
+                    question,
+                    attachment=attachments.get(question.key),
+                    file_error=(file_errors or {}).get(question.key, ""),
+                    file_input=file_name(question),
+                )
+            )
+        else:
+            rows.append(
+                QuestionRow(question, field=form[answer_name(question)], max_length=max_length_of(question))
+            )
+    return rows
+
+
+def _deadline_passed(contest: Contest) -> bool:
+    return bool(contest.closes_at and clock.now() >= contest.closes_at)
+
+
+def _display(question: FormField | None, value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if value is True:
+        return _("Yes")
+    if value is False:
+        return _("No")
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+# --- dashboard ---------------------------------------------------------------------------------
 
 
 @login_required
+@require_GET
+def my_applications(request: HttpRequest) -> HttpResponse:
+    applications = (
+        selectors.applications_of_organisations(request.user)
+        .select_related("contest", "nomination", "organisation")
+        .order_by("-updated_at", "-pk")
+    )
+    page = Paginator(applications, DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    now = clock.now()
+    open_calls = list(contest_selectors.open_calls().filter(opens_at__lte=now)[:OPEN_CALLS_SHOWN])
+    has_organisation = request.user.memberships.exists()
+    return render(
+        request,
+        "applications/mine.html",
+        {"page_obj": page, "open_calls": open_calls, "has_organisation": has_organisation, "now": now},
+    )
+
+
+# --- starting ----------------------------------------------------------------------------------
+
+
+@login_required
+def start(request: HttpRequest) -> HttpResponse:
+    try:
+        contest_pk = int(request.GET.get("contest") or request.POST.get("contest") or "")
+    except ValueError:
+        raise Http404 from None
+    contest = get_object_or_404(contest_selectors.contests_visible_to(request.user), pk=contest_pk)
+    organisations = Organisation.objects.filter(memberships__user=request.user).order_by("name")
+    if not organisations.exists():
+        messages.info(request, _("Register your library first: applications are made on its behalf."))
+        return redirect("accounts:organisation_new")
+    form = StartApplicationForm(request.POST or None, organisations=organisations, contest=contest)
+    refusal = []
+    if not contest.is_accepting_applications:
+        refusal = Application(contest=contest).deadline_problems() or [
+            _("This contest is not accepting applications.")
+        ]
+    elif request.method == "POST" and form.is_valid():
+        try:
+            application = services.start_application(
+                organisation=form.cleaned_data["organisation"],
+                contest=contest,
+                nomination=form.cleaned_data["nomination"],
+                title=form.cleaned_data["title"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your application was started. Answer the questions below."))
+            return redirect("applications:edit", pk=application.pk)
+    return render(request, "applications/start.html", {"form": form, "contest": contest, "refusal": refusal})
+
+
+# --- the form -----------------------------------------------------------------------------------
+
+
+def _form_page(request, application, form, *, refusal=None, file_errors=None, submit_form=None, status=200):
+    return render(
+        request,
+        "applications/edit.html",
+        {
+            "application": application,
+            "contest": application.contest,
+            "form": form,
+            "rows": _rows(form, application, file_errors),
+            "file_params": ",".join(
+                file_name(q) for q in form.questions if q.field_type == FormField.Type.FILE
+            ),
+            "refusal": refusal or [],
+            "submit_form": submit_form or SubmitForm(),
+            "deadline_passed": _deadline_passed(application.contest),
+            "now": clock.now(),
+        },
+        status=status,
+    )
+
+
+@login_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _editable(request, pk)
+    if isinstance(application, HttpResponse):
+        return application
+    questions = selectors.questions_for(application)
+    if request.method != "POST":
+        return _form_page(request, application, AnswersForm(application=application, questions=questions))
+
+    form = AnswersForm(request.POST, application=application, questions=questions)
+    form.is_valid()  # lenient fields: this only fills cleaned_data
+    errors = _save(application, form, request.user)
+    file_errors = _upload_files(request, application, questions)
+    remove = request.POST.get("remove")
+    if remove:
+        attachment = application.attachments.filter(pk=remove).first()
+        if attachment is not None:
+            try:
+                services.remove_attachment(attachment, by=request.user)
+            except ValidationError as error:
+                errors[""] = " ".join(error.messages)
+    application.refresh_from_db()
+    if errors or file_errors:
+        _put_errors(form, errors)
+        return _form_page(request, application, form, file_errors=file_errors)
+
+    if "submit" in request.POST:
+        submit_form = SubmitForm(request.POST)
+        submit_form.is_valid()
+        refusal = _submit(request, application, submit_form.cleaned_data.get("late_code", ""))
+        if refusal is None:
+            return redirect("applications:detail", pk=application.pk)
+        return _form_page(
+            request,
+            application,
+            AnswersForm(application=application, questions=questions),
+            refusal=refusal,
+            submit_form=submit_form,
+        )
+    if remove:
+        messages.success(request, _("The file was removed."))
+    elif request.POST.get("upload"):
+        messages.success(request, _("The file was uploaded."))
+    else:
+        messages.success(
+            request,
+            _("Your draft was saved at %(time)s.") % {"time": _local_time(application.contest, clock.now())},
+        )
+    anchor = request.POST.get("upload") or ""
+    return redirect(reverse("applications:edit", args=[pk]) + (f"#question-{anchor}" if anchor else ""))
+
+
+def _upload_files(request, application, questions) -> dict[str, str]:
+    errors = {}
+    for question in questions:
+        upload = request.FILES.get(file_name(question))
+        if question.field_type != FormField.Type.FILE or upload is None:
+            continue
+        try:
+            services.add_attachment(application, field_key=question.key, upload=upload, by=request.user)
+        except ValidationError as error:
+            errors[question.key] = " ".join(error.messages)
+    return errors
+
+
+@login_required
+@require_POST
+def autosave(request: HttpRequest, pk: int) -> HttpResponse:
+    """htmx: save the form as it is now; answer a small status fragment for the live region."""
+    application = _editable(request, pk)
+    if isinstance(application, HttpResponse):
+        return application
+    questions = selectors.questions_for(application)
+    form = AnswersForm(request.POST, application=application, questions=questions)
+    form.is_valid()
+    errors = _save(application, form, request.user)
+    by_key = {q.key: q for q in questions}
+    return render(
+        request,
+        "applications/partials/save_status.html",
+        {
+            "saved_at": _local_time(application.contest, clock.now()),
+            "general_error": errors.pop("", ""),
+            "errors": [
+                {
+                    "key": key,
+                    "label": by_key[key].label if key in by_key else _("Project title"),
+                    "message": message,
+                }
+                for key, message in errors.items()
+            ],
+            "questions": [q for q in questions if q.field_type != FormField.Type.FILE],
+            "error_keys": errors,
+        },
+    )
+
+
+# --- files --------------------------------------------------------------------------------------
+
+
+def _file_question(application: Application, key: str) -> FormField:
+    question = next(
+        (
+            q
+            for q in selectors.questions_for(application)
+            if q.key == key and q.field_type == FormField.Type.FILE
+        ),
+        None,
+    )
+    if question is None:
+        raise Http404
+    return question
+
+
+def _file_fragment(request, application, question, error: str = "") -> HttpResponse:
+    row = QuestionRow(
+        question,
+        attachment=application.attachments.filter(field_key=question.key).first(),
+        file_error=error,
+        file_input=file_name(question),
+    )
+    return render(
+        request,
+        "applications/partials/file_question.html",
+        {"row": row, "application": application, "editable": True},
+    )
+
+
+@login_required
+@require_POST
+def upload(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    application = _editable(request, pk)
+    if isinstance(application, HttpResponse):
+        return application
+    question = _file_question(application, key)
+    upload = request.FILES.get(file_name(question)) or request.FILES.get("file")
+    error = ""
+    if upload is None:
+        error = _("Choose a file first.")
+    else:
+        try:
+            services.add_attachment(application, field_key=key, upload=upload, by=request.user)
+        except ValidationError as refusal:
+            error = " ".join(refusal.messages)
+    if request.htmx:
+        return _file_fragment(request, application, question, error)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("The file was uploaded."))
+    return redirect(reverse("applications:edit", args=[pk]) + f"#question-{key}")
+
+
+@login_required
+@require_POST
+def remove_file(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    application = _editable(request, pk)
+    if isinstance(application, HttpResponse):
+        return application
+    attachment = get_object_or_404(application.attachments, pk=attachment_pk)
+    question = _file_question(application, attachment.field_key)
+    error = ""
+    try:
+        services.remove_attachment(attachment, by=request.user)
+    except ValidationError as refusal:
+        error = " ".join(refusal.messages)
+    if request.htmx:
+        return _file_fragment(request, application, question, error)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("The file was removed."))
+    return redirect(reverse("applications:edit", args=[pk]) + f"#question-{question.key}")
+
+
+@login_required
+@require_GET
+def download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    application = _application(request, pk)
+    attachment = get_object_or_404(Attachment.objects.filter(application=application), pk=attachment_pk)
+    return attachment_response(attachment)
+
+
+# --- submission ---------------------------------------------------------------------------------
+
+
+def _submit(request: HttpRequest, application: Application, late_code: str) -> list[str] | None:
+    """None when submitted (with a message), else the reasons it was refused."""
+    if not request.user.has_perm("applications.submit_application", application):
+        raise PermissionDenied(_("Only members of the applicant organisation may submit it."))
+    try:
+        application = services.submit_application(application, by=request.user, late_code=late_code)
+    except TransitionRefused as refused:
+        return refused.reasons
+    except TransitionNotAllowed:
+        return [_("The application cannot be submitted in its current state. Reload the page and check.")]
+    except ConcurrentTransition:
+        return [_("Someone changed this application at the same moment. Reload and try again.")]
+    messages.success(
+        request,
+        _("Your application was submitted. Its registration number is %(number)s.")
+        % {"number": application.number},
+    )
+    return None
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _application(request, pk)
+    if not application.is_editable:
+        messages.info(request, _("This application was already submitted."))
+        return redirect("applications:detail", pk=pk)
+    form = SubmitForm(request.POST)
+    form.is_valid()
+    refusal = _submit(request, application, form.cleaned_data.get("late_code", ""))
+    if refusal is None:
+        return redirect("applications:detail", pk=pk)
+    return _detail_page(request, application, refusal=refusal, submit_form=form)
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+def _history_rows(application: Application) -> list[dict]:
+    labels = dict(Application.State.choices)
+    return [
+        {
+            "timestamp": log.timestamp,
+            "by": log.by.display_name if log.by else _("the system"),
+            "source": labels.get(log.source_state, log.source_state or "—"),
+            "target": labels.get(log.state, log.state),
+            "note": log.description or "",
+        }
+        for log in history(application)
+    ]
+
+
+def _detail_page(request, application, *, refusal=None, submit_form=None) -> HttpResponse:
+    questions = selectors.questions_for(application)
+    attachments = {a.field_key: a for a in application.attachments.all()}
+    answers = []
+    for question in questions:
+        if question.field_type == FormField.Type.FILE:
+            answers.append({"question": question, "attachment": attachments.get(question.key)})
+        else:
+            answers.append(
+                {"question": question, "value": _display(question, application.answers.get(question.key))}
+            )
+    revisions = list(selectors.revisions_of(application))
+    user = request.user
+    return render(
+        request,
+        "applications/detail.html",
+        {
+            "application": application,
+            "contest": application.contest,
+            "answers": answers,
+            "revisions": revisions,
+            "latest": revisions[-1] if revisions else None,
+            "history": _history_rows(application),
+            "can_change": application.is_editable
+            and user.has_perm("applications.change_application", application),
+            "can_submit": application.is_editable
+            and user.has_perm("applications.submit_application", application),
+            "can_withdraw": application.state in (Application.State.DRAFT, Application.State.SUBMITTED)
+            and user.has_perm("applications.withdraw_application", application),
+            "can_screen": user.has_perm("applications.screen_application", application),
+            "refusal": refusal or [],
+            "submit_form": submit_form or SubmitForm(),
+            "deadline_passed": _deadline_passed(application.contest),
+            "now": clock.now(),
+        },
+    )
+
+
+@login_required
+@require_GET
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    application = get_object_or_404(applications_visible_to(request.user), pk=pk)
-    return render(request, "applications/detail.html", {"application": application})
+    return _detail_page(request, _application(request, pk))
+
+
+@login_required
+@require_GET
+def diff(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _application(request, pk)
+    revisions = {r.number: r for r in selectors.revisions_of(application)}
+    try:
+        older = revisions[int(request.GET.get("from", ""))]
+        newer = revisions[int(request.GET.get("to", ""))]
+    except (KeyError, ValueError):
+        raise Http404 from None
+    questions = selectors.questions_for(application)
+    by_key = {q.key: q for q in questions}
+    changes = [
+        {
+            **change,
+            "before": _display(by_key.get(change["key"]), change["before"]),
+            "after": _display(by_key.get(change["key"]), change["after"]),
+        }
+        for change in selectors.diff_revisions(older, newer, questions)
+    ]
+    return render(
+        request,
+        "applications/diff.html",
+        {"application": application, "older": older, "newer": newer, "changes": changes},
+    )
+
+
+# --- withdrawal ---------------------------------------------------------------------------------
+
+
+@login_required
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _application(request, pk)
+    if not request.user.has_perm("applications.withdraw_application", application):
+        raise PermissionDenied(_("Only members of the applicant organisation may withdraw it."))
+    if application.state not in (Application.State.DRAFT, Application.State.SUBMITTED):
+        messages.info(request, _("This application can no longer be withdrawn."))
+        return redirect("applications:detail", pk=pk)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw_application(application, by=request.user, note=form.cleaned_data["note"])
+        except (TransitionRefused, TransitionNotAllowed, ConcurrentTransition):
+            messages.error(request, _("The application could not be withdrawn. Reload the page and check."))
+        else:
+            messages.success(request, _("The application was withdrawn."))
+        return redirect("applications:detail", pk=pk)
+    return render(request, "applications/withdraw.html", {"application": application, "form": form})
