@@ -18,6 +18,16 @@ pytestmark = pytest.mark.django_db
 DEMO_EMAIL = re.compile(r"^[a-z0-9._-]+@(example\.org|demo\.konkurs\.localhost)$")
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """The seed also adds applications with attachments: keep their files out of var/media."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+    settings.MEDIA_ROOT = str(tmp_path)
+
+
 def seed() -> str:
     out = io.StringIO()
     call_command("seed_demo", "--force", stdout=out)

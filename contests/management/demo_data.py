@@ -1,4 +1,4 @@
-"""Invented demo data for `manage.py seed_demo`, in Ukrainian.
+"""Invented demo data for `manage.py seed_demo` (people, libraries, contests), in Ukrainian.
 
 Every person, library and address here is made up. Names of settlements are common
 Ukrainian place names, used for invented libraries; no real person, phone number or
@@ -518,7 +518,13 @@ MAIN_FORM = [
         {"max_length": 200, "identifying": True},
     ),
     ("contact_email", "Електронна пошта для зв'язку", T.EMAIL, True, {"identifying": True}),
-    ("attachment", "Додатки: фото, публікації, відгуки (PDF або зображення)", T.FILE, False, {}),
+    (
+        "attachment",
+        "Додатки: фото, публікації, відгуки (PDF або зображення)",
+        T.FILE,
+        False,
+        {"file_types": ["pdf", "jpeg", "png"]},
+    ),
 ]
 
 DRAFT_CONTEST = {

@@ -1,4 +1,7 @@
-"""`manage.py seed_demo`: an invented, realistic demo in Ukrainian.
+"""`manage.py seed_demo_contests`: the contests part of the invented demo, in Ukrainian.
+
+`manage.py seed_demo` (in the applications app, a higher layer) extends this command with
+demo applications through `seed_more`; this one seeds people, libraries and contests only.
 
 Idempotent: every object is looked up by a natural key (an e-mail, a title, a code, a
 form-field key) and created only when missing; nothing existing is changed, so a second
@@ -46,6 +49,7 @@ class Command(BaseCommand):
                 "password; pass --force if you really want them here."
             )
         self.created: list[str] = []
+        self.summary: list[str] = []
         self._password_hash: str | None = None
         with transaction.atomic():
             admin = self._user(data.ADMIN, staff=True)
@@ -95,8 +99,13 @@ class Command(BaseCommand):
                 raise CommandError(
                     "The draft demo contest would not pass publishing: " + "; ".join(map(str, problems))
                 )
+            self.seed_more(main=main, organiser=organiser, libraries=libraries)
 
         self._report(admin, organiser, grant_officer, jurors, libraries)
+
+    def seed_more(self, *, main: Contest, organiser: User, libraries: list[Organisation]) -> None:
+        """A hook for higher layers' demo data, in the same transaction: append what is
+        created to `self.created` and lines for the summary to `self.summary`."""
 
     # --- people and organisations ----------------------------------------------------------
 
@@ -212,6 +221,8 @@ class Command(BaseCommand):
             out.write(self.style.SUCCESS(f"Demo data: created {len(self.created)} objects."))
         else:
             out.write(self.style.SUCCESS("Demo data already present: nothing created or changed."))
+        for line in self.summary:
+            out.write(line)
         out.write("")
         out.write(f"Demo logins (password for all: {data.DEMO_PASSWORD})")
         rows = [
