@@ -260,10 +260,19 @@ def _form_page(request, application, form, *, refusal=None, file_errors=None, su
             "refusal": refusal or [],
             "submit_form": submit_form or SubmitForm(),
             "deadline_passed": _deadline_passed(application.contest),
+            "returned_note": _returned_note(application),
             "now": clock.now(),
         },
         status=status,
     )
+
+
+def _returned_note(application: Application) -> str:
+    """What the organisers asked to correct, when they returned the application."""
+    if application.state != Application.State.RETURNED:
+        return ""
+    last = history(application).filter(state=Application.State.RETURNED).last()
+    return (last.description or "") if last else ""
 
 
 @login_required

@@ -1,6 +1,8 @@
 """The applicant's pages: dashboard, start, the form with autosave and files, submit, receipt,
 withdrawal and the comparison of revisions."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -455,3 +457,27 @@ def test_diff_after_return_and_resubmission(web, applicant, organiser, draft, te
     assert text_question.label in page
     assert "Старий текст" in page and "Новий текст" in page
     assert client.get(reverse("applications:diff", args=[draft.pk]), {"from": 1, "to": 9}).status_code == 404
+
+
+def test_returned_application_shows_the_organisers_note(web, applicant, organiser, draft, text_question):
+    services.save_answers(draft, answers={text_question.key: "Текст"}, by=applicant)
+    services.submit_application(draft, by=applicant)
+    services.return_application(draft, by=organiser, note="Додайте план заходів")
+    page = web(applicant).get(reverse("applications:edit", args=[draft.pk])).content.decode()
+    assert "Додайте план заходів" in page
+    assert "Текст" in page
+
+
+def test_late_submission_with_a_code(web, applicant, organiser, draft, text_question, time_machine):
+    services.save_answers(draft, answers={text_question.key: "Текст"}, by=applicant)
+    time_machine.move_to(draft.contest.closes_at + timedelta(hours=1), tick=False)
+    code = services.issue_late_code(draft.contest, by=organiser)
+    client = web(applicant)
+    page = client.get(reverse("applications:detail", args=[draft.pk])).content.decode()
+    assert 'name="late_code"' in page
+    response = client.post(reverse("applications:submit", args=[draft.pk]))
+    assert "deadline passed" in response.content.decode()
+    response = client.post(reverse("applications:submit", args=[draft.pk]), {"late_code": code.code.lower()})
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.state == Application.State.SUBMITTED
