@@ -42,6 +42,10 @@ from contests.selectors import contests_visible_to
 from core.api import RulesPermission, TransitionAction, TransitionActionsMixin
 from core.fsm import transitions_from_state
 
+ATTACHMENT_ID = OpenApiParameter(
+    "attachment_id", int, OpenApiParameter.PATH, description="The attachment's id."
+)
+
 
 class ApplicationPermission(RulesPermission):
     """Lists and creation need a signed-in caller; a single application outside the caller's
@@ -195,7 +199,7 @@ class ApplicationViewSet(
             status=status.HTTP_201_CREATED,
         )
 
-    @extend_schema(request=None, responses={204: None})
+    @extend_schema(parameters=[ATTACHMENT_ID], request=None, responses={204: None})
     @action(
         detail=True,
         methods=["delete"],
@@ -214,10 +218,11 @@ class ApplicationViewSet(
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
+        parameters=[ATTACHMENT_ID],
         responses={
             (200, "application/octet-stream"): OpenApiTypes.BINARY,
             302: OpenApiResponse(description="A short-lived presigned URL of the file in object storage."),
-        }
+        },
     )
     @action(
         detail=True,

@@ -299,3 +299,20 @@ def test_late_code_of_another_contest_is_refused(
     r = api(applicant).post(url(ready_application.pk, "submit/"), {"late_code": code}, format="json")
     assert r.status_code == 409
     assert "not valid" in r.json()["reasons"][0]
+
+
+def test_no_new_draft_after_the_deadline(api, applicant, organisation, form_contest, time_machine):
+    time_machine.move_to(form_contest.closes_at, tick=False)
+    r = api(applicant).post(
+        "/api/v1/applications/",
+        {
+            "organisation": organisation.pk,
+            "contest": form_contest.pk,
+            "nomination": form_contest.nominations.get().pk,
+            "title": "Запізно",
+        },
+        format="json",
+    )
+    assert r.status_code == 400
+    assert "deadline passed" in r.json()["non_field_errors"][0]
+    assert not Application.objects.exists()
