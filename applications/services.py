@@ -149,12 +149,16 @@ def add_attachment(
             uploaded_by=by,
         )
         attachment.file.save(upload.name or "upload", upload, save=False)
-        if previous is not None:
-            old_file = previous.file.name
-            previous.delete()
-            # A rollback must not lose the file a revision may still describe: delete after commit.
-            transaction.on_commit(lambda: attachment.file.storage.delete(old_file))
-        attachment.save()
+        try:
+            if previous is not None:
+                old_file = previous.file.name
+                previous.delete()
+                # A rollback must not lose the file a revision may still describe: delete after commit.
+                transaction.on_commit(lambda: attachment.file.storage.delete(old_file))
+            attachment.save()
+        except Exception:
+            attachment.file.storage.delete(attachment.file.name)  # no orphan object in the bucket
+            raise
     return attachment
 
 

@@ -164,9 +164,3 @@ def docx_upload(name: str = "plan.docx") -> SimpleUploadedFile:
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("word/document.xml", "<w:document/>")
     return SimpleUploadedFile(name, buffer.getvalue())
-
-
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    """Uploaded files land in a temporary folder, never in the project."""
-    settings.MEDIA_ROOT = str(tmp_path / "media")
