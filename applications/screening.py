@@ -31,7 +31,7 @@ from contests.models import Contest, FormField, Nomination
 from contests.selectors import contests_visible_to
 from core import clock
 from core.exceptions import TransitionRefused
-from core.fsm import history
+from core.fsm import history_rows
 
 PAGE_SIZE = 50
 SCREENABLE_STATES = [choice for choice in Application.State.choices if choice[0] != Application.State.DRAFT]
@@ -328,20 +328,6 @@ def _display(question: FormField, value) -> str:
     return str(value)
 
 
-def _history_rows(application: Application) -> list[dict]:
-    labels = dict(Application.State.choices)
-    return [
-        {
-            "timestamp": log.timestamp,
-            "by": log.by.display_name if log.by else _("the system"),
-            "source": labels.get(log.source_state, log.source_state or "—"),
-            "target": labels.get(log.state, log.state),
-            "note": log.description or "",
-        }
-        for log in history(application)
-    ]
-
-
 @login_required
 def screening_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = _screenable(request, pk)
@@ -396,7 +382,7 @@ def screening_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "answers": answers,
             "attachments": list(attachments.values()),
             "revisions": list(revisions_of(application)),
-            "history": _history_rows(application),
+            "history": history_rows(application),
             "forms": forms_by_outcome if application.state == Application.State.SUBMITTED else {},
             "outcome_labels": OUTCOME_LABELS,
             "refusal": refusal,

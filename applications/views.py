@@ -40,7 +40,7 @@ from contests import selectors as contest_selectors
 from contests.models import Contest, FormField
 from core import clock
 from core.exceptions import TransitionRefused
-from core.fsm import history
+from core.fsm import history, history_rows
 
 DASHBOARD_PAGE_SIZE = 30
 OPEN_CALLS_SHOWN = 20
@@ -499,20 +499,6 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- reading ------------------------------------------------------------------------------------
 
 
-def _history_rows(application: Application) -> list[dict]:
-    labels = dict(Application.State.choices)
-    return [
-        {
-            "timestamp": log.timestamp,
-            "by": log.by.display_name if log.by else _("the system"),
-            "source": labels.get(log.source_state, log.source_state or "—"),
-            "target": labels.get(log.state, log.state),
-            "note": log.description or "",
-        }
-        for log in history(application)
-    ]
-
-
 def _detail_page(request, application, *, refusal=None, submit_form=None) -> HttpResponse:
     questions = selectors.questions_for(application)
     attachments = {a.field_key: a for a in application.attachments.all()}
@@ -535,7 +521,7 @@ def _detail_page(request, application, *, refusal=None, submit_form=None) -> Htt
             "answers": answers,
             "revisions": revisions,
             "latest": revisions[-1] if revisions else None,
-            "history": _history_rows(application),
+            "history": history_rows(application),
             "can_change": application.is_editable
             and user.has_perm("applications.change_application", application),
             "can_submit": application.is_editable

@@ -35,7 +35,7 @@ from contests.forms import (
 from contests.models import Contest, ContestRole, Criterion, FormField, Nomination
 from core import clock
 from core.exceptions import TransitionRefused
-from core.fsm import history, transitions_from_state
+from core.fsm import history_rows, transitions_from_state
 from notifications import events as notification_events
 from notifications import services as notification_services
 from notifications.forms import TemplateOverrideForm
@@ -216,20 +216,6 @@ def _steps(request: HttpRequest, contest: Contest) -> list[Step]:
     return steps
 
 
-def _history_rows(contest: Contest) -> list[dict]:
-    labels = dict(Contest.State.choices)
-    return [
-        {
-            "timestamp": log.timestamp,
-            "by": log.by.display_name if log.by else _("the system"),
-            "source": labels.get(log.source_state, log.source_state or "—"),
-            "target": labels.get(log.state, log.state),
-            "note": log.description or "",
-        }
-        for log in history(contest)
-    ]
-
-
 PARTS = {
     "nominations": (Nomination, NominationForm, gettext_lazy("Nominations")),
     "criteria": (Criterion, CriterionForm, gettext_lazy("Evaluation criteria")),
@@ -300,7 +286,7 @@ def contest_manage(request: HttpRequest, pk: int) -> HttpResponse:
             "contest": contest,
             "sections": [_section(contest, kind) for kind in PARTS],
             "steps": _steps(request, contest),
-            "history": _history_rows(contest),
+            "history": history_rows(contest),
             "publish_problems": contest.publish_problems() if contest.state == Contest.State.DRAFT else [],
         },
     )

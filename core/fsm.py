@@ -3,6 +3,7 @@
 from typing import Any, TypeVar
 
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 from django_fsm_log.models import StateLog
 
 M = TypeVar("M", bound=models.Model)
@@ -25,3 +26,18 @@ def transitions_from_state(obj: models.Model, field: str = "state") -> list[str]
 
 def history(obj: models.Model) -> models.QuerySet[StateLog]:
     return StateLog.objects.for_(obj).select_related("by").order_by("timestamp", "pk")
+
+
+def history_rows(obj: models.Model, field: str = "state") -> list[dict]:
+    """The history ready for a page: state labels in the user's language, who, when, note."""
+    labels = dict(obj._meta.get_field(field).flatchoices)
+    return [
+        {
+            "timestamp": log.timestamp,
+            "by": log.by.display_name if log.by else _("the system"),
+            "source": labels.get(log.source_state, log.source_state or "—"),
+            "target": labels.get(log.state, log.state),
+            "note": log.description or "",
+        }
+        for log in history(obj)
+    ]
