@@ -5,6 +5,7 @@ Used by test_live_worker.py and benchmarks/notify.py.
 
 import asyncio
 import collections
+import logging
 import os
 import signal
 import socket
@@ -72,6 +73,9 @@ class SmtpSink:
         self.last = None
         self.port = free_port()
         self.controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
+        # aiosmtpd logs every SMTP command at INFO: a sink that logs costs the CPU the workers
+        # are being measured on.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
 
     @property
     def url(self) -> str:
