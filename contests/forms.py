@@ -232,3 +232,30 @@ class OutboxFilterForm(forms.Form):
     state = forms.ChoiceField(
         label=_("State"), required=False, choices=[("", _("All")), *Message.State.choices]
     )
+
+
+class CloneForm(forms.Form):
+    """Next year's draft from a contest; the title comes prefilled with the suggested one."""
+
+    title = forms.CharField(
+        label=_("Title of the new contest"),
+        max_length=300,
+        required=False,
+        help_text=_("Leave it as suggested, and every year in it moves on with the dates."),
+    )
+    shift_years = forms.IntegerField(
+        label=_("Years to shift"),
+        min_value=0,
+        max_value=5,
+        initial=1,
+        help_text=_("Every date of the contest moves on by this many years."),
+    )
+    include_jury = forms.BooleanField(
+        label=_("Copy the jury"),
+        required=False,
+        help_text=_("The jurors and grant officers of this contest get the same roles in the new one."),
+    )
+
+    def chosen_title(self) -> str | None:
+        """The title typed in, or None when the suggestion was kept (the service suggests again)."""
+        return self.cleaned_data["title"] if "title" in self.changed_data else None

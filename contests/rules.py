@@ -43,6 +43,12 @@ def organises_any_contest(user) -> bool:
     )
 
 
+@rules.predicate
+def may_add_contests(user) -> bool:
+    """`contests.add_contest` by any backend: these rules or the "Organisers" group."""
+    return user.has_perm("contests.add_contest")
+
+
 # Creating a contest: staff, people who already organise one, or those given the model
 # permission (through the "Organisers" group, checked by ModelBackend).
 rules.add_perm("contests.add_contest", rules.is_staff | organises_any_contest)
@@ -51,5 +57,7 @@ rules.add_perm(
 )
 rules.add_perm("contests.change_contest", is_organiser)
 rules.add_perm("contests.manage_roles", is_organiser)
+# Starting next year's contest from this one: a new contest, with this one's people and wording.
+rules.add_perm("contests.clone_contest", is_organiser & may_add_contests)
 for _transition in ("publish", "close", "start_review", "decide", "announce", "archive", "cancel"):
     rules.add_perm(f"contests.{_transition}_contest", is_organiser)

@@ -1,10 +1,15 @@
 """Writes of the contests app. Web views, the API and commands all call these."""
 
 import copy
+import re
+from datetime import UTC, datetime
+from pathlib import PurePosixPath
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -15,6 +20,7 @@ from contests import events
 from contests.form_templates import CASE_STRUCTURE
 from contests.models import Contest, ContestPart, ContestRole, FormField
 from core.fsm import apply_transition
+from notifications.models import TemplateOverride
 from notifications.services import notify
 
 Part = TypeVar("Part", bound=ContestPart)
@@ -187,3 +193,101 @@ def add_case_structure(contest: Contest, *, by: User | None = None) -> list[Form
             added.append(save_part(FormField(contest=contest, order=order), **values))
             order += 1
     return added
+
+
+# --- next year's contest from this year's ----------------------------------------------------
+
+CLONED_FIELDS = (
+    "summary",
+    "regulations",
+    "conditions",
+    "time_zone",
+    "max_winners",
+    "max_upload_mb",
+    "grant_budget",
+    "currency",
+)
+DATE_FIELDS = ("opens_at", "closes_at", "review_ends_at", "announce_at")
+# What a copied nomination, criterion or form field does not take from its original.
+NOT_COPIED = {"id", "contest", "nomination", "created_at", "updated_at"}
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def shift_by_years(moment: datetime | None, years: int, zone: str) -> datetime | None:
+    """The same wall-clock time in `zone`, `years` later (29 February becomes 28 February)."""
+    if moment is None:
+        return None
+    local = moment.astimezone(ZoneInfo(zone))
+    try:
+        shifted = local.replace(year=local.year + years)
+    except ValueError:
+        shifted = local.replace(year=local.year + years, day=28)
+    return shifted.astimezone(UTC)
+
+
+def suggested_title(source: Contest, shift_years: int = 1) -> str:
+    """Every year in the title moved on by `shift_years`; without one, the title marked a copy."""
+    title = YEAR.sub(lambda year: str(int(year.group()) + shift_years), source.title)
+    if title == source.title:
+        suffix = " " + _("(copy)")
+        title = source.title[: Contest._meta.get_field("title").max_length - len(suffix)] + suffix
+    return title
+
+
+def _copy_parts(rows, contest: Contest, nominations: dict[int, Any]) -> dict[int, Any]:
+    """Copies of nominations, criteria or form fields in `contest`, by the original's pk."""
+    copies = {}
+    for row in rows:
+        values = {
+            field.name: copy.deepcopy(getattr(row, field.attname))
+            for field in row._meta.concrete_fields
+            if field.name not in NOT_COPIED
+        }
+        if hasattr(row, "nomination_id"):
+            values["nomination"] = nominations.get(row.nomination_id)
+        copies[row.pk] = save_part(type(row)(contest=contest), **values)
+    return copies
+
+
+def clone_contest(
+    source: Contest, *, by: User, title: str | None = None, shift_years: int = 1, include_jury: bool = False
+) -> Contest:
+    """A new draft made from `source`: its texts, settings, structure and message wording,
+    every date `shift_years` later. Applications, reviews, messages and history stay behind;
+    `by` organises the copy, and with `include_jury` the jurors and grant officers come too."""
+    with transaction.atomic():
+        contest = create_contest(
+            by=by,
+            classifiers=source.classifiers.all(),
+            title=title or suggested_title(source, shift_years),
+            **{name: getattr(source, name) for name in CLONED_FIELDS},
+            **{
+                name: shift_by_years(getattr(source, name), shift_years, source.time_zone)
+                for name in DATE_FIELDS
+            },
+        )
+        nominations = _copy_parts(source.nominations.order_by("order", "pk"), contest, {})
+        _copy_parts(source.criteria.order_by("order", "pk"), contest, nominations)
+        _copy_parts(source.form_fields.order_by("order", "pk"), contest, nominations)
+        TemplateOverride.objects.bulk_create(
+            TemplateOverride(
+                scope=scope_of(contest),
+                event=override.event,
+                language=override.language,
+                subject=override.subject,
+                body_text=override.body_text,
+                body_html=override.body_html,
+            )
+            for override in TemplateOverride.objects.filter(scope=scope_of(source))
+        )
+        if include_jury:
+            jury = (ContestRole.Role.JUROR, ContestRole.Role.GRANT_OFFICER)
+            for role in source.roles.filter(role__in=jury, user__is_active=True).select_related("user"):
+                grant_role(contest, user=role.user, role=role.role, by=by)
+        if source.regulations_document:
+            # A file of its own under a new generated name, so neither contest can lose the other's.
+            with source.regulations_document.open("rb") as original:
+                name = PurePosixPath(source.regulations_document.name).name
+                contest.regulations_document.save(name, File(original), save=False)
+            contest.save(update_fields=["regulations_document"])
+    return contest

@@ -10,6 +10,7 @@ contest_patterns = [
     path("organise/contests/<int:pk>/", views.contest_manage, name="manage"),
     path("organise/contests/<int:pk>/edit/", views.contest_edit, name="edit"),
     path("organise/contests/<int:pk>/delete/", views.contest_delete, name="delete"),
+    path("organise/contests/<int:pk>/clone/", views.contest_clone, name="clone"),
     path("organise/contests/<int:pk>/steps/<slug:name>/", views.contest_transition, name="transition"),
     path("organise/contests/<int:pk>/outbox/", views.contest_outbox, name="outbox"),
     path(

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from accounts.models import User
@@ -151,3 +152,28 @@ class ContestRoleSerializer(serializers.Serializer):
                 _("Nobody with this e-mail address has an account yet. Ask them to sign up first.")
             )
         return value
+
+
+class ContestCloneSerializer(serializers.Serializer):
+    """Next year's draft from this contest."""
+
+    title = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=300,
+        help_text=gettext_lazy("Leave out to move every year in the title on, or to mark the title a copy."),
+    )
+    shift_years = serializers.IntegerField(
+        required=False,
+        default=1,
+        min_value=0,
+        max_value=5,
+        help_text=gettext_lazy("Every date of the contest moves on by this many years."),
+    )
+    include_jury = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=gettext_lazy(
+            "The jurors and grant officers of this contest get the same roles in the new one."
+        ),
+    )

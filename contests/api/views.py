@@ -2,7 +2,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
@@ -12,6 +12,7 @@ from accounts.models import User
 from contests import services
 from contests.api.serializers import (
     ClassifierSerializer,
+    ContestCloneSerializer,
     ContestListSerializer,
     ContestRoleSerializer,
     ContestSerializer,
@@ -82,6 +83,19 @@ class ContestViewSet(TransitionActionsMixin, viewsets.ModelViewSet):
         services.revoke_role(contest, user=user, role=payload.validated_data["role"])
         roles = contest.roles.select_related("user").order_by("role", "user__email")
         return Response(ContestRoleSerializer(roles, many=True).data)
+
+    @extend_schema(request=ContestCloneSerializer, responses={201: ContestSerializer})
+    @action(detail=True, methods=["post"])
+    def clone(self, request, pk=None):
+        """Start next year's contest from this one: a new draft with every date moved on."""
+        source = self.get_object()
+        if not request.user.has_perm("contests.clone_contest", source):
+            raise PermissionDenied(_("Only this contest's organisers may clone it."))
+        payload = ContestCloneSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        contest = services.clone_contest(source, by=request.user, **payload.validated_data)
+        contest = with_structure(Contest.objects.all()).get(pk=contest.pk)
+        return Response(self.get_serializer(contest).data, status=status.HTTP_201_CREATED)
 
     def get_queryset(self):
         contests = contests_visible_to(self.request.user).order_by("-opens_at", "-pk")

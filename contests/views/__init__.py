@@ -4,6 +4,7 @@ Reading starts from the selectors (what a user may not see answers 404); writing
 through contests.services; permissions come from contests/rules.py (403).
 """
 
+from contests.views.clone import contest_clone
 from contests.views.mail import (
     contest_outbox,
     contest_outbox_progress,
@@ -27,6 +28,7 @@ from contests.views.public import contest_detail, home, regulations_document
 
 __all__ = [
     "add_case_structure",
+    "contest_clone",
     "contest_create",
     "contest_delete",
     "contest_detail",

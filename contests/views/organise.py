@@ -145,6 +145,7 @@ def contest_manage(request: HttpRequest, pk: int) -> HttpResponse:
             "contest": contest,
             "sections": [parts_section(contest, kind) for kind in PARTS],
             "steps": _steps(request, contest),
+            "can_clone": request.user.has_perm("contests.clone_contest", contest),
             "history": history_rows(contest),
             "publish_problems": contest.publish_problems() if contest.state == Contest.State.DRAFT else [],
         },
