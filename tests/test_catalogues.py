@@ -1,4 +1,5 @@
-"""The message catalogues are complete, and pages really come out in Ukrainian (the default) or English.
+"""The message catalogues are complete, and pages really come out in Ukrainian (the default), English
+or Russian.
 
 The completeness test regenerates the catalogues the way a developer does (see the makemessages options
 below) in a temporary copy, so it fails as soon as the code has a string the committed catalogues lack,
@@ -17,16 +18,23 @@ from pathlib import Path
 import polib
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
+
+from notifications import services
+from tests.factories import UserFactory
 
 REPO = Path(__file__).resolve().parent.parent
 LOCALE = REPO / "locale"
-LANGUAGES = ["uk", "en"]
+LANGUAGES = ["uk", "en", "ru"]
+# Languages with three plural forms (one, few, many), like Ukrainian and Russian.
+THREE_PLURALS = ("uk", "ru")
 # The same options as the documented command:
-#   manage.py makemessages -l uk -l en -e html,txt,py --no-location --no-obsolete
+#   manage.py makemessages -l ru -l uk -l en -e html,txt,py --no-location --no-obsolete
 #     --ignore=.venv --ignore=tests --ignore=benchmarks --ignore=staticfiles --ignore=var
 IGNORED = (".venv", "tests", "benchmarks", "staticfiles", "var")
 CYRILLIC = re.compile(r"[а-яіїєґ]", re.IGNORECASE)
+RUSSIAN_ONLY = re.compile(r"[ыэъё]", re.IGNORECASE)  # letters Ukrainian does not have
 
 
 def _catalogue(locale_dir: Path, language: str) -> polib.POFile:
@@ -86,7 +94,7 @@ def test_catalogues_are_complete_and_agree(tmp_path, settings, monkeypatch):
     problems = []
     regenerated = {language: _catalogue(regenerated_dir, language) for language in LANGUAGES}
     fix = (
-        "\nRun: .venv/bin/python manage.py makemessages -l uk -l en -e html,txt,py --no-location "
+        "\nRun: .venv/bin/python manage.py makemessages -l ru -l uk -l en -e html,txt,py --no-location "
         "--no-obsolete " + " ".join(f"--ignore={name}" for name in IGNORED) + " and translate."
     )
     for language, catalogue in regenerated.items():
@@ -102,20 +110,30 @@ def test_catalogues_are_complete_and_agree(tmp_path, settings, monkeypatch):
             problems.append(f"locale/{language}: {len(fuzzy)} fuzzy:{_listing(fuzzy)}")
 
     for name, catalogues in (("committed", committed), ("regenerated", regenerated)):
-        uk_ids, en_ids = _ids(catalogues["uk"]), _ids(catalogues["en"])
-        if uk_ids - en_ids:
-            problems.append(f"{name}: in uk but not in en:{_listing(uk_ids - en_ids)}")
-        if en_ids - uk_ids:
-            problems.append(f"{name}: in en but not in uk:{_listing(en_ids - uk_ids)}")
+        ids = {language: _ids(catalogue) for language, catalogue in catalogues.items()}
+        for language in LANGUAGES:
+            for other in LANGUAGES:
+                if other != language and ids[language] - ids[other]:
+                    problems.append(
+                        f"{name}: in {language} but not in {other}:{_listing(ids[language] - ids[other])}"
+                    )
 
-    uk = regenerated["uk"]
-    if not uk.metadata.get("Plural-Forms", "").replace(" ", "").startswith("nplurals=3;"):
-        problems.append(
-            f"locale/uk: Plural-Forms should have 3 forms, not {uk.metadata.get('Plural-Forms')!r}"
-        )
-    short = [_key(e) for e in uk if e.msgid_plural and not e.obsolete and len(e.msgstr_plural) != 3]
-    if short:
-        problems.append(f"locale/uk: plural entries without exactly 3 forms:{_listing(short)}")
+    for language in THREE_PLURALS:
+        catalogue = regenerated[language]
+        if not catalogue.metadata.get("Plural-Forms", "").replace(" ", "").startswith("nplurals=3;"):
+            problems.append(
+                f"locale/{language}: Plural-Forms should have 3 forms, "
+                f"not {catalogue.metadata.get('Plural-Forms')!r}"
+            )
+        short = [
+            _key(e)
+            for e in catalogue
+            if e.msgid_plural
+            and not e.obsolete
+            and (sorted(e.msgstr_plural) != [0, 1, 2] or not all(e.msgstr_plural.values()))
+        ]
+        if short:
+            problems.append(f"locale/{language}: plural entries without exactly 3 forms:{_listing(short)}")
 
     assert not problems, "\n".join(problems) + fix
 
@@ -161,3 +179,50 @@ def test_home_page_switches_to_english(client, settings):
     # The choice sticks: the language cookie is set for the next requests.
     assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
     assert 'lang="en"' in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_home_page_switches_to_russian(client, settings):
+    settings.LANGUAGE_CODE = "uk"
+    response = client.post(reverse("set_language"), {"language": "ru", "next": "/"}, follow=True)
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert 'lang="ru"' in html
+    for msgid in (SKIP_LINK, FOOTER):
+        russian = _translation("ru", msgid)
+        assert russian != _translation("uk", msgid)
+        assert russian in html, (
+            f"the home page lacks {russian!r}: are the catalogues compiled (manage.py compilemessages)?"
+        )
+        assert msgid not in html
+        assert _translation("uk", msgid) not in html
+    assert RUSSIAN_ONLY.search(_translation("ru", FOOTER))
+
+    # The switcher offers every language, each in its own name.
+    for code, name in (("uk", "Українська"), ("en", "English"), ("ru", "Русский")):
+        assert f'<option value="{code}" lang="{code}"' in html
+        assert f">{name}</option>" in html
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "ru"
+    assert 'lang="ru"' in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_email_comes_out_in_the_recipients_russian(django_capture_on_commit_callbacks, mailoutbox):
+    user = UserFactory(language="ru")
+    context = {
+        "contest": "Е-услуги 2030",
+        "link": "https://konkurs.example.org/contests/1/",
+        "deadline": "01.02.2030 18:00 (Europe/Kyiv)",
+    }
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        services.notify("contests.published", [user], context, dedupe_key="ru")
+
+    [email] = mailoutbox
+    assert email.to == [user.email]
+    assert email.subject == "Конкурс «Е-услуги 2030» опубликован"
+    assert "Заявки принимаются до 01.02.2030 18:00 (Europe/Kyiv)." in email.body
+    html = email.alternatives[0][0]
+    assert '<html lang="ru">' in html
+    assert _translation("ru", "This message was sent by Konkurs, the contest and grant system.") in html
+    assert "опубликован" in html and "оприлюднено" not in html
