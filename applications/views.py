@@ -419,13 +419,7 @@ def upload(request: HttpRequest, pk: int, key: str) -> HttpResponse:
             services.add_attachment(application, field_key=key, upload=upload, by=request.user)
         except ValidationError as refusal:
             error = " ".join(refusal.messages)
-    if request.htmx:
-        return _file_fragment(request, application, question, error)
-    if error:
-        messages.error(request, error)
-    else:
-        messages.success(request, _("The file was uploaded."))
-    return redirect(reverse("applications:edit", args=[pk]) + f"#question-{key}")
+    return _file_result(request, application, question, error, _("The file was uploaded."))
 
 
 @login_required
@@ -441,13 +435,18 @@ def remove_file(request: HttpRequest, pk: int, attachment_pk: int) -> HttpRespon
         services.remove_attachment(attachment, by=request.user)
     except ValidationError as refusal:
         error = " ".join(refusal.messages)
+    return _file_result(request, application, question, error, _("The file was removed."))
+
+
+def _file_result(request, application, question, error: str, success: str) -> HttpResponse:
+    """htmx gets the question's file block back; a plain post returns to the form with a message."""
     if request.htmx:
         return _file_fragment(request, application, question, error)
     if error:
         messages.error(request, error)
     else:
-        messages.success(request, _("The file was removed."))
-    return redirect(reverse("applications:edit", args=[pk]) + f"#question-{question.key}")
+        messages.success(request, success)
+    return redirect(reverse("applications:edit", args=[application.pk]) + f"#question-{question.key}")
 
 
 @login_required
