@@ -129,3 +129,14 @@ def missing_answers(questions: list[FormField], answers: dict[str, Any], attache
         if not present:
             missing.append(question.label)
     return missing
+
+
+def display_answer(value: Any, *, empty: str = "") -> str:
+    """A stored answer as text for a page: yes/no in the reader's language, lists joined."""
+    if is_empty(value):
+        return empty
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, list):
+        return "; ".join(str(item) for item in value)
+    return str(value)

@@ -102,13 +102,13 @@ class Application(ConcurrentTransitionMixin, TimeStampedModel):
             return [_("This contest is not accepting applications.")]
         now = at or clock.now()
         if contest.opens_at and now < contest.opens_at:
-            return [_("Applications open on %(date)s.") % {"date": _local(contest, contest.opens_at)}]
+            return [_("Applications open on %(date)s.") % {"date": contest.moment_label(contest.opens_at)}]
         if contest.closes_at and now >= contest.closes_at:
             if late_code is not None and late_code.is_usable_for(contest, at=now):
                 return []
             return [
                 _("The deadline passed on %(date)s; late applications are not accepted.")
-                % {"date": _local(contest, contest.closes_at)}
+                % {"date": contest.moment_label(contest.closes_at)}
             ]
         return []
 
@@ -175,10 +175,6 @@ class Application(ConcurrentTransitionMixin, TimeStampedModel):
     @transition(field=state, source=State.UNDER_REVIEW, target=State.NOT_AWARDED)
     def decline_award(self, by=None, description=None) -> None:
         pass
-
-
-def _local(contest: Contest, moment) -> str:
-    return f"{contest.local(moment):%d.%m.%Y %H:%M} ({contest.time_zone})"
 
 
 def attachment_path(instance: "Attachment", filename: str) -> str:

@@ -35,7 +35,7 @@ def deadline_reminders(now: datetime) -> Iterator[Reminder]:
             recipients=people,
             context={
                 "contest": contest.title,
-                "deadline": f"{contest.local(contest.closes_at):%d.%m.%Y %H:%M} ({contest.time_zone})",
+                "deadline": contest.moment_label(contest.closes_at),
                 "days": str(days),
                 "link": settings.SITE_URL + reverse("contests:detail", args=[contest.pk]),
             },

@@ -24,10 +24,11 @@ from django.views.decorators.http import require_GET
 
 from accounts.regions import Region
 from applications import exports, services
+from applications.answers import display_answer
 from applications.downloads import attachment_response
 from applications.models import Application, IneligibilityReason, LateSubmissionCode
 from applications.selectors import applications_visible_to, questions_for, revisions_of
-from contests.models import Contest, FormField, Nomination
+from contests.models import Contest, Nomination
 from contests.selectors import contests_visible_to
 from core import clock
 from core.exceptions import TransitionRefused
@@ -318,16 +319,6 @@ def _screenable(request: HttpRequest, pk: int) -> Application:
     return application
 
 
-def _display(question: FormField, value) -> str:
-    if value is None or value == "" or value == []:
-        return ""
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    if isinstance(value, list):
-        return "; ".join(str(item) for item in value)
-    return str(value)
-
-
 @login_required
 def screening_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = _screenable(request, pk)
@@ -368,7 +359,7 @@ def screening_detail(request: HttpRequest, pk: int) -> HttpResponse:
     answers = [
         {
             "question": question,
-            "value": _display(question, application.answers.get(question.key)),
+            "value": display_answer(application.answers.get(question.key)),
             "attachment": attachments.get(question.key),
         }
         for question in questions

@@ -20,7 +20,7 @@ from applications import events
 from applications.answers import check_answers, missing_answers
 from applications.models import Application, Attachment, LateSubmissionCode, Revision
 from applications.selectors import questions_for
-from contests.models import Contest, ContestRole, FormField, Nomination
+from contests.models import Contest, FormField, Nomination
 from contests.services import scope_of
 from core import clock
 from core.exceptions import TransitionRefused
@@ -237,7 +237,7 @@ def submit_application(
             _members_of(application.organisation),
             {
                 **_application_context(application),
-                "submitted_at": _moment(application.contest, revision.submitted_at),
+                "submitted_at": application.contest.moment_label(revision.submitted_at, seconds=True),
                 "checksum": revision.checksum,
                 "revision": revision.number,
             },
@@ -245,10 +245,6 @@ def submit_application(
             scope=scope_of(application.contest),
         )
     return application
-
-
-def _moment(contest: Contest, moment) -> str:
-    return f"{contest.local(moment):%d.%m.%Y %H:%M:%S} ({contest.time_zone})"
 
 
 def _members_of(organisation: Organisation) -> list[User]:
@@ -343,9 +339,3 @@ def issue_late_code(
     code.full_clean()
     code.save()
     return code
-
-
-def organisers_of(contest: Contest) -> list[User]:
-    return list(
-        User.objects.filter(contest_roles__contest=contest, contest_roles__role=ContestRole.Role.ORGANISER)
-    )

@@ -23,6 +23,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from accounts.models import Organisation
 from applications import selectors, services
+from applications.answers import display_answer
 from applications.downloads import attachment_response
 from applications.forms import (
     ANSWER_PREFIX,
@@ -169,18 +170,6 @@ def _rows(form: AnswersForm, application: Application, file_errors: dict[str, st
 
 def _deadline_passed(contest: Contest) -> bool:
     return bool(contest.closes_at and clock.now() >= contest.closes_at)
-
-
-def _display(question: FormField | None, value: Any) -> str:
-    if value is None or value == "" or value == []:
-        return "—"
-    if value is True:
-        return _("Yes")
-    if value is False:
-        return _("No")
-    if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
-    return str(value)
 
 
 # --- dashboard ---------------------------------------------------------------------------------
@@ -507,7 +496,10 @@ def _detail_page(request, application, *, refusal=None, submit_form=None) -> Htt
             answers.append({"question": question, "attachment": attachments.get(question.key)})
         else:
             answers.append(
-                {"question": question, "value": _display(question, application.answers.get(question.key))}
+                {
+                    "question": question,
+                    "value": display_answer(application.answers.get(question.key), empty="—"),
+                }
             )
     revisions = list(selectors.revisions_of(application))
     user = request.user
@@ -553,12 +545,11 @@ def diff(request: HttpRequest, pk: int) -> HttpResponse:
     except (KeyError, ValueError):
         raise Http404 from None
     questions = selectors.questions_for(application)
-    by_key = {q.key: q for q in questions}
     changes = [
         {
             **change,
-            "before": _display(by_key.get(change["key"]), change["before"]),
-            "after": _display(by_key.get(change["key"]), change["after"]),
+            "before": display_answer(change["before"], empty="—"),
+            "after": display_answer(change["after"], empty="—"),
         }
         for change in selectors.diff_revisions(older, newer, questions)
     ]

@@ -188,6 +188,11 @@ class Contest(ConcurrentTransitionMixin, TimeStampedModel):
     def local(self, moment):
         return clock.local(moment, self.time_zone) if moment else None
 
+    def moment_label(self, moment, *, seconds: bool = False) -> str:
+        """`01.01.2027 18:00 (Europe/Kyiv)`: numeric, so it reads the same in every language."""
+        pattern = "%d.%m.%Y %H:%M:%S" if seconds else "%d.%m.%Y %H:%M"
+        return f"{self.local(moment).strftime(pattern)} ({self.time_zone})"
+
     def clean_fields(self, exclude=None) -> None:
         # The state is protected and moves only through transitions: full_clean() must not
         # write it back (django-fsm refuses the assignment on a protected field).

@@ -102,8 +102,7 @@ def _people_of(contest: Contest, *roles: str) -> list[User]:
 def publish_contest(contest: Contest, *, by: User, note: str = "") -> Contest:
     with transaction.atomic():
         apply_transition(contest, "publish", by=by, note=note)
-        # Numeric, so it reads the same in every recipient's language.
-        deadline = f"{contest.local(contest.closes_at):%d.%m.%Y %H:%M} ({contest.time_zone})"
+        deadline = contest.moment_label(contest.closes_at)
         notify(
             events.PUBLISHED.key,
             _people_of(contest, ContestRole.Role.ORGANISER),

@@ -32,3 +32,11 @@ def get(key: str) -> Event:
 
 def all_events() -> list[Event]:
     return sorted(_events.values(), key=lambda e: e.key)
+
+
+def label_of(key: str) -> str:
+    """The event's name for people; the key itself for an event no longer registered."""
+    try:
+        return str(get(key).label)
+    except LookupError:
+        return key

@@ -41,16 +41,9 @@ class InboxRow:
         return self.message.read_at is None
 
 
-def _event_label(key: str) -> str:
-    try:
-        return str(events.get(key).label)
-    except LookupError:
-        return key
-
-
 def _rows(messages: list[Message]) -> list[InboxRow]:
     rendered = render_inbox(messages)
-    return [InboxRow(m, rendered[m.pk], _event_label(m.event)) for m in messages]
+    return [InboxRow(m, rendered[m.pk], events.label_of(m.event)) for m in messages]
 
 
 def _back(request: HttpRequest, default: str) -> str:

@@ -59,28 +59,36 @@ class ContestViewSet(TransitionActionsMixin, viewsets.ModelViewSet):
     @action(detail=True, methods=["get", "post"])
     def roles(self, request, pk=None):
         """Who holds which role in this contest (organisers); POST grants a role by e-mail."""
-        contest = self.get_object()
-        if not request.user.has_perm("contests.manage_roles", contest):
-            raise PermissionDenied(_("Only this contest's organisers may manage its roles."))
+        contest = self._contest_managing_roles(request)
         if request.method == "POST":
-            payload = ContestRoleSerializer(data=request.data)
-            payload.is_valid(raise_exception=True)
-            user = User.objects.get(email__iexact=payload.validated_data["user"]["email"])
-            services.grant_role(contest, user=user, role=payload.validated_data["role"], by=request.user)
-        roles = contest.roles.select_related("user").order_by("role", "user__email")
-        return Response(ContestRoleSerializer(roles, many=True).data)
+            user, role = self._role_payload(request)
+            services.grant_role(contest, user=user, role=role, by=request.user)
+        return self._roles_response(contest)
 
     @extend_schema(request=ContestRoleSerializer, responses=ContestRoleSerializer(many=True))
     @action(detail=True, methods=["post"], url_path="revoke-role")
     def revoke_role(self, request, pk=None):
         """Take a role away; a contest always keeps at least one organiser."""
+        contest = self._contest_managing_roles(request)
+        user, role = self._role_payload(request)
+        services.revoke_role(contest, user=user, role=role)
+        return self._roles_response(contest)
+
+    def _contest_managing_roles(self, request) -> Contest:
         contest = self.get_object()
         if not request.user.has_perm("contests.manage_roles", contest):
             raise PermissionDenied(_("Only this contest's organisers may manage its roles."))
+        return contest
+
+    @staticmethod
+    def _role_payload(request) -> tuple[User, str]:
         payload = ContestRoleSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         user = User.objects.get(email__iexact=payload.validated_data["user"]["email"])
-        services.revoke_role(contest, user=user, role=payload.validated_data["role"])
+        return user, payload.validated_data["role"]
+
+    @staticmethod
+    def _roles_response(contest: Contest) -> Response:
         roles = contest.roles.select_related("user").order_by("role", "user__email")
         return Response(ContestRoleSerializer(roles, many=True).data)
 

@@ -32,13 +32,6 @@ from notifications.selectors import outbox_of, outbox_progress, overridden_event
 OUTBOX_PAGE_SIZE = 50
 
 
-def _event_label(key: str) -> str:
-    try:
-        return str(notification_events.get(key).label)
-    except LookupError:
-        return key
-
-
 def _progress(contest: Contest) -> dict:
     counts = outbox_progress(services.scope_of(contest))
     total = counts["total"]
@@ -62,7 +55,7 @@ def contest_outbox(request: HttpRequest, pk: int) -> HttpResponse:
         rows = rows.filter(state=state)
     page = Paginator(rows, OUTBOX_PAGE_SIZE).get_page(request.GET.get("page"))
     for message in page.object_list:
-        message.event_label = _event_label(message.event)
+        message.event_label = notification_events.label_of(message.event)
     return render(
         request,
         "contests/outbox.html",
