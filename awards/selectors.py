@@ -1,0 +1,132 @@
+"""Read side of the awards: scoping first, so what a user may not see is never fetched."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from accounts.models import User
+from applications.models import Application
+from awards.models import Decision, Diploma
+from contests.models import Contest, ContestRole, Nomination
+from review.models import Juror, Round
+from review.ranking import RankedRow, rank
+
+RESULT_STATES = (Contest.State.ANNOUNCED, Contest.State.ARCHIVED)
+
+
+def latest_round(contest: Contest) -> Round | None:
+    """The round whose ranking decides: the contest's last."""
+    return contest.review_rounds.order_by("-number").first()
+
+
+def contests_choosing_for(user: User) -> QuerySet[Contest]:
+    """Contests whose winners the user may see before announcement: as organiser or jury chair."""
+    if not user.is_authenticated:
+        return Contest.objects.none()
+    organised = ContestRole.objects.filter(user=user, role=ContestRole.Role.ORGANISER).values("contest")
+    chaired = Juror.objects.filter(user=user, chair=True).values("contest")
+    return Contest.objects.filter(Q(pk__in=organised) | Q(pk__in=chaired))
+
+
+def decisions_visible_to(user: User) -> QuerySet[Decision]:
+    return Decision.objects.filter(contest__in=contests_choosing_for(user).values("pk"))
+
+
+def live_decisions(contest: Contest) -> QuerySet[Decision]:
+    return Decision.objects.filter(contest=contest, state__in=Decision.LIVE_STATES)
+
+
+@dataclass
+class Candidate:
+    row: RankedRow
+    application: Application
+    decision: Decision | None
+    # A higher-ranked application of the same nomination is not chosen: needs a reason.
+    out_of_order: bool
+
+
+def candidates(contest: Contest, nomination: Nomination | None = None) -> list[Candidate]:
+    """The latest round's ranking with each application's live decision, in ranking order.
+    A constant number of queries."""
+    round_ = latest_round(contest)
+    if round_ is None:
+        return []
+    ranking = rank(round_, nomination_id=nomination.pk if nomination else None)
+    applications = Application.objects.select_related("organisation", "nomination").in_bulk(
+        [row.application_id for row in ranking.rows]
+    )
+    decisions = {d.application_id: d for d in live_decisions(contest).select_related("proposed_by")}
+    chosen_below: dict[int, bool] = {}
+    result = []
+    for row in reversed(ranking.rows):
+        # Walking up from the bottom: is anything chosen below this row in its nomination?
+        decision = decisions.get(row.application_id)
+        skipped = chosen_below.get(row.nomination_id, False) and decision is None
+        result.append(Candidate(row, applications[row.application_id], decision, skipped))
+        if row.application_id in decisions:
+            chosen_below[row.nomination_id] = True
+    result.reverse()
+    return result
+
+
+def nomination_rows(contest: Contest, application: Application) -> list[RankedRow]:
+    """The latest round's ranking of `application`'s nomination (empty without a round)."""
+    round_ = latest_round(contest)
+    return rank(round_, nomination_id=application.nomination_id).rows if round_ else []
+
+
+def passed_over(contest: Contest, application: Application, rows: list[RankedRow]) -> list[Application]:
+    """Applications of `application`'s nomination ranked above it (in `rows`) and not chosen."""
+    chosen = set(live_decisions(contest).values_list("application_id", flat=True))
+    above = []
+    for row in rows:
+        if row.application_id == application.pk:
+            break
+        if row.application_id not in chosen:
+            above.append(row.application_id)
+    by_id = Application.objects.in_bulk(above)
+    return [by_id[pk] for pk in above]
+
+
+def rank_position(application: Application, rows: list[RankedRow]) -> int | None:
+    return next((r.position_in_nomination for r in rows if r.application_id == application.pk), None)
+
+
+# --- public -------------------------------------------------------------------------------------
+
+
+def announced_contests() -> QuerySet[Contest]:
+    return Contest.objects.filter(state__in=RESULT_STATES)
+
+
+def winners_by_nomination(contest: Contest) -> list[tuple[Nomination, list[Decision]]]:
+    """Approved winners per nomination, by place: what the results page shows. Two queries."""
+    winners = (
+        Decision.objects.filter(contest=contest, state=Decision.State.APPROVED)
+        .select_related("application__organisation", "diploma")
+        .order_by("place", "rank_position", "pk")
+    )
+    nominations = contest.nominations.order_by("order", "pk").prefetch_related(
+        Prefetch("award_decisions", queryset=winners, to_attr="winners")
+    )
+    return [(n, n.winners) for n in nominations]
+
+
+def diploma_by_code(code: str) -> Diploma | None:
+    normalised = code.strip().upper().replace(" ", "")
+    if not normalised:
+        return None
+    return (
+        Diploma.objects.select_related("decision__contest")
+        .filter(code=normalised, decision__contest__state__in=RESULT_STATES)
+        .first()
+    )
+
+
+def diplomas_of(user: User, contest: Contest) -> QuerySet[Diploma]:
+    """The user's organisations' diplomas in the contest (for the results page's links)."""
+    if not user.is_authenticated:
+        return Diploma.objects.none()
+    return Diploma.objects.filter(
+        decision__contest=contest, decision__application__organisation__memberships__user=user
+    )

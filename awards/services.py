@@ -1,0 +1,286 @@
+"""Writes of the awards: proposing, approving and withdrawing winners, the contest's decide and
+announce steps (hooked into the contest's transaction by signals), diplomas and results.
+
+Web views, the API and commands all call these; none calls a model's transition directly.
+"""
+
+from collections import defaultdict
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts.models import Membership, User
+from applications.models import Application
+from awards import events, results
+from awards.models import CHOOSING_STATES, AwardSettings, Decision, Diploma
+from awards.selectors import latest_round, live_decisions, nomination_rows, passed_over, rank_position
+from contests import services as contests_services
+from contests.models import Contest
+from contests.services import scope_of
+from contests.signals import contest_announced, contest_decided
+from core import clock
+from core.exceptions import refuse_if
+from core.fsm import apply_transition
+from notifications.services import notify
+from review.models import Review, Score
+from review.ranking import RankedRow, rank
+
+
+def settings_of(contest: Contest) -> AwardSettings:
+    found, _created = AwardSettings.objects.get_or_create(contest=contest)
+    return found
+
+
+def update_settings(contest: Contest, **fields: Any) -> AwardSettings:
+    if contest.state not in (*CHOOSING_STATES, Contest.State.CLOSED, Contest.State.PUBLISHED):
+        raise ValidationError(_("The results are announced; their settings can no longer change."))
+    with transaction.atomic():
+        found = settings_of(contest)
+        for name, value in fields.items():
+            setattr(found, name, value)
+        found.full_clean()
+        found.save()
+    return found
+
+
+# --- choosing winners ---------------------------------------------------------------------------
+
+
+def _lock(contest: Contest) -> Contest:
+    # The contest row owns the totals: every change of winners queues here (no-op on SQLite,
+    # which has one writer at a time anyway).
+    return Contest.objects.select_for_update().get(pk=contest.pk)
+
+
+def propose_problems(
+    contest: Contest, application: Application, reason: str, rows: list[RankedRow] | None = None
+) -> list[str]:
+    """Why `application` cannot be proposed as a winner now, in the user's language."""
+    if contest.state not in CHOOSING_STATES:
+        return [_("Winners are chosen after the review has started and before the announcement.")]
+    if application.contest_id != contest.pk:
+        return [_("Choose an application of this contest.")]
+    if application.state != Application.State.UNDER_REVIEW:
+        return [_("Only applications under review can win.")]
+    live = live_decisions(contest)
+    if live.filter(application=application).exists():
+        return [_("This application is already proposed as a winner.")]
+    problems = []
+    if live.count() >= contest.max_winners:
+        problems.append(
+            _("The contest allows at most %(count)s winners, and every place is taken.")
+            % {"count": contest.max_winners}
+        )
+    nomination = application.nomination
+    if live.filter(nomination=nomination).count() >= nomination.max_winners:
+        problems.append(
+            _("The nomination “%(nomination)s” allows at most %(count)s winners, and every place is taken.")
+            % {"nomination": nomination.title, "count": nomination.max_winners}
+        )
+    rows = nomination_rows(contest, application) if rows is None else rows
+    skipped = passed_over(contest, application, rows)
+    if skipped and not reason.strip():
+        problems.append(
+            _(
+                "Higher-ranked applications of this nomination are not chosen (%(numbers)s). "
+                "Write the reason for passing over them."
+            )
+            % {"numbers": ", ".join(a.number or str(a.pk) for a in skipped)}
+        )
+    return problems
+
+
+def propose(application: Application, *, by: User, reason: str = "", citation: str = "") -> Decision:
+    """Propose a winner from the ranking. It stays pending — organisers and the jury chair see
+    it — until someone else approves it, and public only after the announcement."""
+    with transaction.atomic():
+        contest = _lock(application.contest)
+        application = Application.objects.select_related("nomination").get(pk=application.pk)
+        rows = nomination_rows(contest, application)
+        if problems := propose_problems(contest, application, reason, rows):
+            raise ValidationError(problems)
+        decision = Decision(
+            contest=contest,
+            nomination=application.nomination,
+            application=application,
+            reason=reason.strip(),
+            citation=citation.strip(),
+            rank_position=rank_position(application, rows),
+            proposed_by=by,
+        )
+        decision.full_clean()
+        decision.save()
+    return decision
+
+
+def approve(decision: Decision, *, by: User, note: str = "") -> Decision:
+    with transaction.atomic():
+        _lock(decision.contest)
+        return apply_transition(decision, "approve", by=by, note=note)
+
+
+def withdraw(decision: Decision, *, by: User, note: str = "") -> Decision:
+    with transaction.atomic():
+        _lock(decision.contest)
+        return apply_transition(decision, "withdraw", by=by, note=note)
+
+
+def update_citation(decision: Decision, *, citation: str) -> Decision:
+    if decision.state == Decision.State.WITHDRAWN:
+        raise ValidationError(_("This proposal was withdrawn."))
+    decision.citation = citation.strip()
+    decision.save(update_fields=["citation", "updated_at"])
+    return decision
+
+
+# --- the contest's steps --------------------------------------------------------------------------
+
+
+def decide(contest: Contest, *, by: User, note: str = "") -> Contest:
+    """The contest's own service runs the step; `on_decided` below checks the winners."""
+    return contests_services.decide_contest(contest, by=by, note=note)
+
+
+def announce(contest: Contest, *, by: User, note: str = "") -> Contest:
+    """The contest's own service runs the step; `on_announced` below does the awards' part."""
+    return contests_services.announce_contest(contest, by=by, note=note)
+
+
+def pending_problems(contest: Contest) -> list[str]:
+    pending = Decision.objects.filter(contest=contest, state=Decision.State.PROPOSED).count()
+    if pending:
+        return [
+            _("%(count)s proposed winners await approval. Approve or withdraw them first.")
+            % {"count": pending}
+        ]
+    return []
+
+
+@receiver(contest_decided)
+def on_decided(sender, *, contest: Contest, by: User, **kwargs: Any) -> None:
+    refuse_if(pending_problems(contest))
+
+
+@receiver(contest_announced)
+def on_announced(sender, *, contest: Contest, by: User, **kwargs: Any) -> None:
+    """In the contest's transaction: winners awarded with places and diplomas, everyone else not
+    awarded, the score matrix published, every applicant told once."""
+    refuse_if(pending_problems(contest))
+    round_ = latest_round(contest)
+    ranking = rank(round_) if round_ else None
+    positions = {row.application_id: row.position for row in ranking.rows} if ranking else {}
+    winners = list(
+        Decision.objects.filter(contest=contest, state=Decision.State.APPROVED).select_related(
+            "application__organisation", "nomination"
+        )
+    )
+    _number_places(winners, positions)
+    won = {d.application_id for d in winners}
+    applications = list(
+        Application.objects.select_for_update(of=("self",))
+        .select_related("nomination")
+        .filter(contest=contest, state=Application.State.UNDER_REVIEW)
+        .order_by("pk")
+    )
+    for application in applications:
+        apply_transition(application, "award" if application.pk in won else "decline_award", by=by)
+    signatory = settings_of(contest)
+    today = clock.local(clock.now(), contest.time_zone).date()
+    for decision in winners:
+        Diploma.objects.create(
+            decision=decision,
+            organisation_name=decision.application.organisation.name,
+            contest_title=contest.title,
+            nomination_title=decision.nomination.title,
+            application_title=decision.application.title,
+            place=decision.place,
+            awarded_on=today,
+            signatory_name=signatory.signatory_name,
+            signatory_title=signatory.signatory_title,
+        )
+    if round_ is not None:
+        results.publish(contest, round_, ranking, winners)
+    _notify_applicants(contest, applications, {d.application_id: d for d in winners}, signatory)
+
+
+def _number_places(winners: list[Decision], positions: dict[int, int]) -> None:
+    """Places within each nomination follow the ranking (chosen out of order or not)."""
+    by_nomination: dict[int, list[Decision]] = defaultdict(list)
+    for decision in winners:
+        by_nomination[decision.nomination_id].append(decision)
+    for decisions in by_nomination.values():
+        decisions.sort(key=lambda d: (positions.get(d.application_id, 10**9), d.pk))
+        for place, decision in enumerate(decisions, start=1):
+            decision.place = place
+    Decision.objects.bulk_update(winners, ["place"])
+
+
+def _comments(contest: Contest, applications: list[Application]) -> dict[int, list[dict]]:
+    """The latest round's submitted comments per application, jurors numbered anonymously."""
+    round_ = latest_round(contest)
+    if round_ is None:
+        return {}
+    reviews = Review.objects.filter(
+        round=round_, state=Review.State.SUBMITTED, application__in=applications
+    ).order_by("juror_id", "pk")
+    labels = {pk: n for n, pk in enumerate(sorted({r.juror_id for r in reviews}), start=1)}
+    scores: dict[int, list[str]] = defaultdict(list)
+    for score in (
+        Score.objects.filter(review__in=reviews)
+        .exclude(comment="")
+        .select_related("criterion")
+        .order_by("criterion__order", "criterion_id")
+    ):
+        scores[score.review_id].append(f"{score.criterion.title}: {score.comment.strip()}")
+    found: dict[int, list[dict]] = defaultdict(list)
+    for review in reviews:
+        parts = [review.overall_comment.strip(), *scores.get(review.pk, [])]
+        if text := "\n".join(p for p in parts if p):
+            found[review.application_id].append({"juror": labels[review.juror_id], "text": text})
+    return found
+
+
+def _notify_applicants(
+    contest: Contest, applications: list[Application], winners: dict[int, Decision], award: AwardSettings
+) -> None:
+    comments = _comments(contest, applications) if award.release_comments else {}
+    link = settings.SITE_URL + reverse("awards:results", args=[contest.pk])
+    members: dict[int, set[User]] = defaultdict(set)
+    for membership in Membership.objects.filter(
+        organisation__in={a.organisation_id for a in applications}, user__is_active=True
+    ).select_related("user"):
+        members[membership.organisation_id].add(membership.user)
+    creators = User.objects.in_bulk({a.created_by_id for a in applications if a.created_by_id})
+    for application in applications:
+        recipients = set(members.get(application.organisation_id, ()))
+        if application.created_by_id in creators:
+            recipients.add(creators[application.created_by_id])
+        context = {
+            "contest": contest.title,
+            "application": application.title,
+            "number": application.number,
+            "nomination": application.nomination.title,
+            "link": link,
+            "comments": comments.get(application.pk, []),
+        }
+        decision = winners.get(application.pk)
+        if decision is not None:
+            event = events.AWARDED.key
+            context["place"] = decision.place
+            context["diploma_link"] = settings.SITE_URL + reverse(
+                "awards:diploma", args=[decision.diploma.pk]
+            )
+        else:
+            event = events.NOT_AWARDED.key
+        notify(
+            event,
+            sorted(recipients, key=lambda u: u.pk),
+            context,
+            dedupe_key=f"awards:{application.pk}",
+            scope=scope_of(contest),
+        )

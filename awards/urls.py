@@ -1,0 +1,19 @@
+from django.urls import path
+
+from awards import views
+
+app_name = "awards"
+
+urlpatterns = [
+    path("awards/contests/<int:pk>/", views.organise, name="organise"),
+    path("awards/contests/<int:pk>/propose/", views.propose, name="propose"),
+    path("awards/contests/<int:pk>/settings/", views.award_settings, name="settings"),
+    path("awards/contests/<int:pk>/steps/<slug:name>/", views.step, name="step"),
+    path("awards/decisions/<int:pk>/citation/", views.citation, name="citation"),
+    path("awards/decisions/<int:pk>/<slug:name>/", views.decision_step, name="decision_step"),
+    path("awards/diplomas/<int:pk>/", views.diploma, name="diploma"),
+    path("results/<int:pk>/", views.results, name="results"),
+    path("results/<int:pk>/scores.json", views.results_file, name="results_file"),
+    path("diplomas/verify/", views.verify, name="verify"),
+    path("diplomas/verify/<str:code>/", views.verify, name="verify_code"),
+]
