@@ -1,0 +1,25 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class ConsentForm(forms.Form):
+    granted = forms.TypedChoiceField(
+        label=_("Publication in the depository"),
+        choices=[("yes", _("We consent")), ("no", _("We do not consent"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+
+
+class PresentationForm(forms.Form):
+    selected = forms.BooleanField(label=_("Selected for presentation"), required=False)
+    note = forms.CharField(
+        label=_("Note on the presentation"),
+        required=False,
+        max_length=300,
+        help_text=_("For example the conference and the session."),
+    )
