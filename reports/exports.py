@@ -1,0 +1,246 @@
+"""A contest's summary as a workbook, and each dashboard chart as CSV.
+
+The CSV goes through the applications export's writer (and its formula-injection guard). The
+workbook has several sheets, which that writer does not make, so it is written here with the same
+guard: every text cell is `neutralise`d and stored as text, numbers go out as Decimal.
+"""
+
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from accounts.regions import Region
+from applications.exports import CHUNK, XLSX_TYPE, Sheet, csv_sheet_response, neutralise
+from applications.models import Application
+from contests.models import Contest
+from reports.selectors import Chart, report_round
+from review.models import Round
+from review.ranking import rank
+from review.selectors import round_applications
+
+SCORE_PLACES = Decimal("0.0001")
+
+
+def _number(value: float | int | None) -> Decimal | None:
+    if value is None:
+        return None
+    return Decimal(value).quantize(SCORE_PLACES) if isinstance(value, float) else Decimal(value)
+
+
+class _Rows:
+    """The batching half of the Sheet protocol, for sheets that build all their rows at once."""
+
+    def batches(self) -> Iterator[list[list[Any]]]:
+        yield list(self.rows())
+
+
+# --- one chart --------------------------------------------------------------------------------
+
+
+@dataclass
+class ChartSheet(_Rows):
+    chart: Chart
+
+    def headers(self) -> list[str]:
+        return [self.chart.label_header, *self.chart.series]
+
+    def rows(self) -> Iterator[list[Any]]:
+        for row in self.chart.rows:
+            # A score on a histogram is a number (a negative one must not read as a formula).
+            label = (
+                Decimal(row.key) if self.chart.kind == "columns" and row.label == str(row.key) else row.label
+            )
+            yield [label, *(Decimal(value) for value in row.values)]
+
+
+def chart_csv_response(contest: Contest, chart: Chart) -> StreamingHttpResponse:
+    return csv_sheet_response(ChartSheet(chart), f"contest-{contest.pk}-{chart.name}.csv")
+
+
+# --- the summary workbook -----------------------------------------------------------------------
+
+
+@dataclass
+class ApplicationsSheet:
+    """Every application ever submitted, in number order, read in chunks."""
+
+    contest: Contest
+
+    def headers(self) -> list[str]:
+        return [
+            _("Registration number"),
+            _("Project title"),
+            _("Organisation"),
+            _("Region"),
+            _("Nomination"),
+            _("State"),
+            _("Submitted (%(zone)s)") % {"zone": self.contest.time_zone},
+        ]
+
+    def batches(self) -> Iterator[list[list[Any]]]:
+        regions = {value: str(label) for value, label in Region.choices}
+        states = {value: str(label) for value, label in Application.State.choices}
+        records = (
+            Application.objects.filter(contest=self.contest)
+            .exclude(state=Application.State.DRAFT)
+            .order_by("number", "pk")
+            .values_list(
+                "number",
+                "title",
+                "organisation__name",
+                "organisation__region",
+                "nomination__title",
+                "state",
+                "submitted_at",
+            )
+        )
+        batch = []
+        for number, title, organisation, region, nomination, state, submitted in records.iterator(CHUNK):
+            local = self.contest.local(submitted).replace(tzinfo=None) if submitted else None
+            batch.append(
+                [
+                    number,
+                    title,
+                    organisation,
+                    regions.get(region, region),
+                    nomination,
+                    states.get(state, state),
+                    local,
+                ]
+            )
+            if len(batch) == CHUNK:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    def rows(self) -> Iterator[list[Any]]:
+        for batch in self.batches():
+            yield from batch
+
+
+@dataclass
+class RankingSheet(_Rows):
+    """The round's ranking (review.ranking.rank, the round's own method) with its applications."""
+
+    round: Round
+
+    def headers(self) -> list[str]:
+        return [
+            _("Position"),
+            _("Position in nomination"),
+            _("Registration number"),
+            _("Project title"),
+            _("Organisation"),
+            _("Nomination"),
+            _("Raw score (mean)"),
+            _("Calibrated score"),
+            _("Reviews"),
+            _("Spread"),
+        ]
+
+    def rows(self) -> Iterator[list[Any]]:
+        ranking = rank(self.round)
+        applications = {
+            pk: rest
+            for pk, *rest in round_applications(self.round).values_list(
+                "pk", "number", "title", "organisation__name", "nomination__title"
+            )
+        }
+        for row in ranking.rows:
+            number, title, organisation, nomination = applications[row.application_id]
+            yield [
+                Decimal(row.position),
+                Decimal(row.position_in_nomination),
+                number,
+                title,
+                organisation,
+                nomination,
+                _number(row.mean),
+                _number(row.calibrated),
+                Decimal(row.reviews),
+                _number(row.spread),
+            ]
+
+
+@dataclass
+class WinnersSheet(_Rows):
+    contest: Contest
+
+    def headers(self) -> list[str]:
+        return [_("Nomination"), _("Registration number"), _("Project title"), _("Organisation"), _("Region")]
+
+    def rows(self) -> Iterator[list[Any]]:
+        regions = {value: str(label) for value, label in Region.choices}
+        for nomination, number, title, organisation, region in (
+            Application.objects.filter(contest=self.contest, state=Application.State.AWARDED)
+            .order_by("nomination__order", "nomination_id", "number")
+            .values_list("nomination__title", "number", "title", "organisation__name", "organisation__region")
+        ):
+            yield [nomination, number, title, organisation, regions.get(region, region)]
+
+
+def grant_sheets(contest: Contest) -> list[tuple[str, Sheet]]:
+    """Extension point: the grants (amounts, tranches, reports) once the grants app exists.
+
+    It returns its sheets here; reports sits above grants in the layers and may import it, while
+    grants never imports reports. Until then the workbook has no grants sheet rather than an empty one.
+    """
+    return []
+
+
+def summary_sheets(contest: Contest) -> list[tuple[str, Sheet]]:
+    sheets: list[tuple[str, Sheet]] = [(_("Applications"), ApplicationsSheet(contest))]
+    if (round_ := report_round(contest)) is not None:
+        sheets.append((_("Ranking"), RankingSheet(round_)))
+    if Application.objects.filter(contest=contest, state=Application.State.AWARDED).exists():
+        sheets.append((_("Winners"), WinnersSheet(contest)))
+    return [*sheets, *grant_sheets(contest)]
+
+
+def _cell(sheet, value: Any) -> Any:
+    if value is None or isinstance(value, Decimal):
+        return value
+    if isinstance(value, datetime):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "yyyy-mm-dd hh:mm"
+        return cell
+    cell = WriteOnlyCell(sheet, value=neutralise(ILLEGAL_CHARACTERS_RE.sub("", str(value))))
+    cell.data_type = "s"  # text, never a formula
+    return cell
+
+
+def write_workbook(sheets: list[tuple[str, Sheet]], target) -> None:
+    workbook = Workbook(write_only=True)
+    for title, table in sheets:
+        # Sheet names: at most 31 characters, none of []:*?/\
+        sheet = workbook.create_sheet(title="".join(c for c in title if c not in "[]:*?/\\")[:31])
+        sheet.append([_cell(sheet, header) for header in table.headers()])
+        for batch in table.batches():
+            for row in batch:
+                sheet.append([_cell(sheet, value) for value in row])
+    workbook.save(target)
+
+
+def summary_xlsx_response(contest: Contest) -> FileResponse:
+    temporary = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
+    try:
+        write_workbook(summary_sheets(contest), temporary)
+        temporary.seek(0)
+    except BaseException:
+        temporary.close()
+        raise
+    response = FileResponse(
+        temporary, as_attachment=True, filename=f"contest-{contest.pk}-summary.xlsx", content_type=XLSX_TYPE
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
