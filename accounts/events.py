@@ -15,3 +15,17 @@ INVITATION = register(
         },
     )
 )
+
+JURY_INVITATION = register(
+    Event(
+        "accounts.jury_invitation",
+        _("Invitation to a contest's jury"),
+        mandatory=True,
+        placeholders={
+            "contest": _("the contest's title"),
+            "inviter": _("who sent the invitation"),
+            "link": _("the link that accepts it"),
+            "expires": _("until when it is valid"),
+        },
+    )
+)

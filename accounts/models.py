@@ -3,10 +3,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from accounts.regions import Region
 from core import clock
@@ -18,6 +20,31 @@ phone_validator = RegexValidator(
 registry_code_validator = RegexValidator(
     r"^[0-9]{8,10}$", _("The registry code (EDRPOU) has 8 digits (10 for some bodies).")
 )
+
+
+def registry_code_checksum_ok(code: str) -> bool:
+    """The EDRPOU check digit (the eighth) of an eight-digit code, by the State Statistics rule:
+    weights 1..7 (3..9 for codes between 30,000,000 and 60,000,000), sum modulo 11; a remainder
+    of 10 is recomputed with the weights raised by 2, and a second 10 means 0. Other lengths
+    (ten-digit codes of some bodies) have no check digit to test here."""
+    if len(code) != 8 or not code.isdigit():
+        return True
+    digits = [int(d) for d in code]
+    start = 3 if 30_000_000 <= int(code) < 60_000_000 else 1
+    for shift in (0, 2):
+        remainder = sum(d * (start + shift + i) for i, d in enumerate(digits[:7])) % 11
+        if remainder < 10:
+            return remainder == digits[7]
+    return digits[7] == 0
+
+
+def validate_registry_code_checksum(code: str) -> None:
+    if code and not registry_code_checksum_ok(code):
+        raise ValidationError(
+            _("The registry code (EDRPOU) %(code)s fails its check digit; check it for a typo."),
+            code="checksum",
+            params={"code": code},
+        )
 
 
 class UserManager(BaseUserManager):
@@ -154,10 +181,24 @@ def _invitation_expiry():
 
 
 class Invitation(TimeStampedModel):
-    """An organisation admin's invitation of a colleague by e-mail, accepted once."""
+    """An invitation by e-mail, accepted once: to join an organisation (by an admin of it, or as
+    its administrator when an organiser imports the organisation), or to join a contest's jury.
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    A jury invitation has no organisation; `payload` holds what the seat will be (read by the
+    review app, which seats the person when `invitation_accepted` is sent)."""
+
+    class Purpose(models.TextChoices):
+        ORGANISATION = "organisation", _("Join an organisation")
+        JURY = "jury", _("Join a contest's jury")
+
+    purpose = models.CharField(max_length=16, choices=Purpose.choices, default=Purpose.ORGANISATION)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations", null=True, blank=True
+    )
     email = models.EmailField(_("e-mail address"))
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    as_admin = models.BooleanField(_("as the organisation's administrator"), default=False)
+    payload = models.JSONField(default=dict, blank=True)
     token = models.CharField(max_length=64, unique=True, default=_invitation_token, editable=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -171,10 +212,84 @@ class Invitation(TimeStampedModel):
     class Meta:
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(purpose="jury") | models.Q(organisation__isnull=False),
+                name="invitation_organisation_required",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.email} → {self.organisation}"
+        target = self.organisation if self.organisation_id else self.payload.get("title", self.purpose)
+        return f"{self.email} → {target}"
 
     @property
     def is_usable(self) -> bool:
         return self.accepted_at is None and self.expires_at > clock.now()
+
+
+class ImportJob(ConcurrentTransitionMixin, TimeStampedModel):
+    """One upload of a table (organisations, or a contest's jurors): its checked rows, then the
+    import's progress and outcome. The import itself is all-or-nothing; `processed` only tells
+    the person waiting how far it got."""
+
+    class Kind(models.TextChoices):
+        ORGANISATIONS = "organisations", _("Organisations")
+        JURORS = "jurors", _("Jurors")
+
+    class State(models.TextChoices):
+        PREVIEWED = "previewed", _("Checked, waiting for confirmation")
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    scope = models.CharField(max_length=64, blank=True, help_text="For jurors: contest:<id>.")
+    state = FSMField(_("state"), default=State.PREVIEWED, choices=State.choices, protected=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="import_jobs"
+    )
+    file_kind = models.CharField(max_length=8, blank=True)
+    rows = models.JSONField(default=list, blank=True, help_text="The rows read from the file.")
+    numbers = models.JSONField(default=list, blank=True, help_text="Their line numbers in the file.")
+    total = models.PositiveIntegerField(default=0)
+    error_rows = models.PositiveIntegerField(default=0)
+    skip_rows = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    invited = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True, help_text="Why the import failed, for people.")
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.processed / self.total) if self.total else 100
+
+    @transition(field=state, source=State.PREVIEWED, target=State.QUEUED)
+    def confirm(self):
+        """Only a checked table without errors is queued; the service checks that."""
+
+    @transition(field=state, source=State.QUEUED, target=State.RUNNING)
+    def start(self):
+        pass
+
+    @transition(field=state, source=State.RUNNING, target=State.DONE)
+    def finish(self):
+        pass
+
+    @transition(field=state, source=[State.QUEUED, State.RUNNING], target=State.FAILED)
+    def fail(self):
+        pass

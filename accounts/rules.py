@@ -23,3 +23,14 @@ rules.add_perm("accounts.view_organisation", is_organisation_member | rules.is_s
 rules.add_perm("accounts.change_organisation", is_organisation_admin | rules.is_staff)
 rules.add_perm("accounts.invite_to_organisation", is_organisation_admin | rules.is_staff)
 rules.add_perm("accounts.add_organisation", rules.is_authenticated)
+
+
+@rules.predicate
+def may_add_contests(user) -> bool:
+    """`contests.add_contest` by any backend (a string: accounts imports no contests code)."""
+    return user.is_authenticated and user.has_perm("contests.add_contest")
+
+
+# Importing libraries in bulk: staff, and those who may create contests (organisers bring the
+# libraries of their calls); each imported library's contact person then administers it.
+rules.add_perm("accounts.import_organisations", rules.is_staff | may_add_contests)

@@ -8,8 +8,9 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
-from accounts.events import INVITATION
+from accounts.events import INVITATION, JURY_INVITATION
 from accounts.models import Invitation, Membership, Organisation, User
+from accounts.signals import invitation_accepted
 from core import clock
 from notifications.services import notify
 
@@ -54,20 +55,53 @@ def invite_colleague(organisation: Organisation, *, email: str, by: User) -> Inv
     return invitation
 
 
-def accept_invitation(invitation: Invitation, *, user: User) -> Membership:
+def accept_invitation(invitation: Invitation, *, user: User) -> Membership | None:
+    """Join the organisation (as its admin when invited as one), or, for a jury invitation,
+    let the review app seat the person (through `invitation_accepted`); None then."""
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if not invitation.is_usable:
             raise ValidationError(_("This invitation has expired or was already used."))
         if invitation.email.lower() != user.email.lower():
             raise ValidationError(_("This invitation was sent to another e-mail address."))
-        membership, _created = Membership.objects.get_or_create(
-            user=user, organisation=invitation.organisation
-        )
+        membership = None
+        if invitation.organisation_id:
+            membership, _created = Membership.objects.get_or_create(
+                user=user, organisation=invitation.organisation, defaults={"is_admin": invitation.as_admin}
+            )
+            if invitation.as_admin and not membership.is_admin:
+                membership.is_admin = True
+                membership.save(update_fields=["is_admin", "updated_at"])
         invitation.accepted_at = clock.now()
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
+        invitation_accepted.send(sender=Invitation, invitation=invitation, user=user)
     return membership
+
+
+def invitation_link(invitation: Invitation) -> str:
+    return settings.SITE_URL + reverse("accounts:invitation", args=[invitation.token])
+
+
+def send_invitations(invitations: list[Invitation], *, by: User | None) -> int:
+    """Notify saved invitations in the caller's transaction (a rollback sends nothing): an
+    organisation's administrator, or a juror, each with their own link. Returns how many."""
+    inviter = by.display_name if by else "Konkurs"
+    for invitation in invitations:
+        expires = date_format(localtime(invitation.expires_at), "DATE_FORMAT")
+        if invitation.purpose == Invitation.Purpose.JURY:
+            event = JURY_INVITATION.key
+            context = {"contest": invitation.payload.get("title", ""), "inviter": inviter}
+        else:
+            event = INVITATION.key
+            context = {"organisation": invitation.organisation.name, "inviter": inviter}
+        notify(
+            event,
+            [invitation.email],
+            context | {"link": invitation_link(invitation), "expires": expires},
+            dedupe_key=f"invitation:{invitation.pk}",
+        )
+    return len(invitations)
 
 
 def update_organisation(organisation: Organisation, **fields) -> Organisation:

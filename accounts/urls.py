@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from accounts import views
+from accounts import import_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -43,4 +43,20 @@ urlpatterns = [
     path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
     path("organisations/<int:pk>/invite/", views.organisation_invite, name="organisation_invite"),
     path("invitations/<str:token>/", views.invitation, name="invitation"),
+    path("organisations/import/", import_views.organisations_import, name="organisations_import"),
+    path(
+        "organisations/import/template.csv",
+        import_views.organisations_template,
+        {"fmt": "csv"},
+        name="organisations_import_template_csv",
+    ),
+    path(
+        "organisations/import/template.xlsx",
+        import_views.organisations_template,
+        {"fmt": "xlsx"},
+        name="organisations_import_template_xlsx",
+    ),
+    path("imports/<int:pk>/", import_views.import_job, name="import_job"),
+    path("imports/<int:pk>/confirm/", import_views.import_confirm, name="import_confirm"),
+    path("imports/<int:pk>/progress/", import_views.import_progress, name="import_progress"),
 ]

@@ -9,7 +9,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import Resolver404, resolve
+from django.urls import NoReverseMatch, Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -225,11 +225,24 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             for message in error.messages:
                 messages.error(request, message)
             return redirect("accounts:invitation", token=token)
+        if invitation.organisation_id is None:
+            messages.success(
+                request,
+                _("You joined the jury of “%(contest)s”.") % {"contest": invitation.payload.get("title", "")},
+            )
+            try:
+                return redirect("review:queue")
+            except NoReverseMatch:
+                return redirect("home")
         messages.success(
             request, _("You joined %(organisation)s.") % {"organisation": invitation.organisation.name}
         )
         return redirect("accounts:organisation", pk=invitation.organisation_id)
-    already_member = user.is_authenticated and invitation.organisation.memberships.filter(user=user).exists()
+    already_member = (
+        user.is_authenticated
+        and invitation.organisation_id is not None
+        and invitation.organisation.memberships.filter(user=user).exists()
+    )
     return render(
         request,
         "accounts/invitation.html",
