@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Protocol
 
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
@@ -68,6 +68,16 @@ def export_rows(contest: Contest) -> QuerySet:
         .order_by("number", "pk")
         .values_list(*COLUMNS)
     )
+
+
+class Sheet(Protocol):
+    """What the writers below need: headers, and rows in batches (the review scores export is one too)."""
+
+    def headers(self) -> list[str]: ...
+
+    def batches(self) -> Iterator[list[list[Any]]]: ...
+
+    def rows(self) -> Iterator[list[Any]]: ...
 
 
 @dataclass
@@ -192,7 +202,7 @@ def _csv_cell(value: Any) -> str:
     return neutralise(str(value))
 
 
-def csv_lines(table: Table, language: str) -> Iterator[str]:
+def csv_lines(table: Sheet, language: str) -> Iterator[str]:
     """The BOM and the header, then one piece of text per batch of rows (fewer, larger chunks)."""
     with translation.override(language):
         buffer = io.StringIO()
@@ -207,10 +217,14 @@ def csv_lines(table: Table, language: str) -> Iterator[str]:
 
 
 def csv_response(contest: Contest) -> StreamingHttpResponse:
+    return csv_sheet_response(Table.of(contest), _filename(contest, "csv"))
+
+
+def csv_sheet_response(table: Sheet, filename: str) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
-        csv_lines(Table.of(contest), translation.get_language()), content_type="text/csv; charset=utf-8"
+        csv_lines(table, translation.get_language()), content_type="text/csv; charset=utf-8"
     )
-    response["Content-Disposition"] = f'attachment; filename="{_filename(contest, "csv")}"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -231,9 +245,9 @@ def _xlsx_cell(sheet, value: Any) -> Any:
     return cell
 
 
-def write_xlsx(table: Table, target) -> None:
+def write_xlsx(table: Sheet, target, title: str | None = None) -> None:
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Applications")[:31])
+    sheet = workbook.create_sheet(title=(title or _("Applications"))[:31])
     sheet.append([_xlsx_cell(sheet, h) for h in table.headers()])
     for row in table.rows():
         sheet.append([_xlsx_cell(sheet, value) for value in row])
@@ -241,17 +255,19 @@ def write_xlsx(table: Table, target) -> None:
 
 
 def xlsx_response(contest: Contest) -> FileResponse:
+    return xlsx_sheet_response(Table.of(contest), _filename(contest, "xlsx"))
+
+
+def xlsx_sheet_response(table: Sheet, filename: str, title: str | None = None) -> FileResponse:
     """Rows go to a temporary file as they are read (openpyxl's write-only mode keeps no cells
     in memory), then the file streams out and is deleted when the response closes."""
     temporary = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
     try:
-        write_xlsx(Table.of(contest), temporary)
+        write_xlsx(table, temporary, title)
         temporary.seek(0)
     except BaseException:
         temporary.close()
         raise
-    response = FileResponse(
-        temporary, as_attachment=True, filename=_filename(contest, "xlsx"), content_type=XLSX_TYPE
-    )
+    response = FileResponse(temporary, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
     response["Cache-Control"] = "private, no-store"
     return response

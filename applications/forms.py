@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation
 from applications.answers import DEFAULT_MAX_LENGTH
 from applications.models import Application
-from contests.models import Contest, FormField
+from contests.models import Category, Contest, FormField
 
 T = FormField.Type
 ANSWER_PREFIX = "answer_"
@@ -150,6 +150,18 @@ class AnswersForm(forms.Form):
                 initial[answer_name(question)] = _initial(question, application.answers.get(question.key))
         super().__init__(*args, initial=initial, **kwargs)
         self.questions = questions
+        categories = Category.objects.filter(classifier__contests=application.contest_id).select_related(
+            "classifier"
+        )
+        if categories.exists():
+            self.fields["categories"] = forms.ModelMultipleChoiceField(
+                queryset=categories.order_by("classifier__title", "code", "pk"),
+                required=False,
+                label=_("Categories"),
+                help_text=_("Where your practice belongs: the jury is matched by expertise."),
+                widget=forms.CheckboxSelectMultiple,
+                initial=list(application.categories.values_list("pk", flat=True)),
+            )
         for question in questions:
             if question.field_type != T.FILE:
                 self.fields[answer_name(question)] = _field_for(question)
@@ -171,6 +183,12 @@ class AnswersForm(forms.Form):
 
     def title_value(self) -> str:
         return self.cleaned_data.get("title") or ""
+
+    def categories_value(self) -> list[int] | None:
+        """The chosen categories' ids, or None when the contest has no classifier."""
+        if "categories" not in self.fields:
+            return None
+        return [category.pk for category in self.cleaned_data.get("categories") or []]
 
 
 class SubmitForm(forms.Form):

@@ -14,7 +14,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
 from accounts.models import Organisation
-from contests.models import Contest, Nomination
+from contests.models import Category, Contest, Nomination
 from core import clock
 from core.exceptions import refuse_if
 from core.files import generated_name
@@ -54,6 +54,13 @@ class Application(ConcurrentTransitionMixin, TimeStampedModel):
         Nomination, on_delete=models.PROTECT, related_name="applications", verbose_name=_("nomination")
     )
     title = models.CharField(_("project title"), max_length=300)
+    categories = models.ManyToManyField(
+        Category,
+        blank=True,
+        related_name="applications",
+        verbose_name=_("categories"),
+        help_text=_("Where the practice belongs in the contest's classifiers."),
+    )
     answers = models.JSONField(_("answers"), default=dict, blank=True)
     state = FSMField(_("state"), default=State.DRAFT, choices=State.choices, protected=True)
     number = models.CharField(_("registration number"), max_length=40, blank=True, editable=False)

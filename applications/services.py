@@ -20,7 +20,7 @@ from applications import events
 from applications.answers import check_answers, missing_answers
 from applications.models import Application, Attachment, LateSubmissionCode, Revision
 from applications.selectors import questions_for
-from contests.models import Contest, FormField, Nomination
+from contests.models import Category, Contest, FormField, Nomination
 from contests.services import scope_of
 from core import clock
 from core.exceptions import TransitionRefused
@@ -68,9 +68,15 @@ def start_application(
 
 
 def save_answers(
-    application: Application, *, answers: dict[str, Any], by: User, title: str | None = None
+    application: Application,
+    *,
+    answers: dict[str, Any],
+    by: User,
+    title: str | None = None,
+    categories: list[int] | None = None,
 ) -> Application:
-    """Save a draft's answers, partially: given keys replace, empty values clear.
+    """Save a draft's answers, partially: given keys replace, empty values clear; `categories`
+    (ids in the contest's classifiers), when given, replace the application's categories.
 
     Invalid values are refused with a message per question and nothing is saved.
     """
@@ -86,6 +92,12 @@ def save_answers(
             if not title.strip():
                 raise ValidationError({"title": _("Give your project a title.")})
             application.title = title.strip()[:300]
+        if categories is not None:
+            allowed = Category.objects.filter(classifier__contests=application.contest_id, pk__in=categories)
+            chosen = list(allowed.values_list("pk", flat=True))
+            if len(set(chosen)) != len(set(categories)):
+                raise ValidationError({"categories": _("Choose categories of this contest's classifiers.")})
+            application.categories.set(chosen)
         application.save(update_fields=["answers", "title", "updated_at"])
     return application
 

@@ -98,9 +98,9 @@ def _answer_errors(error: ValidationError) -> dict[str, str]:
 def _save(application: Application, form: AnswersForm, user) -> dict[str, str]:
     """Save what is right; return the errors of what is not. A refused answer does not keep
     the others from being saved: nothing the applicant typed correctly is lost."""
-    answers, title = form.answers(), form.title_value()
+    answers, title, categories = form.answers(), form.title_value(), form.categories_value()
     try:
-        services.save_answers(application, answers=answers, title=title, by=user)
+        services.save_answers(application, answers=answers, title=title, categories=categories, by=user)
         return {}
     except ValidationError as error:
         errors = _answer_errors(error)
@@ -108,7 +108,13 @@ def _save(application: Application, form: AnswersForm, user) -> dict[str, str]:
         return errors
     rest = {key: value for key, value in answers.items() if key not in errors}
     try:
-        services.save_answers(application, answers=rest, title=None if "title" in errors else title, by=user)
+        services.save_answers(
+            application,
+            answers=rest,
+            title=None if "title" in errors else title,
+            categories=None if "categories" in errors else categories,
+            by=user,
+        )
     except ValidationError as error:
         errors.update(_answer_errors(error))
     return errors

@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api.views import MeView, OrganisationViewSet, TokenView
 from applications.api.views import ApplicationViewSet, LateCodeViewSet
+from awards.api.views import AwardContestViewSet, DecisionViewSet, ResultsViewSet
 from contests.api.views import (
     ClassifierViewSet,
     ContestViewSet,
@@ -10,7 +11,9 @@ from contests.api.views import (
     FormFieldViewSet,
     NominationViewSet,
 )
+from depository.api.views import PracticeViewSet
 from notifications.api.views import NotificationViewSet
+from review.api.views import ConflictViewSet, JurorViewSet, ReviewViewSet, RoundViewSet
 
 router = DefaultRouter()
 router.register("contests", ContestViewSet, basename="contest")
@@ -22,6 +25,14 @@ router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("applications", ApplicationViewSet, basename="application")
 router.register("late-codes", LateCodeViewSet, basename="latecode")
+router.register("reviews", ReviewViewSet, basename="review")
+router.register("review-rounds", RoundViewSet, basename="round")
+router.register("jurors", JurorViewSet, basename="juror")
+router.register("review-conflicts", ConflictViewSet, basename="conflict")
+router.register("awards", AwardContestViewSet, basename="award")
+router.register("award-decisions", DecisionViewSet, basename="decision")
+router.register("results", ResultsViewSet, basename="result")
+router.register("practices", PracticeViewSet, basename="practice")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),

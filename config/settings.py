@@ -51,7 +51,14 @@ INSTALLED_APPS = [
     "accounts",
     "contests",
     "applications",
+    "review",
+    "depository",
+    "awards",
+    "reports",
 ]
+
+# Per-process memory when embedded; CACHE_URL=redis://… shares rankings between workers.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -202,6 +209,8 @@ SPECTACULAR_SETTINGS = {
         "ContestStateEnum": "contests.models.Contest.State",
         "ApplicationStateEnum": "applications.models.Application.State",
         "IneligibilityReasonEnum": "applications.models.IneligibilityReason",
+        "ReviewStateEnum": "review.models.Review.State",
+        "RoundStateEnum": "review.models.Round.State",
     },
 }
 

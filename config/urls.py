@@ -13,6 +13,11 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
     path("applications/", include("applications.urls")),
+    path("jury/", include("review.urls")),
+    path("", include("awards.urls")),
+    path("reports/", include("reports.urls")),
+    path("jury/", include("review.import_urls")),
+    path("", include("depository.urls")),
     path("", include("contests.urls")),
 ]
 if settings.DEBUG:

@@ -75,6 +75,9 @@ class ContestForm(forms.ModelForm):
             "grant_budget",
             "currency",
             "classifiers",
+            "blind_review",
+            "conflict_same_region",
+            "tie_break_criterion",
         ]
         field_classes = dict.fromkeys(DATE_FIELDS, LocalDateTimeField)
         widgets = {
@@ -90,9 +93,13 @@ class ContestForm(forms.ModelForm):
         instance = self.instance
         if instance.pk:
             self.initial["time_zone"] = instance.time_zone
+            self.fields["tie_break_criterion"].queryset = instance.criteria.all()
             for name in DATE_FIELDS:
                 moment = getattr(instance, name)
                 self.initial[name] = instance.local(moment).replace(tzinfo=None) if moment else None
+        else:
+            # No criteria before the contest exists: the tie-break is chosen when editing.
+            del self.fields["tie_break_criterion"]
         for name in DATE_FIELDS:
             self.fields[name].help_text = _("Date and time in the contest's time zone.")
         if not self.fields["classifiers"].queryset.exists():

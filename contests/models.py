@@ -124,6 +124,26 @@ class Contest(ConcurrentTransitionMixin, TimeStampedModel):
     classifiers = models.ManyToManyField(
         Classifier, blank=True, related_name="contests", verbose_name=_("classifiers")
     )
+    # How the jury works (the review app reads these).
+    blind_review = models.BooleanField(
+        _("blind review"),
+        default=False,
+        help_text=_("Jurors do not see the applicant's organisation or the questions marked identifying."),
+    )
+    conflict_same_region = models.BooleanField(
+        _("jurors do not review their own region"),
+        default=False,
+        help_text=_("Treat a juror and an applicant from the same oblast as a conflict of interest."),
+    )
+    tie_break_criterion = models.ForeignKey(
+        "Criterion",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tie-break criterion"),
+        help_text=_("Equal totals are ordered by this criterion, then by the earlier submission."),
+    )
     state = FSMField(_("state"), default=State.DRAFT, choices=State.choices, protected=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
@@ -403,15 +423,14 @@ class Criterion(ContestPart):
 
     def change_problems(self, before: "Criterion | None") -> dict[str, str]:
         problems = super().change_problems(before)
-        if self.contest.state not in (
+        if before is None and self.contest.state not in (
             Contest.State.DRAFT,
             Contest.State.PUBLISHED,
             Contest.State.CLOSED,
         ):
-            if before is None:
-                problems.setdefault("__all__", _("Criteria cannot be added once the review has started."))
-            elif self.weight != before.weight:
-                problems["weight"] = _("Weights cannot be changed once the review has started.")
+            problems.setdefault("__all__", _("Criteria cannot be added once the review has started."))
+        # A weight may change during the review: rankings are computed on read from the scores,
+        # so the change rewrites one row, never the reviews.
         return problems
 
     def clean(self) -> None:

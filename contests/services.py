@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from contests import events
+from contests import events, signals
 from contests.form_templates import CASE_STRUCTURE
 from contests.models import Contest, ContestPart, ContestRole, FormField
 from core.fsm import apply_transition
@@ -118,15 +118,28 @@ def close_contest(contest: Contest, *, by: User, note: str = "", force: bool = F
 
 
 def start_review(contest: Contest, *, by: User, note: str = "") -> Contest:
-    return apply_transition(contest, "start_review", by=by, note=note)
+    """The jury takes over: higher apps hook in through `signals.review_started` (the review
+    app moves eligible applications under review and plans the first round)."""
+    with transaction.atomic():
+        apply_transition(contest, "start_review", by=by, note=note)
+        signals.review_started.send(sender=Contest, contest=contest, by=by)
+    return contest
 
 
 def decide_contest(contest: Contest, *, by: User, note: str = "") -> Contest:
-    return apply_transition(contest, "decide", by=by, note=note)
+    """Winners are chosen: higher apps check theirs through `signals.contest_decided`."""
+    with transaction.atomic():
+        apply_transition(contest, "decide", by=by, note=note)
+        signals.contest_decided.send(sender=Contest, contest=contest, by=by)
+    return contest
 
 
 def announce_contest(contest: Contest, *, by: User, note: str = "") -> Contest:
-    return apply_transition(contest, "announce", by=by, note=note)
+    """Results go public: higher apps award the applications through `signals.contest_announced`."""
+    with transaction.atomic():
+        apply_transition(contest, "announce", by=by, note=note)
+        signals.contest_announced.send(sender=Contest, contest=contest, by=by)
+    return contest
 
 
 def archive_contest(contest: Contest, *, by: User, note: str = "") -> Contest:
@@ -203,6 +216,8 @@ CLONED_FIELDS = (
     "time_zone",
     "max_winners",
     "max_upload_mb",
+    "blind_review",
+    "conflict_same_region",
     "grant_budget",
     "currency",
 )
@@ -266,7 +281,10 @@ def clone_contest(
             },
         )
         nominations = _copy_parts(source.nominations.order_by("order", "pk"), contest, {})
-        _copy_parts(source.criteria.order_by("order", "pk"), contest, nominations)
+        criteria = _copy_parts(source.criteria.order_by("order", "pk"), contest, nominations)
+        if source.tie_break_criterion_id in criteria:
+            contest.tie_break_criterion = criteria[source.tie_break_criterion_id]
+            contest.save(update_fields=["tie_break_criterion"])
         _copy_parts(source.form_fields.order_by("order", "pk"), contest, nominations)
         TemplateOverride.objects.bulk_create(
             TemplateOverride(

@@ -15,6 +15,14 @@ def _english_by_default(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached rankings (keyed by row ids, which SQLite reuses) never leak from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Real hashers cost ~0.2 s per user; tests check logic, not key stretching."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

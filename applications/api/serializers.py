@@ -75,6 +75,7 @@ class ApplicationSerializer(ApplicationListSerializer):
     class Meta(ApplicationListSerializer.Meta):
         fields = [
             *ApplicationListSerializer.Meta.fields,
+            "categories",
             "answers",
             "attachments",
             "ineligibility_reason",
@@ -116,6 +117,11 @@ class ApplicationUpdateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=300, required=False)
     answers = serializers.DictField(
         required=False, help_text=gettext_lazy("Answers by question key; an empty value clears the answer.")
+    )
+    categories = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text=gettext_lazy("Ids of categories in the contest's classifiers; replaces the choice."),
     )
 
 

@@ -98,7 +98,7 @@ class ApplicationViewSet(
         if self.action == "list":
             return applications
         return applications.prefetch_related(
-            Prefetch("attachments", queryset=Attachment.objects.order_by("field_key", "pk"))
+            Prefetch("attachments", queryset=Attachment.objects.order_by("field_key", "pk")), "categories"
         )
 
     def get_serializer_class(self):
@@ -142,7 +142,11 @@ class ApplicationViewSet(
         data = payload.validated_data
         try:
             services.save_answers(
-                application, answers=data.get("answers", {}), title=data.get("title"), by=request.user
+                application,
+                answers=data.get("answers", {}),
+                title=data.get("title"),
+                categories=data.get("categories"),
+                by=request.user,
             )
         except DjangoValidationError as error:
             raise ValidationError(_answer_errors(error)) from None

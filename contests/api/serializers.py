@@ -91,6 +91,9 @@ class ContestListSerializer(serializers.ModelSerializer):
             "grant_budget",
             "currency",
             "max_upload_mb",
+            "blind_review",
+            "conflict_same_region",
+            "tie_break_criterion",
         ]
 
 
@@ -131,6 +134,11 @@ class ContestSerializer(ContestListSerializer):
         merged = {f: attrs.get(f, getattr(self.instance, f, None)) for f in ("opens_at", "closes_at")}
         if merged["opens_at"] and merged["closes_at"] and merged["opens_at"] >= merged["closes_at"]:
             raise serializers.ValidationError({"closes_at": _("The deadline must come after the opening.")})
+        tie_break = attrs.get("tie_break_criterion")
+        if tie_break is not None and (self.instance is None or tie_break.contest_id != self.instance.pk):
+            raise serializers.ValidationError(
+                {"tie_break_criterion": _("Choose a criterion of this contest.")}
+            )
         return attrs
 
 

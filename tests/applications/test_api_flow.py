@@ -233,3 +233,19 @@ def test_contest_api_shows_file_settings(api, form_contest):
     plan = next(f for f in body["form_fields"] if f["key"] == "plan")
     assert plan["file_types"] == ["pdf"]
     assert plan["max_file_mb"] == 1
+
+
+def test_categories_are_chosen_from_the_contests_classifiers(api, application, applicant):
+    from tests.factories import CategoryFactory, ClassifierFactory
+
+    classifier = ClassifierFactory()
+    application.contest.classifiers.add(classifier)
+    mine, foreign = CategoryFactory(classifier=classifier), CategoryFactory()
+    path = f"/api/v1/applications/{application.pk}/"
+    r = api(applicant).patch(path, {"categories": [mine.pk, foreign.pk]}, format="json")
+    assert r.status_code == 400
+    assert "categories" in r.json()
+    assert not application.categories.exists()
+    r = api(applicant).patch(path, {"categories": [mine.pk]}, format="json")
+    assert r.status_code == 200, r.content
+    assert r.json()["categories"] == [mine.pk]

@@ -51,6 +51,8 @@ class _Handler:
             return "451 4.3.0 Not accepted"
         headers = BytesHeaderParser().parsebytes(envelope.original_content or envelope.content)
         with sink.lock:
+            if sink.keep:
+                sink.raw.append(envelope.original_content or envelope.content)
             sink.message_ids[headers["Message-ID"]] += 1
             sink.recipients.extend(envelope.rcpt_tos)
             sink.last = headers
@@ -60,11 +62,13 @@ class _Handler:
 class SmtpSink:
     """An aiosmtpd server on 127.0.0.1 that counts what it accepted (250) by Message-ID."""
 
-    def __init__(self, *, hold_first: bool = False):
+    def __init__(self, *, hold_first: bool = False, keep: bool = False):
         # Imported here so that collecting the tests does not need aiosmtpd (dev extra).
         from aiosmtpd.controller import Controller
 
         self.hold_first = hold_first
+        self.keep = keep  # keep every message's bytes (tests read them whole)
+        self.raw: list[bytes] = []
         self.held = threading.Event()
         self.release = threading.Event()
         self.lock = threading.Lock()

@@ -1,7 +1,10 @@
-"""`manage.py seed_demo`: the whole invented demo, in Ukrainian.
+"""`manage.py seed_demo_applications`: the contests and applications parts of the demo, in Ukrainian.
 
 First the contests part (`seed_demo_contests`: people, libraries, contests), then, in the
 same transaction, applications to the published demo contest in every screening state.
+`manage.py seed_demo` (in the review app, a higher layer) extends this command through
+`seed_more`. Each layer's command has a name of its own: Django runs the command of the
+app listed first in INSTALLED_APPS, so a second `seed_demo` here would shadow the review's.
 Applications are written only through applications.services, so states, revisions,
 history and receipts are real. Idempotent: an application is looked up by organisation,
 contest and nomination and created only when missing; an existing one is never changed.

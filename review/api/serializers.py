@@ -1,0 +1,322 @@
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+from accounts.models import User
+from accounts.regions import Region
+from applications.answers import display_answer
+from contests.models import Category, Criterion, Nomination
+from review.models import Conflict, Juror, JuryNote, Review, Round, Score
+from review.selectors import (
+    jury_notes,
+    notes_visible,
+    peer_reviews,
+    round_criteria,
+    shown_questions,
+    shows_applicant,
+)
+
+
+class CriterionScaleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Criterion
+        fields = ["id", "title", "description", "weight", "scale_min", "scale_max"]
+
+
+class ScoreSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Score
+        fields = ["criterion", "value", "comment", "updated_at"]
+
+
+class ScoreInputSerializer(serializers.Serializer):
+    criterion = serializers.IntegerField()
+    value = serializers.JSONField(allow_null=True, help_text="A whole number within the scale, or null.")
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+
+
+class ScoresInputSerializer(serializers.Serializer):
+    scores = ScoreInputSerializer(many=True, required=False, default=list)
+    overall_comment = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+
+
+class ScoreErrorsSerializer(serializers.Serializer):
+    scores = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class DeclineSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=2000, help_text="Why the juror declines.")
+    conflict = serializers.BooleanField(
+        required=False, default=False, help_text="The juror declares a conflict of interest."
+    )
+
+
+class ReopenSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=2000, help_text="Why the review is reopened.")
+
+
+class ReviewListSerializer(serializers.ModelSerializer):
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    contest = serializers.IntegerField(source="round.contest_id", read_only=True)
+    contest_title = serializers.CharField(source="round.contest.title", read_only=True)
+    round_title = serializers.CharField(source="round.title", read_only=True)
+    due_at = serializers.DateTimeField(source="round.due_at", read_only=True)
+    application_number = serializers.CharField(source="application.number", read_only=True)
+    application_title = serializers.CharField(source="application.title", read_only=True)
+    nomination_title = serializers.CharField(source="application.nomination.title", read_only=True)
+
+    class Meta:
+        model = Review
+        fields = [
+            "id",
+            "round",
+            "round_title",
+            "contest",
+            "contest_title",
+            "due_at",
+            "application",
+            "application_number",
+            "application_title",
+            "nomination_title",
+            "state",
+            "state_display",
+            "submitted_at",
+        ]
+
+
+class PeerReviewSerializer(serializers.Serializer):
+    juror = serializers.CharField(source="label")
+    overall_comment = serializers.CharField()
+    scores = ScoreSerializer(many=True)
+
+
+class JuryNoteSerializer(serializers.ModelSerializer):
+    author_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = JuryNote
+        fields = ["id", "text", "consensus", "author_name", "created_at"]
+        read_only_fields = ["consensus", "author_name", "created_at"]
+
+    def get_author_name(self, note: JuryNote) -> str:
+        return note.author.display_name if note.author else ""
+
+
+class ReviewSerializer(ReviewListSerializer):
+    """What the juror (or the organiser) sees of one review. In blind review the organisation and
+    the identifying questions are not in the payload at all."""
+
+    organisation_name = serializers.SerializerMethodField()
+    answers = serializers.SerializerMethodField()
+    criteria = serializers.SerializerMethodField()
+    scores = ScoreSerializer(many=True, read_only=True)
+    peers = serializers.SerializerMethodField()
+    notes = serializers.SerializerMethodField()
+    allowed_transitions = serializers.SerializerMethodField()
+
+    class Meta(ReviewListSerializer.Meta):
+        fields = [
+            *ReviewListSerializer.Meta.fields,
+            "organisation_name",
+            "answers",
+            "criteria",
+            "scores",
+            "overall_comment",
+            "decline_reason",
+            "peers",
+            "notes",
+            "allowed_transitions",
+        ]
+
+    def _is_organiser(self, review: Review) -> bool:
+        request = self.context.get("request")
+        return request is not None and request.user.has_perm("review.reopen_review", review)
+
+    def get_organisation_name(self, review: Review) -> str | None:
+        if shows_applicant(review) or self._is_organiser(review):
+            return review.application.organisation.name
+        return None
+
+    def get_answers(self, review: Review) -> list[dict]:
+        return [
+            {"key": q.key, "label": q.label, "value": display_answer(value)}
+            for q, value in shown_questions(review)
+        ]
+
+    def get_criteria(self, review: Review) -> list[dict]:
+        criteria = round_criteria(review.round, review.application.nomination_id)
+        return CriterionScaleSerializer(criteria, many=True).data
+
+    def get_peers(self, review: Review) -> list[dict]:
+        return PeerReviewSerializer(peer_reviews(review), many=True).data
+
+    def get_notes(self, review: Review) -> list[dict]:
+        if not (notes_visible(review) or self._is_organiser(review)):
+            return []
+        return JuryNoteSerializer(jury_notes(review.round, review.application), many=True).data
+
+    def get_allowed_transitions(self, review: Review) -> list[str]:
+        view, request = self.context.get("view"), self.context.get("request")
+        if view is None or request is None:
+            return []
+        return view.allowed_transitions(review, request.user)
+
+
+class NoteInputSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=10000)
+
+
+class ConsensusInputSerializer(serializers.Serializer):
+    application = serializers.IntegerField()
+    text = serializers.CharField(max_length=10000, allow_blank=True)
+
+
+class RoundSerializer(serializers.ModelSerializer):
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    criteria = serializers.PrimaryKeyRelatedField(many=True, queryset=Criterion.objects.all(), required=False)
+    allowed_transitions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Round
+        fields = [
+            "id",
+            "contest",
+            "number",
+            "title",
+            "criteria",
+            "reviewers_per_application",
+            "min_load",
+            "max_load",
+            "spread_regions",
+            "due_at",
+            "score_visibility",
+            "require_overall_comment",
+            "method",
+            "trim_share",
+            "state",
+            "state_display",
+            "allowed_transitions",
+        ]
+        read_only_fields = ["number", "state"]
+
+    def get_allowed_transitions(self, round_: Round) -> list[str]:
+        view, request = self.context.get("view"), self.context.get("request")
+        if view is None or request is None:
+            return []
+        return view.allowed_transitions(round_, request.user)
+
+    def validate(self, attrs: dict) -> dict:
+        contest = attrs.get("contest") or getattr(self.instance, "contest", None)
+        if self.instance is not None and "contest" in attrs and attrs["contest"] != self.instance.contest:
+            raise serializers.ValidationError({"contest": _("A round cannot move to another contest.")})
+        if contest is not None and any(c.contest_id != contest.pk for c in attrs.get("criteria", [])):
+            raise serializers.ValidationError({"criteria": _("Choose criteria of this contest.")})
+        low = attrs.get("min_load", getattr(self.instance, "min_load", None))
+        high = attrs.get("max_load", getattr(self.instance, "max_load", None))
+        if low is not None and high is not None and low > high:
+            raise serializers.ValidationError(
+                {"max_load": _("The maximum load cannot be below the minimum.")}
+            )
+        return attrs
+
+
+class ManualAssignmentSerializer(serializers.Serializer):
+    """Either one juror and several applications, or one application and several jurors."""
+
+    juror = serializers.IntegerField(required=False)
+    applications = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    application = serializers.IntegerField(required=False)
+    jurors = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+
+    def validate(self, attrs: dict) -> dict:
+        by_juror = attrs.get("juror") is not None and attrs["applications"]
+        by_application = attrs.get("application") is not None and attrs["jurors"]
+        if bool(by_juror) == bool(by_application):
+            raise serializers.ValidationError(
+                _("Give a juror with applications, or an application with jurors.")
+            )
+        return attrs
+
+
+class AssignmentReportSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    unfilled = serializers.IntegerField()
+    load_min = serializers.IntegerField()
+    load_max = serializers.IntegerField()
+    load_spread = serializers.IntegerField()
+    affinity = serializers.IntegerField()
+    affinity_bound = serializers.IntegerField()
+    seconds = serializers.FloatField()
+
+
+class JurorProgressSerializer(serializers.Serializer):
+    juror = serializers.IntegerField(source="pk")
+    name = serializers.CharField(source="user.display_name")
+    live = serializers.IntegerField()
+    done = serializers.IntegerField()
+    counts = serializers.DictField(child=serializers.IntegerField())
+
+
+class ApplicationProgressSerializer(serializers.Serializer):
+    application = serializers.IntegerField(source="pk")
+    number = serializers.CharField()
+    title = serializers.CharField()
+    assigned = serializers.IntegerField()
+    submitted = serializers.IntegerField()
+    declined = serializers.IntegerField()
+
+
+class ProgressSerializer(serializers.Serializer):
+    jurors = JurorProgressSerializer(many=True)
+    applications = ApplicationProgressSerializer(many=True)
+
+
+class JurorSerializer(serializers.ModelSerializer):
+    email = serializers.EmailField(source="user.email")
+    full_name = serializers.CharField(source="user.full_name", read_only=True)
+    nominations = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Nomination.objects.all(), required=False
+    )
+    expertise = serializers.PrimaryKeyRelatedField(many=True, queryset=Category.objects.all(), required=False)
+    region = serializers.ChoiceField(choices=Region.choices, required=False, allow_blank=True, default="")
+
+    class Meta:
+        model = Juror
+        fields = [
+            "id",
+            "contest",
+            "email",
+            "full_name",
+            "nominations",
+            "expertise",
+            "region",
+            "max_load",
+            "chair",
+        ]
+
+    def validate_email(self, value: str) -> str:
+        if not User.objects.filter(email__iexact=value).exists():
+            raise serializers.ValidationError(
+                _("Nobody with this e-mail address has an account yet. Ask them to sign up first.")
+            )
+        return value
+
+
+class ConflictSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    juror_name = serializers.CharField(source="juror.user.display_name", read_only=True)
+    application_number = serializers.CharField(source="application.number", read_only=True)
+
+    class Meta:
+        model = Conflict
+        fields = [
+            "id",
+            "juror",
+            "juror_name",
+            "application",
+            "application_number",
+            "kind",
+            "kind_display",
+            "reason",
+            "created_at",
+        ]
+        read_only_fields = ["kind", "created_at"]

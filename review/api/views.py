@@ -1,0 +1,375 @@
+from dataclasses import asdict
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from accounts.models import User
+from applications.models import Application
+from contests.models import ContestRole
+from contests.selectors import contests_visible_to
+from core.api import RulesPermission, TransitionAction, TransitionActionsMixin
+from core.exceptions import TransitionRefused
+from review import services
+from review.api.serializers import (
+    AssignmentReportSerializer,
+    ConflictSerializer,
+    ConsensusInputSerializer,
+    DeclineSerializer,
+    JurorSerializer,
+    JuryNoteSerializer,
+    ManualAssignmentSerializer,
+    NoteInputSerializer,
+    ProgressSerializer,
+    ReopenSerializer,
+    ReviewListSerializer,
+    ReviewSerializer,
+    RoundSerializer,
+    ScoreErrorsSerializer,
+    ScoresInputSerializer,
+)
+from review.models import Conflict, Juror, Review, Round, Score
+from review.selectors import (
+    notes_visible,
+    progress_by_application,
+    progress_by_juror,
+    reviews_visible_to,
+    rounds_organised_by,
+)
+
+
+def _recuse(review: Review, *, by: User, note: str = "") -> Conflict:
+    return services.recuse(review.juror, review.application, by=by, reason=note)
+
+
+class ReviewPermission(RulesPermission):
+    def has_permission(self, request, view) -> bool:
+        return bool(request.user and request.user.is_authenticated)
+
+
+class ReviewViewSet(
+    TransitionActionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """The juror's queue (their live reviews) and, for organisers, every review of their contests.
+    A juror with a conflict of interest, or not assigned, gets 404."""
+
+    serializer_class = ReviewSerializer
+    permission_classes = [ReviewPermission]
+    action_perms = {"retrieve": "review.view_review"}
+    filterset_fields = ["round", "state", "application", "juror"]
+    ordering_fields = ["round__due_at", "application__number", "submitted_at"]
+    transitions = {
+        "submit": TransitionAction(services.submit_review, "review.submit_review"),
+        "decline": TransitionAction(services.decline_review, "review.decline_review", DeclineSerializer),
+        "reopen": TransitionAction(services.reopen_review, "review.reopen_review", ReopenSerializer),
+        "recuse": TransitionAction(_recuse, "review.recuse_review", ReopenSerializer),
+    }
+
+    def get_queryset(self):
+        reviews = reviews_visible_to(self.request.user).select_related(
+            "round__contest", "juror__user", "application__nomination", "application__organisation"
+        )
+        if self.action == "list":
+            return reviews.order_by("round__due_at", "application__number", "pk")
+        return reviews.prefetch_related(
+            Prefetch("scores", queryset=Score.objects.order_by("criterion__order", "criterion_id"))
+        )
+
+    def get_serializer_class(self):
+        return ReviewListSerializer if self.action == "list" else ReviewSerializer
+
+    def _own(self, review: Review, perm: str) -> None:
+        if not self.request.user.has_perm(perm, review):
+            raise PermissionDenied(_("You may not do this."))
+
+    @extend_schema(
+        request=ScoresInputSerializer, responses={200: ReviewSerializer, 400: ScoreErrorsSerializer}
+    )
+    @action(detail=True, methods=["put", "patch"])
+    def scores(self, request, pk=None):
+        """Save a draft (autosave): scores by criterion (null clears one) and the overall comment.
+        A bad value refuses the whole request with errors by criterion id and saves nothing."""
+        review = self.get_object()
+        self._own(review, "review.score_review")
+        payload = ScoresInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        try:
+            services.save_scores(
+                review,
+                by=request.user,
+                scores={row["criterion"]: row for row in data["scores"]},
+                overall_comment=data.get("overall_comment"),
+            )
+        except DjangoValidationError as error:
+            detail = (
+                error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
+            )
+            raise ValidationError({"scores": detail} if hasattr(error, "error_dict") else detail) from None
+        return Response(self.get_serializer(self.get_queryset().get(pk=review.pk)).data)
+
+    @extend_schema(methods=["GET"], responses=JuryNoteSerializer(many=True))
+    @extend_schema(methods=["POST"], request=NoteInputSerializer, responses={201: JuryNoteSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def notes(self, request, pk=None):
+        """The jury's discussion of this application, once the juror has submitted their review."""
+        review = self.get_object()
+        organiser = request.user.has_perm("review.reopen_review", review)
+        if not (organiser or notes_visible(review)):
+            raise PermissionDenied(_("Submit your own review first; then you can join the discussion."))
+        if request.method == "GET":
+            notes = review.application.jury_notes.filter(round=review.round).select_related("author")
+            return Response(JuryNoteSerializer(notes.order_by("-consensus", "created_at"), many=True).data)
+        payload = NoteInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        note = services.add_note(review.round, review.application, by=request.user, **payload.validated_data)
+        return Response(JuryNoteSerializer(note).data, status=status.HTTP_201_CREATED)
+
+
+class RoundPermission(RulesPermission):
+    def has_permission(self, request, view) -> bool:
+        return bool(request.user and request.user.is_authenticated)
+
+
+ROUND_FILTERS = [
+    OpenApiParameter("method", str, enum=list(Round.Method.values), description="Ranking method."),
+    OpenApiParameter("nomination", int, description="Only this nomination."),
+    OpenApiParameter("page", int, description="Page of 50 rows (default 1)."),
+]
+
+
+class RoundViewSet(
+    TransitionActionsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Review rounds of the contests the caller organises: settings, assignment, progress,
+    ranking and the export of scores."""
+
+    serializer_class = RoundSerializer
+    permission_classes = [RoundPermission]
+    action_perms = {"partial_update": "review.manage_round", "update": "review.manage_round"}
+    filterset_fields = ["contest", "state"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    transitions = {
+        "open": TransitionAction(services.open_round, "review.manage_round"),
+        "close": TransitionAction(services.close_round, "review.manage_round"),
+    }
+
+    def get_queryset(self):
+        return rounds_organised_by(self.request.user).select_related("contest").prefetch_related("criteria")
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        contest = data.pop("contest")
+        if not self.request.user.has_perm("contests.change_contest", contest):
+            raise PermissionDenied(_("Only this contest's organisers may plan review rounds."))
+        serializer.instance = services.create_round(contest, by=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        criteria = serializer.validated_data.pop("criteria", None)
+        round_ = serializer.save()
+        if criteria is not None:
+            round_.criteria.set(criteria)
+
+    def _round(self) -> Round:
+        round_ = self.get_object()
+        if not self.request.user.has_perm("review.manage_round", round_):
+            raise PermissionDenied(_("You may not do this."))
+        return round_
+
+    @extend_schema(request=None, responses={200: AssignmentReportSerializer, 409: None})
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        """Automatic assignment: fill every missing slot optimally (conflicts excluded, loads
+        balanced, regions spread, expertise preferred); existing assignments stay."""
+        round_ = self._round()
+        if round_.state == Round.State.CLOSED:
+            return Response({"detail": _("This round is closed.")}, status=status.HTTP_409_CONFLICT)
+        report = services.auto_assign_and_notify(round_, by=request.user)
+        return Response(AssignmentReportSerializer(asdict(report)).data)
+
+    @extend_schema(request=ManualAssignmentSerializer, responses={201: ReviewListSerializer(many=True)})
+    @action(detail=True, methods=["post"], url_path="assign-manually")
+    def assign_manually(self, request, pk=None):
+        """One juror to several applications, or one application to several jurors."""
+        round_ = self._round()
+        payload = ManualAssignmentSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        jurors = Juror.objects.filter(contest=round_.contest).select_related("user")
+        applications = Application.objects.filter(contest=round_.contest)
+        if data.get("juror") is not None:
+            juror = get_object_or_404(jurors, pk=data["juror"])
+            chosen = list(applications.filter(pk__in=data["applications"]))
+            missing = set(data["applications"]) - {a.pk for a in chosen}
+            pairs = [(juror, application) for application in chosen]
+        else:
+            application = get_object_or_404(applications, pk=data["application"])
+            chosen = list(jurors.filter(pk__in=data["jurors"]))
+            missing = set(data["jurors"]) - {j.pk for j in chosen}
+            pairs = [(juror, application) for juror in chosen]
+        if missing:
+            raise ValidationError({"non_field_errors": [_("Some of these are not in this contest.")]})
+        try:
+            made = services.assign(round_, pairs, by=request.user)
+        except TransitionRefused as refused:
+            return Response(
+                {"detail": _("This step was refused."), "reasons": refused.reasons},
+                status=status.HTTP_409_CONFLICT,
+            )
+        made = Review.objects.filter(pk__in=[r.pk for r in made]).select_related(
+            "round__contest", "application__nomination"
+        )
+        return Response(ReviewListSerializer(made, many=True).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=ProgressSerializer)
+    @action(detail=True, methods=["get"])
+    def progress(self, request, pk=None):
+        """Reviews done per juror and per application."""
+        round_ = self._round()
+        return Response(
+            ProgressSerializer(
+                {"jurors": progress_by_juror(round_), "applications": progress_by_application(round_)}
+            ).data
+        )
+
+    @extend_schema(parameters=ROUND_FILTERS, responses=OpenApiTypes.OBJECT)
+    @action(detail=True, methods=["get"])
+    def ranking(self, request, pk=None):
+        """The ranking: raw and calibrated scores side by side, reviews and their spread, the
+        round's inter-rater agreement, contested flags; 50 rows a page."""
+        from review.ranking import ranking_page
+
+        round_ = self._round()
+        method = request.query_params.get("method") or None
+        if method is not None and method not in Round.Method.values:
+            raise ValidationError({"method": [_("Choose one of: %s.") % ", ".join(Round.Method.values)]})
+        nomination = request.query_params.get("nomination") or None
+        page = request.query_params.get("page") or "1"
+        if (nomination is not None and not nomination.isdigit()) or not page.isdigit():
+            raise ValidationError({"non_field_errors": [_("Page and nomination are whole numbers.")]})
+        ranking, rows = ranking_page(
+            round_, method=method, nomination_id=int(nomination) if nomination else None, page=int(page)
+        )
+        return Response(
+            {
+                "method": ranking.method,
+                "parameters": ranking.parameters,
+                "scale": list(ranking.scale),
+                "agreement": ranking.agreement,
+                "reviews": ranking.reviews,
+                "count": len(ranking.rows),
+                "rows": [
+                    {
+                        **asdict(row),
+                        "number": application.number,
+                        "title": application.title,
+                        "organisation": application.organisation.name,
+                        "nomination": application.nomination.title,
+                    }
+                    for row, application in rows
+                ],
+            }
+        )
+
+    @extend_schema(
+        parameters=[OpenApiParameter("format", str, enum=["csv", "xlsx"], description="Default csv.")],
+        responses={(200, "text/csv"): OpenApiTypes.BINARY},
+    )
+    @action(detail=True, methods=["get"], url_path="scores-export")
+    def scores_export(self, request, pk=None):
+        """Every submitted review with its scores by criterion, as CSV or XLSX."""
+        from review.exports import scores_csv_response, scores_xlsx_response
+
+        round_ = self._round()
+        kind = request.query_params.get("format", "csv")
+        if kind not in ("csv", "xlsx"):
+            raise ValidationError({"format": [_("Choose csv or xlsx.")]})
+        return scores_xlsx_response(round_) if kind == "xlsx" else scores_csv_response(round_)
+
+    @extend_schema(request=ConsensusInputSerializer, responses={200: JuryNoteSerializer})
+    @action(detail=True, methods=["post"])
+    def consensus(self, request, pk=None):
+        """The organiser's consensus note on an application (one per round, edited in place)."""
+        round_ = self._round()
+        payload = ConsensusInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        application = get_object_or_404(
+            Application.objects.filter(contest=round_.contest), pk=payload.validated_data["application"]
+        )
+        note = services.set_consensus(
+            round_, application, by=request.user, text=payload.validated_data["text"]
+        )
+        return Response(JuryNoteSerializer(note).data)
+
+
+class JurorViewSet(
+    mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
+    """The jury of the contests the caller organises: seat a person (by e-mail) with their
+    nominations, expertise and region; remove a juror who has no reviews."""
+
+    serializer_class = JurorSerializer
+    permission_classes = [IsAuthenticated]
+    filterset_fields = ["contest"]
+    queryset = Juror.objects.none()  # for the schema; get_queryset scopes every request
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        organised = ContestRole.objects.filter(user=self.request.user, role=ContestRole.Role.ORGANISER)
+        return (
+            Juror.objects.filter(contest__in=organised.values("contest"))
+            .select_related("user")
+            .prefetch_related("nominations", "expertise")
+            .order_by("contest", "pk")
+        )
+
+    def get_serializer(self, *args, **kwargs):
+        serializer = super().get_serializer(*args, **kwargs)
+        if "contest" in getattr(serializer, "fields", {}):
+            serializer.fields["contest"].queryset = contests_visible_to(self.request.user)
+        return serializer
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        contest = data.pop("contest")
+        if not self.request.user.has_perm("contests.change_contest", contest):
+            raise PermissionDenied(_("Only this contest's organisers may seat jurors."))
+        user = User.objects.get(email__iexact=data.pop("user")["email"])
+        serializer.instance = services.add_juror(contest, user=user, by=self.request.user, **data)
+
+    def perform_destroy(self, instance):
+        services.remove_juror(instance)
+
+
+class ConflictViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Conflicts of interest in the contests the caller organises: automatic, declared, recused.
+    Recuse a juror through `POST /reviews/{id}/recuse/`."""
+
+    serializer_class = ConflictSerializer
+    permission_classes = [IsAuthenticated]
+    filterset_fields = ["juror", "application", "kind"]
+    queryset = Conflict.objects.none()  # for the schema; get_queryset scopes every request
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        organised = ContestRole.objects.filter(user=self.request.user, role=ContestRole.Role.ORGANISER)
+        contest = self.request.query_params.get("contest")
+        conflicts = Conflict.objects.filter(juror__contest__in=organised.values("contest"))
+        if contest and contest.isdigit():
+            conflicts = conflicts.filter(juror__contest_id=int(contest))
+        return conflicts.select_related("juror__user", "application").order_by("pk")

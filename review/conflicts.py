@@ -1,0 +1,76 @@
+"""Conflicts of interest: automatic ones (the juror's own organisation; optionally the same
+oblast) are recorded as rows, so the database triggers and the permissions see one truth."""
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from accounts.models import Membership
+from applications.models import Application
+from contests.models import Contest
+from review.models import Conflict, Juror, Review
+
+
+def _candidate_applications(contest: Contest) -> QuerySet[Application]:
+    return Application.objects.filter(contest=contest).exclude(state__in=Application.EDITABLE_STATES)
+
+
+def automatic_conflicts(contest: Contest) -> dict[tuple[int, int], str]:
+    """(juror id, application id) → kind, for every automatic conflict in the contest."""
+    found: dict[tuple[int, int], str] = {}
+    jurors = list(Juror.objects.filter(contest=contest).values_list("pk", "user_id", "region"))
+    if not jurors:
+        return found
+    applications = list(
+        _candidate_applications(contest).values_list("pk", "organisation_id", "organisation__region")
+    )
+    memberships: dict[int, set[int]] = {}
+    for user_id, organisation_id in Membership.objects.filter(
+        user_id__in=[user for _pk, user, _region in jurors]
+    ).values_list("user_id", "organisation_id"):
+        memberships.setdefault(user_id, set()).add(organisation_id)
+    for juror_id, user_id, juror_region in jurors:
+        own = memberships.get(user_id, set())
+        for application_id, organisation_id, region in applications:
+            if organisation_id in own:
+                found[(juror_id, application_id)] = Conflict.Kind.OWN_ORGANISATION
+            elif contest.conflict_same_region and juror_region and juror_region == region:
+                found[(juror_id, application_id)] = Conflict.Kind.SAME_REGION
+    return found
+
+
+def record_automatic_conflicts(contest: Contest) -> int:
+    """Write the automatic conflicts not yet recorded. An unfinished review that one of them
+    forbids is declined first; a submitted one stays (it is evidence) and keeps its pair out of
+    the table, for the organiser to judge. Returns how many conflicts were added."""
+    found = automatic_conflicts(contest)
+    with transaction.atomic():
+        known = set(Conflict.objects.filter(juror__contest=contest).values_list("juror_id", "application_id"))
+        new = {pair: kind for pair, kind in found.items() if pair not in known}
+        if not new:
+            return 0
+        live = Review.objects.filter(juror__contest=contest, state__in=Review.LIVE_STATES)
+        to_decline, submitted = [], set()
+        rows = live.values_list("pk", "juror_id", "application_id", "state")
+        for pk, juror_id, application_id, state in rows:
+            if (juror_id, application_id) in new:
+                if state == Review.State.SUBMITTED:
+                    submitted.add((juror_id, application_id))
+                else:
+                    to_decline.append(pk)
+        Review.objects.filter(pk__in=to_decline).update(
+            state=Review.State.DECLINED, decline_reason=_("A conflict of interest was found automatically.")
+        )
+        added = [
+            Conflict(juror_id=j, application_id=a, kind=kind)
+            for (j, a), kind in new.items()
+            if (j, a) not in submitted
+        ]
+        Conflict.objects.bulk_create(added)
+    return len(added)
+
+
+def conflicted_pairs(contest: Contest) -> set[tuple[int, int]]:
+    """Every (juror id, application id) that must not be assigned: recorded or automatic."""
+    recorded = set(Conflict.objects.filter(juror__contest=contest).values_list("juror_id", "application_id"))
+    return recorded | set(automatic_conflicts(contest))

@@ -1,0 +1,344 @@
+"""The jury: rounds, jurors, conflicts of interest, reviews with scores by criterion, notes.
+
+Rankings are not stored: they are computed on read from the scores (see `ranking.py`), so
+changing a criterion's weight rewrites one row, never the reviews.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm_log.decorators import fsm_log_by, fsm_log_description
+
+from accounts.regions import Region
+from applications.models import Application
+from contests.models import Category, Contest, Criterion, Nomination
+from core import clock
+from core.exceptions import refuse_if
+from core.models import TimeStampedModel
+
+
+class Round(ConcurrentTransitionMixin, TimeStampedModel):
+    """One pass of the jury over the contest's applications; each round keeps its own reviews."""
+
+    class State(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        OPEN = "open", _("Open for scoring")
+        CLOSED = "closed", _("Closed")
+
+    class ScoreVisibility(models.TextChoices):
+        NEVER = "never", _("Never")
+        AFTER_OWN = "after_own", _("After submitting their own review")
+        ALWAYS = "always", _("Always")
+
+    class Method(models.TextChoices):
+        MEAN = "mean", _("Weighted mean")
+        MEDIAN = "median", _("Median")
+        TRIMMED = "trimmed", _("Trimmed mean")
+        CALIBRATED = "calibrated", _("Calibrated (juror z-scores)")
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="review_rounds")
+    number = models.PositiveSmallIntegerField(_("round"), default=1, validators=[MinValueValidator(1)])
+    title = models.CharField(_("title"), max_length=200)
+    criteria = models.ManyToManyField(
+        Criterion,
+        blank=True,
+        related_name="rounds",
+        verbose_name=_("criteria"),
+        help_text=_("Leave empty to score by all the contest's criteria."),
+    )
+    shortlist = models.ManyToManyField(
+        Application,
+        blank=True,
+        related_name="shortlisted_in",
+        verbose_name=_("shortlist"),
+        help_text=_("Applications reviewed in this round; empty means every eligible application."),
+    )
+    reviewers_per_application = models.PositiveSmallIntegerField(
+        _("jurors per application"), default=3, validators=[MinValueValidator(1), MaxValueValidator(50)]
+    )
+    min_load = models.PositiveIntegerField(_("minimum applications per juror"), null=True, blank=True)
+    max_load = models.PositiveIntegerField(_("maximum applications per juror"), null=True, blank=True)
+    spread_regions = models.BooleanField(_("jurors of one application from different regions"), default=True)
+    due_at = models.DateTimeField(_("reviews due"), null=True, blank=True)
+    score_visibility = models.CharField(
+        _("jurors see other jurors' scores"),
+        max_length=12,
+        choices=ScoreVisibility.choices,
+        default=ScoreVisibility.AFTER_OWN,
+    )
+    require_overall_comment = models.BooleanField(_("overall comment required"), default=False)
+    method = models.CharField(
+        _("ranking method"), max_length=12, choices=Method.choices, default=Method.CALIBRATED
+    )
+    trim_share = models.DecimalField(
+        _("share trimmed at each end"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.20"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("0.49"))],
+        help_text=_("For the trimmed mean: 0.20 drops the lowest and highest fifth of the totals."),
+    )
+    state = FSMField(_("state"), default=State.PLANNED, choices=State.choices, protected=True)
+
+    class Meta:
+        verbose_name = _("review round")
+        verbose_name_plural = _("review rounds")
+        ordering = ["contest", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["contest", "number"], name="round_number_unique"),
+            models.CheckConstraint(
+                condition=Q(reviewers_per_application__gte=1), name="round_reviewers_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_load__isnull=True)
+                | Q(max_load__isnull=True)
+                | Q(min_load__lte=F("max_load")),
+                name="round_load_bounds_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(trim_share__gte=0) & Q(trim_share__lt=Decimal("0.5")),
+                name="round_trim_share_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contest} — {self.title}"
+
+    def clean_fields(self, exclude=None) -> None:
+        super().clean_fields(exclude={*(exclude or ()), "state"})
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.OPEN
+
+    def open_problems(self) -> list[str]:
+        problems = []
+        if self.contest.state != Contest.State.IN_REVIEW:
+            problems.append(_("Start the contest's review before opening a round."))
+        if self.contest.review_rounds.filter(state=self.State.OPEN).exclude(pk=self.pk).exists():
+            problems.append(_("Another round of this contest is open; close it first."))
+        return problems
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=[State.PLANNED, State.CLOSED], target=State.OPEN)
+    def open(self, by=None, description=None) -> None:
+        refuse_if(self.open_problems())
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.OPEN, target=State.CLOSED)
+    def close(self, by=None, description=None) -> None:
+        pass
+
+
+class Juror(TimeStampedModel):
+    """A member of a contest's jury: what they know and where they come from."""
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="jurors")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="juror_seats")
+    nominations = models.ManyToManyField(
+        Nomination,
+        blank=True,
+        related_name="jurors",
+        verbose_name=_("nominations"),
+        help_text=_("Leave empty to judge in every nomination."),
+    )
+    expertise = models.ManyToManyField(
+        Category, blank=True, related_name="jurors", verbose_name=_("expertise")
+    )
+    region = models.CharField(_("region (oblast)"), max_length=32, choices=Region.choices, blank=True)
+    max_load = models.PositiveIntegerField(
+        _("at most applications"), null=True, blank=True, help_text=_("Personal limit in every round.")
+    )
+    chair = models.BooleanField(_("chair of the jury"), default=False)
+
+    class Meta:
+        verbose_name = _("juror")
+        verbose_name_plural = _("jurors")
+        ordering = ["contest", "pk"]
+        constraints = [models.UniqueConstraint(fields=["contest", "user"], name="juror_unique_per_contest")]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class Conflict(TimeStampedModel):
+    """A juror who must neither see nor score an application. The database refuses a live
+    review for a conflicted pair (triggers in migration 0002), whatever code path writes it."""
+
+    class Kind(models.TextChoices):
+        OWN_ORGANISATION = "own_organisation", _("The juror's own organisation")
+        SAME_REGION = "same_region", _("The juror's own region")
+        DECLARED = "declared", _("Declared by the juror")
+        RECUSED = "recused", _("Recused by an organiser")
+
+    juror = models.ForeignKey(Juror, on_delete=models.CASCADE, related_name="conflicts")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="review_conflicts")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("conflict of interest")
+        verbose_name_plural = _("conflicts of interest")
+        constraints = [models.UniqueConstraint(fields=["juror", "application"], name="conflict_unique_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.juror} ⟂ {self.application}"
+
+
+class Review(ConcurrentTransitionMixin, TimeStampedModel):
+    """One juror's assignment to one application in one round, and their scores."""
+
+    class State(models.TextChoices):
+        ASSIGNED = "assigned", _("Assigned")
+        DECLINED = "declined", _("Declined")
+        IN_PROGRESS = "in_progress", _("In progress")
+        SUBMITTED = "submitted", _("Submitted")
+        REOPENED = "reopened", _("Reopened")
+
+    # States in which the juror may still write scores.
+    WRITABLE_STATES = (State.ASSIGNED, State.IN_PROGRESS, State.REOPENED)
+    # Every state but declined holds the juror to the application.
+    LIVE_STATES = (State.ASSIGNED, State.IN_PROGRESS, State.SUBMITTED, State.REOPENED)
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="reviews")
+    juror = models.ForeignKey(Juror, on_delete=models.CASCADE, related_name="reviews")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="reviews")
+    state = FSMField(_("state"), default=State.ASSIGNED, choices=State.choices, protected=True)
+    overall_comment = models.TextField(_("overall comment"), blank=True)
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["round", "application", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "juror", "application"], name="review_one_per_juror_and_application"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["round", "state"], name="review_round_state_idx"),
+            models.Index(fields=["juror", "state"], name="review_juror_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.juror} → {self.application}"
+
+    def clean_fields(self, exclude=None) -> None:
+        super().clean_fields(exclude={*(exclude or ()), "state"})
+
+    @property
+    def is_writable(self) -> bool:
+        return self.state in self.WRITABLE_STATES
+
+    def round_problems(self) -> list[str]:
+        if not self.round.is_open:
+            return [_("This review round is not open for scoring.")]
+        return []
+
+    def submit_problems(self, missing: list[str]) -> list[str]:
+        """`missing`: titles of the round's criteria without a score (the service counts them)."""
+        problems = self.round_problems()
+        problems += [_("Score the criterion “%(title)s”.") % {"title": title} for title in missing]
+        if self.round.require_overall_comment and not self.overall_comment.strip():
+            problems.append(_("Write an overall comment: this contest requires one."))
+        return problems
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.ASSIGNED, target=State.IN_PROGRESS)
+    def start(self, by=None, description=None) -> None:
+        refuse_if(self.round_problems())
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=[State.ASSIGNED, State.IN_PROGRESS], target=State.DECLINED)
+    def decline(self, by=None, description=None) -> None:
+        refuse_if([] if (description or "").strip() else [_("Give the reason for declining.")])
+        self.decline_reason = description
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=list(LIVE_STATES), target=State.DECLINED)
+    def recuse(self, by=None, description=None) -> None:
+        """An organiser takes the juror off the application, even after submission: the scores
+        stay on record but no longer count (only submitted reviews are ranked)."""
+        refuse_if([] if (description or "").strip() else [_("Give the reason for the recusal.")])
+        self.decline_reason = description
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=[State.IN_PROGRESS, State.REOPENED], target=State.SUBMITTED)
+    def submit(self, by=None, description=None, missing: list[str] | None = None) -> None:
+        refuse_if(self.submit_problems(missing or []))
+        self.submitted_at = clock.now()
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.SUBMITTED, target=State.REOPENED)
+    def reopen(self, by=None, description=None) -> None:
+        problems = self.round_problems()
+        if not (description or "").strip():
+            problems.append(_("Tell the juror why the review is reopened."))
+        refuse_if(problems)
+
+
+class Score(models.Model):
+    """One criterion's score in one review. The database keeps it within the criterion's
+    scale (trigger in migration 0002: the scale lives on another table)."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores")
+    value = models.IntegerField(_("score"))
+    comment = models.TextField(_("comment"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        constraints = [
+            models.UniqueConstraint(fields=["review", "criterion"], name="score_one_per_criterion")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.value}"
+
+
+class JuryNote(TimeStampedModel):
+    """The jury's discussion of an application in a round; the organiser's consensus note."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="notes")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="jury_notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField(_("note"))
+    consensus = models.BooleanField(_("consensus of the jury"), default=False)
+
+    class Meta:
+        verbose_name = _("jury note")
+        verbose_name_plural = _("jury notes")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            # One consensus note per application and round; the organiser edits it.
+            models.UniqueConstraint(
+                fields=["round", "application"], condition=Q(consensus=True), name="jury_note_one_consensus"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]

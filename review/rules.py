@@ -1,0 +1,50 @@
+"""Who may do what in the jury. A conflicted juror has no live review of the application (the
+database refuses one), so "has a live review and no conflict" is the whole test for seeing it."""
+
+import rules
+
+from contests.rules import is_organiser
+from review.models import Conflict, Review, Round
+
+
+@rules.predicate
+def organises_round(user, round_: Round | None) -> bool:
+    return round_ is not None and is_organiser(user, round_.contest)
+
+
+@rules.predicate
+def organises_its_contest(user, review: Review | None) -> bool:
+    return review is not None and is_organiser(user, review.round.contest)
+
+
+@rules.predicate
+def is_its_juror(user, review: Review | None) -> bool:
+    return (
+        review is not None
+        and user.is_authenticated
+        and review.juror.user_id == user.pk
+        and review.state in Review.LIVE_STATES
+        and not Conflict.objects.filter(
+            juror_id=review.juror_id, application_id=review.application_id
+        ).exists()
+    )
+
+
+@rules.predicate
+def is_writable(user, review: Review | None) -> bool:
+    return review is not None and review.is_writable
+
+
+@rules.predicate
+def may_decline(user, review: Review | None) -> bool:
+    return review is not None and review.state in (Review.State.ASSIGNED, Review.State.IN_PROGRESS)
+
+
+rules.add_perm("review.view_review", is_its_juror | organises_its_contest)
+rules.add_perm("review.score_review", is_its_juror & is_writable)
+rules.add_perm("review.submit_review", is_its_juror)
+rules.add_perm("review.decline_review", is_its_juror & may_decline)
+rules.add_perm("review.reopen_review", organises_its_contest)
+rules.add_perm("review.recuse_review", organises_its_contest)
+rules.add_perm("review.manage_round", organises_round)
+rules.add_perm("review.view_ranking", organises_round)

@@ -1,0 +1,199 @@
+"""Read-side querysets for the jury: scoping first, so what a user may not see is never fetched."""
+
+from typing import Any
+
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from applications.models import Application
+from applications.selectors import questions_for
+from contests.models import ContestRole, Criterion, FormField
+from review.models import Juror, JuryNote, Review, Round, Score
+
+# Applications that reach the jury: screened eligible, or already in review or decided.
+REVIEWABLE_STATES = (
+    Application.State.ELIGIBLE,
+    Application.State.UNDER_REVIEW,
+    Application.State.AWARDED,
+    Application.State.NOT_AWARDED,
+)
+
+
+def round_applications(round_: Round) -> QuerySet[Application]:
+    """The applications a round reviews: its shortlist, or every eligible one of the contest."""
+    if round_.shortlist.exists():
+        return round_.shortlist.all()
+    return Application.objects.filter(contest_id=round_.contest_id, state__in=REVIEWABLE_STATES)
+
+
+def round_criteria(round_: Round, nomination_id: int | None = None) -> QuerySet[Criterion]:
+    """The criteria a round scores by (its own choice, or all the contest's), for one nomination
+    when given: common criteria and those of the nomination."""
+    criteria = round_.criteria.all() if round_.criteria.exists() else round_.contest.criteria.all()
+    if nomination_id is not None:
+        criteria = criteria.filter(Q(nomination__isnull=True) | Q(nomination_id=nomination_id))
+    return criteria.order_by("order", "pk")
+
+
+# --- what a person may see ----------------------------------------------------------------------
+
+
+def reviews_visible_to(user: User) -> QuerySet[Review]:
+    """Jurors see their own live reviews (a conflicted pair has none: the database refuses it);
+    organisers every review of their contests."""
+    if not user.is_authenticated:
+        return Review.objects.none()
+    organised = ContestRole.objects.filter(user=user, role=ContestRole.Role.ORGANISER).values("contest")
+    return Review.objects.filter(
+        Q(juror__user=user, state__in=Review.LIVE_STATES) | Q(round__contest__in=organised)
+    )
+
+
+def rounds_organised_by(user: User) -> QuerySet[Round]:
+    if not user.is_authenticated:
+        return Round.objects.none()
+    organised = ContestRole.objects.filter(user=user, role=ContestRole.Role.ORGANISER).values("contest")
+    return Round.objects.filter(contest__in=organised)
+
+
+def _criteria_counts(rounds: set[int]) -> dict[tuple[int, int | None], int]:
+    """How many criteria each (round, nomination) scores by, for progress bars: two queries."""
+    per_round: dict[int, list[int | None]] = {}
+    chosen = Round.criteria.through.objects.filter(round_id__in=rounds)
+    for round_id, nomination_id in chosen.values_list("round_id", "criterion__nomination_id"):
+        per_round.setdefault(round_id, []).append(nomination_id)
+    if rest := rounds - set(per_round):
+        every = Criterion.objects.filter(contest__review_rounds__in=rest)
+        for round_id, nomination_id in every.values_list("contest__review_rounds", "nomination_id"):
+            per_round.setdefault(round_id, []).append(nomination_id)
+    counts: dict[tuple[int, int | None], int] = {}
+    for round_id, nominations in per_round.items():
+        common = nominations.count(None)
+        counts[(round_id, None)] = common
+        for nomination_id in set(nominations) - {None}:
+            counts[(round_id, nomination_id)] = common + nominations.count(nomination_id)
+    return counts
+
+
+def juror_queue(user: User) -> list[Review]:
+    """The juror's live reviews, open rounds first and then by due date, with progress:
+    `review.scored` of `review.needed` criteria. A constant number of queries."""
+    reviews = list(
+        Review.objects.filter(juror__user=user, state__in=Review.LIVE_STATES)
+        .select_related("round__contest", "application__nomination")
+        .annotate(scored=Count("scores"))
+        .annotate(open_first=Case(When(round__state=Round.State.OPEN, then=0), default=1))
+        .order_by("open_first", F("round__due_at").asc(nulls_last=True), "application__number", "pk")
+    )
+    counts = _criteria_counts({r.round_id for r in reviews})
+    for review in reviews:
+        nomination = review.application.nomination_id
+        review.needed = counts.get((review.round_id, nomination), counts.get((review.round_id, None), 0))
+    return reviews
+
+
+def shown_questions(review: Review) -> list[tuple[FormField, Any]]:
+    """The application's answers as a juror may see them: in blind review, the questions marked
+    identifying never leave the server (neither in HTML nor in the API)."""
+    application = review.application
+    questions = questions_for(application)
+    if review.round.contest.blind_review:
+        questions = [q for q in questions if not q.identifying]
+    return [(q, application.answers.get(q.key)) for q in questions]
+
+
+def shows_applicant(review: Review) -> bool:
+    return not review.round.contest.blind_review
+
+
+def peers_visible(review: Review) -> bool:
+    """May this juror see the other jurors' scores on the application now?"""
+    rule = review.round.score_visibility
+    if rule == Round.ScoreVisibility.ALWAYS:
+        return True
+    if rule == Round.ScoreVisibility.AFTER_OWN:
+        return review.state == Review.State.SUBMITTED
+    return False
+
+
+def anonymous_labels(round_: Round) -> dict[int, str]:
+    """Juror id → "Juror 1", "Juror 2"…, stable within the round (by juror id)."""
+    ids = sorted(set(Review.objects.filter(round=round_).values_list("juror_id", flat=True)))
+    return {pk: _("Juror %(n)s") % {"n": n} for n, pk in enumerate(ids, start=1)}
+
+
+def peer_reviews(review: Review) -> list[Review]:
+    """Other jurors' submitted reviews of the same application in the same round, with scores,
+    each labelled anonymously (`peer.label`); empty unless the round's rule allows it now."""
+    if not peers_visible(review):
+        return []
+    peers = list(
+        Review.objects.filter(
+            round_id=review.round_id, application_id=review.application_id, state=Review.State.SUBMITTED
+        )
+        .exclude(pk=review.pk)
+        .prefetch_related(Prefetch("scores", queryset=Score.objects.select_related("criterion")))
+        .order_by("juror_id")
+    )
+    labels = anonymous_labels(review.round)
+    for peer in peers:
+        peer.label = labels.get(peer.juror_id, "")
+    return peers
+
+
+def notes_visible(review: Review) -> bool:
+    """Jurors join the discussion once they have submitted their own review."""
+    return review.state == Review.State.SUBMITTED
+
+
+def jury_notes(round_: Round, application: Application) -> list[JuryNote]:
+    return list(
+        JuryNote.objects.filter(round=round_, application=application)
+        .select_related("author")
+        .order_by("-consensus", "created_at", "pk")
+    )
+
+
+# --- the organiser's board ------------------------------------------------------------------
+
+
+def _state_counts(group_by: str, round_: Round) -> dict[int, dict[str, int]]:
+    rows = (
+        Review.objects.filter(round=round_)
+        .values(group_by)
+        .annotate(**{state: Count("pk", filter=Q(state=state)) for state in Review.State.values})
+        .order_by()
+    )
+    return {row[group_by]: {s: row[s] for s in Review.State.values} for row in rows}
+
+
+def progress_by_juror(round_: Round) -> list[Juror]:
+    """Each juror of the contest with `juror.counts` by review state and `juror.done` (submitted
+    of live). Two queries whatever the size of the jury."""
+    counts = _state_counts("juror_id", round_)
+    jurors = list(
+        Juror.objects.filter(contest_id=round_.contest_id)
+        .select_related("user")
+        .order_by("user__full_name", "pk")
+    )
+    for juror in jurors:
+        juror.counts = counts.get(juror.pk, dict.fromkeys(Review.State.values, 0))
+        juror.live = sum(juror.counts[s] for s in Review.LIVE_STATES)
+        juror.done = juror.counts[Review.State.SUBMITTED]
+    return jurors
+
+
+def progress_by_application(round_: Round) -> QuerySet[Application]:
+    """The round's applications annotated with their reviews by state (one query, pageable)."""
+    in_round = Q(reviews__round=round_)
+    return (
+        round_applications(round_)
+        .select_related("nomination", "organisation")
+        .annotate(
+            assigned=Count("reviews", filter=in_round & Q(reviews__state__in=Review.LIVE_STATES)),
+            submitted=Count("reviews", filter=in_round & Q(reviews__state=Review.State.SUBMITTED)),
+            declined=Count("reviews", filter=in_round & Q(reviews__state=Review.State.DECLINED)),
+        )
+        .order_by("number", "pk")
+    )

@@ -1,0 +1,411 @@
+"""Writes of the jury: jurors, rounds, assignments, scores, submissions, conflicts, notes.
+
+Every web view, API action and command goes through these functions; none calls a model's
+transition directly.
+"""
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from applications.models import Application
+from contests import services as contests_services
+from contests.models import Category, Contest, ContestRole, Nomination
+from contests.services import grant_role, scope_of
+from contests.signals import review_started
+from core import clock
+from core.exceptions import TransitionRefused
+from core.fsm import apply_transition
+from notifications.services import notify
+from review import events
+from review.conflicts import automatic_conflicts, record_automatic_conflicts
+from review.models import Conflict, Juror, JuryNote, Review, Round, Score
+from review.selectors import REVIEWABLE_STATES, round_criteria
+
+# --- the jury ---------------------------------------------------------------------------------
+
+
+def add_juror(
+    contest: Contest,
+    *,
+    user: User,
+    by: User | None,
+    nominations: Iterable[Nomination] = (),
+    expertise: Iterable[Category] = (),
+    region: str = "",
+    max_load: int | None = None,
+    chair: bool = False,
+) -> Juror:
+    """Seat `user` on the contest's jury (granting the juror role), or update their seat."""
+    nominations = list(nominations)
+    if any(n.contest_id != contest.pk for n in nominations):
+        raise ValidationError({"nominations": _("Choose nominations of this contest.")})
+    with transaction.atomic():
+        grant_role(contest, user=user, role=ContestRole.Role.JUROR, by=by)
+        juror, _created = Juror.objects.update_or_create(
+            contest=contest, user=user, defaults={"region": region, "max_load": max_load, "chair": chair}
+        )
+        juror.full_clean()
+        juror.nominations.set(nominations)
+        juror.expertise.set(list(expertise))
+        record_automatic_conflicts(contest)
+    return juror
+
+
+def remove_juror(juror: Juror) -> None:
+    """Only a juror with no live review leaves; otherwise their work would vanish with them."""
+    if juror.reviews.filter(state__in=Review.LIVE_STATES).exists():
+        raise ValidationError(
+            _("This juror has reviews. Recuse them from each application first, so nothing is lost.")
+        )
+    with transaction.atomic():
+        juror.contest.roles.filter(user=juror.user, role=ContestRole.Role.JUROR).delete()
+        juror.delete()
+
+
+# --- rounds -----------------------------------------------------------------------------------
+
+
+def create_round(contest: Contest, *, by: User, criteria=(), **fields: Any) -> Round:
+    if contest.is_finished:
+        raise ValidationError(_("This contest is finished and can no longer be changed."))
+    with transaction.atomic():
+        # Lock the contest so two organisers cannot create two rounds with one number.
+        Contest.objects.select_for_update().get(pk=contest.pk)
+        last = contest.review_rounds.order_by("-number").values_list("number", flat=True).first() or 0
+        round_ = Round(contest=contest, number=last + 1, **fields)
+        if not round_.title:
+            round_.title = _("Round %(number)s") % {"number": round_.number}
+        round_.full_clean()
+        round_.save()
+        criteria = list(criteria)
+        if any(c.contest_id != contest.pk for c in criteria):
+            raise ValidationError({"criteria": _("Choose criteria of this contest.")})
+        round_.criteria.set(criteria)
+    return round_
+
+
+def start_contest_review(contest: Contest, *, by: User, note: str = "") -> Contest:
+    """The contest's own service runs the step; `on_review_started` below does the jury's part."""
+    return contests_services.start_review(contest, by=by, note=note)
+
+
+@receiver(review_started)
+def on_review_started(sender, *, contest: Contest, by: User, **kwargs: Any) -> None:
+    """In the contest's transaction: eligible applications go under review, and the first round
+    is planned if the organiser has not planned one."""
+    for application in Application.objects.select_for_update().filter(
+        contest=contest, state=Application.State.ELIGIBLE
+    ):
+        apply_transition(application, "start_review", by=by)
+    if not contest.review_rounds.exists():
+        create_round(contest, by=by, due_at=contest.review_ends_at)
+
+
+def open_round(round_: Round, *, by: User, note: str = "") -> Round:
+    with transaction.atomic():
+        round_ = Round.objects.select_for_update().get(pk=round_.pk)
+        round_ = apply_transition(round_, "open", by=by, note=note)
+        record_automatic_conflicts(round_.contest)
+    return round_
+
+
+def close_round(round_: Round, *, by: User, note: str = "") -> Round:
+    return apply_transition(round_, "close", by=by, note=note)
+
+
+def advance_to_round(source: Round, target: Round, *, applications: Iterable[Application]) -> int:
+    """Put `applications` (e.g. the top of `source`'s ranking) on `target`'s shortlist."""
+    chosen = list(applications)
+    if target.contest_id != source.contest_id or target.number <= source.number:
+        raise ValidationError(_("A shortlist moves to a later round of the same contest."))
+    if any(a.contest_id != source.contest_id for a in chosen):
+        raise ValidationError(_("Choose applications of this contest."))
+    target.shortlist.add(*chosen)
+    return len(chosen)
+
+
+# --- assignment -------------------------------------------------------------------------------
+
+
+def assignment_problems(round_: Round, juror: Juror, application: Application) -> list[str]:
+    """Why `juror` may not review `application` in `round_`, in the organiser's language."""
+    problems = []
+    if juror.contest_id != round_.contest_id or application.contest_id != round_.contest_id:
+        return [_("The juror and the application must belong to the round's contest.")]
+    if application.state not in REVIEWABLE_STATES:
+        problems.append(
+            _("Application %(number)s has not been screened eligible.") % {"number": application.number}
+        )
+    elif round_.shortlist.exists() and not round_.shortlist.filter(pk=application.pk).exists():
+        problems.append(
+            _("Application %(number)s is not on this round's shortlist.") % {"number": application.number}
+        )
+    if Conflict.objects.filter(juror=juror, application=application).exists() or (
+        (juror.pk, application.pk) in automatic_conflicts(round_.contest)
+    ):
+        problems.append(
+            _("%(juror)s has a conflict of interest with application %(number)s.")
+            % {"juror": juror.user.display_name, "number": application.number}
+        )
+    nominations = list(juror.nominations.values_list("pk", flat=True))
+    if nominations and application.nomination_id not in nominations:
+        problems.append(
+            _("%(juror)s does not judge the nomination of application %(number)s.")
+            % {"juror": juror.user.display_name, "number": application.number}
+        )
+    return problems
+
+
+def assign(round_: Round, pairs: Iterable[tuple[Juror, Application]], *, by: User) -> list[Review]:
+    """Manual assignment in either direction: one juror to many applications or one application
+    to many jurors. All or nothing; pairs already assigned are left as they are."""
+    pairs = list(pairs)
+    problems = [p for juror, application in pairs for p in assignment_problems(round_, juror, application)]
+    if round_.state == Round.State.CLOSED:
+        problems.insert(0, _("This round is closed."))
+    if problems:
+        raise TransitionRefused(problems)
+    with transaction.atomic():
+        Round.objects.select_for_update().get(pk=round_.pk)
+        existing = set(Review.objects.filter(round=round_).values_list("juror_id", "application_id"))
+        made = Review.objects.bulk_create(
+            Review(round=round_, juror=juror, application=application, assigned_by=by)
+            for juror, application in pairs
+            if (juror.pk, application.pk) not in existing
+        )
+        tell_jurors_of_assignments(round_, Counter(r.juror_id for r in made))
+    return made
+
+
+def unassign(review: Review, *, by: User) -> None:
+    """An assignment nobody has started may be taken back; anything scored stays on record."""
+    if review.state != Review.State.ASSIGNED or review.scores.exists():
+        raise ValidationError(_("The juror has started this review; recuse them instead."))
+    review.delete()
+
+
+def tell_jurors_of_assignments(round_: Round, counts: Counter) -> None:
+    """One message per juror with how many applications they were given."""
+    if not counts:
+        return
+    contest = round_.contest
+    jurors = Juror.objects.filter(pk__in=counts).select_related("user")
+    for juror in jurors:
+        notify(
+            events.ASSIGNED.key,
+            [juror.user],
+            {**_round_context(round_), "count": str(counts[juror.pk])},
+            dedupe_key=f"assigned:round-{round_.pk}:juror-{juror.pk}:{clock.now().isoformat()}",
+            scope=scope_of(contest),
+        )
+
+
+def _round_context(round_: Round) -> dict[str, str]:
+    contest = round_.contest
+    return {
+        "contest": contest.title,
+        "round": round_.title,
+        "due": contest.moment_label(round_.due_at) if round_.due_at else _("the end of the round"),
+        "link": settings.SITE_URL + reverse("review:queue"),
+    }
+
+
+def auto_assign_and_notify(round_: Round, *, by: User):
+    """The optimiser fills the missing slots; each juror hears how many they were given."""
+    from review.assignment import auto_assign
+
+    with transaction.atomic():
+        before = set(Review.objects.filter(round=round_).values_list("pk", flat=True))
+        report = auto_assign(round_, by=by)
+        made = Review.objects.filter(round=round_).exclude(pk__in=before)
+        tell_jurors_of_assignments(round_, Counter(made.values_list("juror_id", flat=True)))
+    return report
+
+
+# --- a juror's work ---------------------------------------------------------------------------
+
+
+def _locked(review: Review) -> Review:
+    return (
+        Review.objects.select_for_update()
+        .select_related("round__contest", "juror__user", "application")
+        .get(pk=review.pk)
+    )
+
+
+def save_scores(
+    review: Review,
+    *,
+    by: User,
+    scores: dict[int, dict[str, Any]],
+    overall_comment: str | None = None,
+) -> Review:
+    """Autosave of a draft: `scores` maps criterion id → {"value": int | None, "comment": str}.
+    A value of None clears the score. Bad values refuse everything with errors by criterion."""
+    with transaction.atomic():
+        review = _locked(review)
+        if not review.is_writable:
+            raise ValidationError(
+                _("This review was submitted and can no longer be changed. Ask the organisers to reopen it.")
+            )
+        if problems := review.round_problems():
+            raise ValidationError(problems)
+        criteria = {c.pk: c for c in round_criteria(review.round, review.application.nomination_id)}
+        errors: dict[str, str] = {}
+        clean: dict[int, tuple[int | None, str]] = {}
+        for raw_key, entry in scores.items():
+            key = int(raw_key)
+            criterion = criteria.get(key)
+            if criterion is None:
+                errors[str(raw_key)] = _("This criterion is not scored in this round.")
+                continue
+            value, comment = entry.get("value"), str(entry.get("comment") or "")
+            if value in ("", None):
+                clean[key] = (None, comment)
+                continue
+            number = _whole_number(value)
+            if number is None:
+                errors[str(key)] = _("Enter a whole number.")
+                continue
+            if not criterion.scale_min <= number <= criterion.scale_max:
+                errors[str(key)] = _("Enter a score from %(min)s to %(max)s.") % {
+                    "min": criterion.scale_min,
+                    "max": criterion.scale_max,
+                }
+                continue
+            clean[key] = (number, comment)
+        if errors:
+            raise ValidationError(errors)
+        if review.state == Review.State.ASSIGNED:
+            review.start(by=by)
+        existing = {s.criterion_id: s for s in review.scores.all()}
+        for key, (value, comment) in clean.items():
+            score = existing.get(key)
+            if value is None:
+                if score is not None:
+                    score.delete()
+            elif score is None:
+                Score.objects.create(review=review, criterion_id=key, value=value, comment=comment)
+            elif (score.value, score.comment) != (value, comment):
+                score.value, score.comment = value, comment
+                score.save(update_fields=["value", "comment", "updated_at"])
+        if overall_comment is not None:
+            review.overall_comment = overall_comment
+        review.save()
+    return review
+
+
+def _whole_number(value: Any) -> int | None:
+    """7 or "7" → 7; 7.5, "7,5", True or "seven" → None (scores are whole numbers)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    text = str(value).strip()
+    if text.lstrip("-").isdigit() and text.count("-") <= int(text.startswith("-")):
+        return int(text)
+    return None
+
+
+def missing_criteria(review: Review) -> list[str]:
+    scored = set(review.scores.values_list("criterion_id", flat=True))
+    return [
+        c.title for c in round_criteria(review.round, review.application.nomination_id) if c.pk not in scored
+    ]
+
+
+def submit_review(review: Review, *, by: User, note: str = "") -> Review:
+    with transaction.atomic():
+        review = _locked(review)
+        return apply_transition(review, "submit", by=by, note=note, missing=missing_criteria(review))
+
+
+def decline_review(review: Review, *, by: User, note: str = "", conflict: bool = False) -> Review:
+    """The juror declines; with `conflict` they declare a conflict of interest, which keeps
+    them away from the application in every round. Another juror takes the place."""
+    with transaction.atomic():
+        review = apply_transition(_locked(review), "decline", by=by, note=note)
+        if conflict:
+            Conflict.objects.get_or_create(
+                juror=review.juror,
+                application=review.application,
+                defaults={"kind": Conflict.Kind.DECLARED, "reason": note, "recorded_by": by},
+            )
+        _replace(review, by=by)
+    return review
+
+
+def recuse(juror: Juror, application: Application, *, by: User, reason: str) -> Conflict:
+    """An organiser recuses a juror from an application in every round: live reviews are
+    declined (submitted scores stay on record but stop counting) and replaced."""
+    if not reason.strip():
+        raise TransitionRefused([_("Give the reason for the recusal.")])
+    if juror.contest_id != application.contest_id:
+        raise ValidationError(_("The juror and the application must belong to the same contest."))
+    with transaction.atomic():
+        live = list(
+            Review.objects.select_for_update().filter(
+                juror=juror, application=application, state__in=Review.LIVE_STATES
+            )
+        )
+        for review in live:
+            apply_transition(review, "recuse", by=by, note=reason)
+        conflict, _created = Conflict.objects.update_or_create(
+            juror=juror,
+            application=application,
+            defaults={"kind": Conflict.Kind.RECUSED, "reason": reason, "recorded_by": by},
+        )
+        for review in live:
+            if review.round.is_open:
+                _replace(review, by=by)
+    return conflict
+
+
+def _replace(review: Review, *, by: User) -> None:
+    from review.assignment import replace_declined
+
+    if (replacement := replace_declined(review, by=by)) is not None:
+        tell_jurors_of_assignments(review.round, Counter({replacement.juror_id: 1}))
+
+
+def reopen_review(review: Review, *, by: User, note: str = "") -> Review:
+    with transaction.atomic():
+        review = apply_transition(_locked(review), "reopen", by=by, note=note)
+        notify(
+            events.REOPENED.key,
+            [review.juror.user],
+            {**_round_context(review.round), "application": review.application.number, "note": note},
+            dedupe_key=f"reopened:review-{review.pk}:{clock.now().isoformat()}",
+            scope=scope_of(review.round.contest),
+        )
+    return review
+
+
+# --- discussion -------------------------------------------------------------------------------
+
+
+def add_note(round_: Round, application: Application, *, by: User, text: str) -> JuryNote:
+    if not text.strip():
+        raise ValidationError({"text": _("Write the note.")})
+    if application.contest_id != round_.contest_id:
+        raise ValidationError(_("The application must belong to the round's contest."))
+    return JuryNote.objects.create(round=round_, application=application, author=by, text=text.strip())
+
+
+def set_consensus(round_: Round, application: Application, *, by: User, text: str) -> JuryNote:
+    """The organiser's consensus note: one per application and round, edited in place."""
+    if application.contest_id != round_.contest_id:
+        raise ValidationError(_("The application must belong to the round's contest."))
+    note, _created = JuryNote.objects.update_or_create(
+        round=round_, application=application, consensus=True, defaults={"author": by, "text": text.strip()}
+    )
+    return note

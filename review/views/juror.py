@@ -1,0 +1,230 @@
+"""The juror's pages: the queue, and one review's page (answers, scores with autosave, submit,
+decline, other jurors' scores and the jury's notes once the round's rule allows)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import dateformat
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from applications.answers import display_answer
+from contests.models import FormField
+from core import clock
+from core.exceptions import TransitionRefused
+from review import services
+from review.forms import DeclineForm, NoteForm, ScoresForm, comment_name, score_name
+from review.models import Review
+from review.pages import review_for
+from review.selectors import (
+    juror_queue,
+    jury_notes,
+    notes_visible,
+    peer_reviews,
+    round_criteria,
+    shown_questions,
+    shows_applicant,
+)
+
+
+@login_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    reviews = juror_queue(request.user)
+    return render(request, "review/queue.html", {"reviews": reviews, "now": clock.now()})
+
+
+# --- one review ---------------------------------------------------------------------------------
+
+
+def _criteria(review: Review):
+    return list(round_criteria(review.round, review.application.nomination_id))
+
+
+def _form(review: Review, criteria, data=None) -> ScoresForm:
+    kwargs = {"criteria": criteria, "require_comment": review.round.require_overall_comment}
+    if data is not None:
+        return ScoresForm(data, **kwargs)
+    initial = {"overall_comment": review.overall_comment}
+    for score in review.scores.all():
+        initial[f"score_{score.criterion_id}"] = score.value
+        initial[f"comment_{score.criterion_id}"] = score.comment
+    return ScoresForm(initial=initial, **kwargs)
+
+
+def _is_own(request: HttpRequest, review: Review) -> bool:
+    return review.juror.user_id == request.user.pk
+
+
+def _local_time(review: Review) -> str:
+    return dateformat.format(review.round.contest.local(clock.now()), "H:i")
+
+
+def _score_page(
+    request: HttpRequest,
+    review: Review,
+    *,
+    form: ScoresForm | None = None,
+    decline_form: DeclineForm | None = None,
+    note_form: NoteForm | None = None,
+    refusal: list[str] | None = None,
+) -> HttpResponse:
+    user = request.user
+    criteria = _criteria(review)
+    form = form or _form(review, criteria)
+    own = _is_own(request, review)
+    organiser = user.has_perm("review.manage_round", review.round)
+    can_score = own and user.has_perm("review.score_review", review) and review.round.is_open
+    answers = [
+        {"question": question, "value": display_answer(value, empty="—")}
+        for question, value in shown_questions(review)
+        if question.field_type != FormField.Type.FILE
+    ]
+    show_notes = organiser or (own and notes_visible(review))
+    return render(
+        request,
+        "review/score.html",
+        {
+            "review": review,
+            "application": review.application,
+            "round": review.round,
+            "contest": review.round.contest,
+            "answers": answers,
+            "show_applicant": organiser or shows_applicant(review),
+            "form": form,
+            "rows": [
+                {"criterion": c, "score": form[score_name(c)], "comment": form[comment_name(c)]}
+                for c in criteria
+            ],
+            "can_score": can_score,
+            "can_decline": own and user.has_perm("review.decline_review", review),
+            "decline_form": decline_form or DeclineForm(),
+            "refusal": refusal or [],
+            "peers": peer_reviews(review) if own else [],
+            "criteria": criteria,
+            "show_notes": show_notes,
+            "notes": jury_notes(review.round, review.application) if show_notes else [],
+            "note_form": note_form or NoteForm(),
+            "now": clock.now(),
+        },
+    )
+
+
+@login_required
+def score(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the page. POST (no JavaScript, or the Submit button): save the scores, then submit."""
+    review = review_for(request, pk)
+    if request.method != "POST":
+        return _score_page(request, review)
+    if not (_is_own(request, review) and request.user.has_perm("review.score_review", review)):
+        messages.error(request, _("This review can no longer be changed."))
+        return redirect("review:score", pk=pk)
+    criteria = _criteria(review)
+    form = _form(review, criteria, request.POST)
+    try:
+        review = services.save_scores(
+            review, by=request.user, scores=form.scores(), overall_comment=form.overall()
+        )
+    except ValidationError as error:
+        form.put_service_errors(error)
+        return _score_page(request, review, form=form)
+    if "submit" not in request.POST:
+        messages.success(request, _("Your scores were saved at %(time)s.") % {"time": _local_time(review)})
+        return redirect("review:score", pk=pk)
+    try:
+        services.submit_review(review, by=request.user)
+    except TransitionRefused as refused:
+        return _score_page(request, review, form=form, refusal=refused.reasons)
+    except (TransitionNotAllowed, ConcurrentTransition):
+        return _score_page(
+            request,
+            review,
+            form=form,
+            refusal=[_("The review could not be submitted in its current state. Reload the page and check.")],
+        )
+    messages.success(request, _("Your review was submitted. Thank you!"))
+    return redirect("review:score", pk=pk)
+
+
+@login_required
+@require_POST
+def autosave(request: HttpRequest, pk: int) -> HttpResponse:
+    """htmx: save the draft as it is now; answer the status line and each criterion's errors."""
+    review = review_for(request, pk)
+    if not request.htmx:
+        return score(request, pk)
+    criteria = _criteria(review)
+    context = {"criteria": criteria, "errors": [], "general_error": "", "error_by_id": {}}
+    if not (_is_own(request, review) and request.user.has_perm("review.score_review", review)):
+        context["general_error"] = _("This review can no longer be changed.")
+        return render(request, "review/partials/save_status.html", context)
+    form = _form(review, criteria, request.POST)
+    try:
+        services.save_scores(review, by=request.user, scores=form.scores(), overall_comment=form.overall())
+    except ValidationError as error:
+        titles = {str(c.pk): c.title for c in criteria}
+        if hasattr(error, "error_dict"):
+            for key, errors in error.error_dict.items():
+                message = " ".join(m for e in errors for m in e.messages)
+                if key in titles:
+                    context["errors"].append({"id": key, "title": titles[key], "message": message})
+                    context["error_by_id"][int(key)] = message
+                else:
+                    context["general_error"] = message
+        else:
+            context["general_error"] = " ".join(error.messages)
+    else:
+        context["saved_at"] = _local_time(review)
+    return render(request, "review/partials/save_status.html", context)
+
+
+@login_required
+@require_POST
+def decline(request: HttpRequest, pk: int) -> HttpResponse:
+    review = review_for(request, pk)
+    if not (_is_own(request, review) and request.user.has_perm("review.decline_review", review)):
+        messages.error(request, _("This review can no longer be declined."))
+        return redirect("review:score", pk=pk)
+    form = DeclineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.decline_review(
+                review,
+                by=request.user,
+                note=form.cleaned_data["reason"],
+                conflict=form.cleaned_data["conflict"],
+            )
+        except TransitionRefused as refused:
+            for reason in refused.reasons:
+                form.add_error(None, reason)
+        except (TransitionNotAllowed, ConcurrentTransition):
+            form.add_error(None, _("The review could not be declined in its current state. Reload the page."))
+        else:
+            messages.success(request, _("You declined the review. The organisers were told your reason."))
+            return redirect("review:queue")
+    return _score_page(request, review, decline_form=form)
+
+
+@login_required
+@require_POST
+def note(request: HttpRequest, pk: int) -> HttpResponse:
+    review = review_for(request, pk)
+    organiser = request.user.has_perm("review.manage_round", review.round)
+    if not (organiser or (_is_own(request, review) and notes_visible(review))):
+        raise PermissionDenied(_("Jurors join the discussion after submitting their own review."))
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_note(
+                review.round, review.application, by=request.user, text=form.cleaned_data["text"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your note was added."))
+            return redirect(reverse("review:score", args=[pk]) + "#notes")
+    return _score_page(request, review, note_form=form)
