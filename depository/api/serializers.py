@@ -8,7 +8,7 @@ from depository.cases import section_rows
 from depository.models import Practice
 
 
-class CategorySerializer(serializers.ModelSerializer):
+class PracticeCategorySerializer(serializers.ModelSerializer):
     classifier = serializers.CharField(source="classifier.title", default=None)
 
     class Meta:
@@ -77,7 +77,7 @@ class PracticeListSerializer(serializers.ModelSerializer):
             "page_url",
         ]
 
-    @extend_schema_field(CategorySerializer(many=True))
+    @extend_schema_field(PracticeCategorySerializer(many=True))
     def get_categories(self, practice: Practice) -> list[dict]:
         # Plain fields of the prefetched rows: no classifier lookup per category in a list.
         return [{"id": c.pk, "code": c.code, "title": c.title} for c in practice.categories.all()]
@@ -89,7 +89,7 @@ class PracticeListSerializer(serializers.ModelSerializer):
 
 
 class PracticeDetailSerializer(PracticeListSerializer):
-    categories = CategorySerializer(many=True, read_only=True)
+    categories = PracticeCategorySerializer(many=True, read_only=True)
     sections = serializers.SerializerMethodField()
     files = serializers.SerializerMethodField()
     indicator_results = serializers.SerializerMethodField()
