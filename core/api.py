@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from drf_spectacular.utils import extend_schema
@@ -108,7 +109,10 @@ class TransitionActionsMixin:
             return self._conflict(
                 obj, request, _("Someone changed this at the same moment. Reload and try again.")
             )
-        obj = self.get_object()
+        try:  # re-read through the queryset, for its annotations
+            obj = self.get_object()
+        except Http404:  # the step took it out of the caller's view (a juror declining)
+            obj.refresh_from_db()
         return Response(self.get_serializer(obj).data)
 
     def _conflict(self, obj: Any, request: Request, detail: str, reasons=None) -> Response:
