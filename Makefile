@@ -14,7 +14,7 @@ XDIST ?= -n 2
 PROD_ENV := env -u DATABASE_URL DEBUG=false ALLOWED_HOSTS=konkurs.example.org \
 	SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')"
 
-.PHONY: help venv install run test lint checks messages test-sqlite test-postgres test-browser bench bench-notify lock clean
+.PHONY: help venv install run test lint checks messages test-sqlite test-postgres test-browser bench bench-notify bench-ranking bench-assign bench-export bench-imports lock clean
 
 help:
 	@echo "make run    - install, migrate, seed the demo and serve http://127.0.0.1:8000"
@@ -80,6 +80,19 @@ bench: install
 # Needs PostgreSQL and Redis: 10,000-recipient outbox write and delivery by 2 workers over SMTP.
 bench-notify: install
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/konkurs_bench $(PY) benchmarks/notify.py
+
+# PostgreSQL: each script builds its data in a throwaway test_… database next to the one named.
+bench-ranking: install
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/konkurs_bench_ranking $(PY) benchmarks/ranking.py
+
+bench-assign: install
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/konkurs_bench_assign $(PY) benchmarks/assignment.py
+
+bench-export: install
+	$(PY) benchmarks/export.py
+
+bench-imports: install
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/konkurs_bench_imports $(PY) benchmarks/imports.py
 
 # Regenerate requirements.lock from pyproject.toml in a throwaway virtualenv, keeping the
 # current pins where they still fit; `make lock UPGRADE=1` re-resolves everything.
