@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "contests",
     "applications",
     "review",
+    "grants",
     "depository",
     "awards",
     "reports",
