@@ -89,7 +89,7 @@ bench-assign: install
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/konkurs_bench_assign $(PY) benchmarks/assignment.py
 
 bench-export: install
-	$(PY) benchmarks/export.py
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/konkurs_bench_export $(PY) benchmarks/export.py
 
 bench-imports: install
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/konkurs_bench_imports $(PY) benchmarks/imports.py

@@ -16,19 +16,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from itertools import chain
 from typing import Any, Protocol
 
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from accounts.regions import Region
 from applications.models import Application, Attachment, IneligibilityReason
 from contests.models import Contest, FormField
+from core.xlsx import write_sheet
 
 CHUNK = 500
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -232,26 +231,14 @@ def csv_sheet_response(table: Sheet, filename: str) -> StreamingHttpResponse:
 # --- XLSX ---------------------------------------------------------------------------------
 
 
-def _xlsx_cell(sheet, value: Any) -> Any:
-    if value is None or isinstance(value, datetime | Decimal):
-        if isinstance(value, datetime):
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.number_format = "yyyy-mm-dd hh:mm"
-            return cell
-        return value
-    text = neutralise(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
-    cell = WriteOnlyCell(sheet, value=text)
-    cell.data_type = "s"  # never a formula, whatever openpyxl guessed
-    return cell
+def _xlsx_value(value: Any) -> Any:
+    return neutralise(value) if isinstance(value, str) else value
 
 
 def write_xlsx(table: Sheet, target, title: str | None = None) -> None:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=(title or _("Applications"))[:31])
-    sheet.append([_xlsx_cell(sheet, h) for h in table.headers()])
-    for row in table.rows():
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
-    workbook.save(target)
+    header = [_xlsx_value(h) for h in table.headers()]
+    rows = ([_xlsx_value(value) for value in row] for row in table.rows())
+    write_sheet(target, title or _("Applications"), chain([header], rows))
 
 
 def xlsx_response(contest: Contest) -> FileResponse:
@@ -259,8 +246,8 @@ def xlsx_response(contest: Contest) -> FileResponse:
 
 
 def xlsx_sheet_response(table: Sheet, filename: str, title: str | None = None) -> FileResponse:
-    """Rows go to a temporary file as they are read (openpyxl's write-only mode keeps no cells
-    in memory), then the file streams out and is deleted when the response closes."""
+    """Rows go to a temporary file as they are read (core.xlsx keeps no cells in memory), then
+    the file streams out and is deleted when the response closes."""
     temporary = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
     try:
         write_xlsx(table, temporary, title)

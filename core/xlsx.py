@@ -1,0 +1,123 @@
+"""A one-sheet XLSX written as a stream: rows go straight into the zipped sheet XML.
+
+openpyxl's write-only mode builds a cell object and an element per value and escapes text a
+character at a time; for exports of ten thousand applications with long answers that caps it
+near 2,000 rows a second. The format of a plain sheet is small (five fixed parts and the sheet),
+so exports write it here at about four times the speed, and read it back with openpyxl in tests.
+
+Cells: None (empty), int, float, Decimal, naive datetime (shown as yyyy-mm-dd hh:mm) and str,
+always written as text (an inline string), so nothing a user typed can become a formula.
+"""
+
+import re
+import zipfile
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+from typing import IO, Any
+
+from openpyxl.utils import get_column_letter
+
+# Characters XML 1.0 cannot carry; openpyxl drops the same ones.
+ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+EPOCH = datetime(1899, 12, 30)  # day 0 of spreadsheet serial dates (1900 system)
+DATE_STYLE = 1  # index of the date-time cell format in STYLES
+BATCH = 200  # rows joined per write: fewer, larger writes into the compressor
+
+XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+OFFICE_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    f'<Override PartName="/xl/workbook.xml" ContentType="{OFFICE_TYPE}.sheet.main+xml"/>'
+    f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{OFFICE_TYPE}.worksheet+xml"/>'
+    f'<Override PartName="/xl/styles.xml" ContentType="{OFFICE_TYPE}.styles+xml"/>'
+    "</Types>"
+)
+ROOT_RELS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="{PKG_REL_NS}">
+<Relationship Id="rId1" Type="{REL_NS}/officeDocument" Target="xl/workbook.xml"/>
+</Relationships>"""
+WORKBOOK_RELS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="{PKG_REL_NS}">
+<Relationship Id="rId1" Type="{REL_NS}/worksheet" Target="worksheets/sheet1.xml"/>
+<Relationship Id="rId2" Type="{REL_NS}/styles" Target="styles.xml"/>
+</Relationships>"""
+STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<styleSheet xmlns="{NS}">
+<numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd hh:mm"/></numFmts>
+<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>
+<fills count="2"><fill><patternFill patternType="none"/></fill>
+<fill><patternFill patternType="gray125"/></fill></fills>
+<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>
+<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
+<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>
+<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>
+<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
+</styleSheet>"""
+
+
+def escape(text: str) -> str:
+    if ILLEGAL.search(text):
+        text = ILLEGAL.sub("", text)
+    # str.replace runs at memory speed; a translate table or a regex is many times slower.
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+
+
+def sheet_title(title: str) -> str:
+    return SHEET_TITLE_FORBIDDEN.sub(" ", title).strip()[:31] or "Sheet1"
+
+
+def _cell(ref: str, value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{escape(value)}</t></is></c>'
+    if isinstance(value, bool):
+        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, Decimal):
+        return f'<c r="{ref}"><v>{format(value, "f")}</v></c>' if value.is_finite() else ""
+    if isinstance(value, int | float):
+        return f'<c r="{ref}"><v>{value!r}</v></c>'
+    if isinstance(value, datetime):
+        days = (value.replace(tzinfo=None) - EPOCH).total_seconds() / 86400
+        return f'<c r="{ref}" s="{DATE_STYLE}"><v>{days!r}</v></c>'
+    return _cell(ref, str(value))
+
+
+def _row(number: int, values: list[Any], letters: list[str]) -> str:
+    while len(letters) < len(values):
+        letters.append(get_column_letter(len(letters) + 1))
+    cells = "".join(_cell(f"{letters[i]}{number}", value) for i, value in enumerate(values))
+    return f'<row r="{number}">{cells}</row>'
+
+
+def write_sheet(target: IO[bytes], title: str, rows: Iterable[list[Any]]) -> None:
+    """Write `rows` (the first is usually the header) as the one sheet of an XLSX to `target`."""
+    workbook = (
+        f'{XML_DECLARATION}<workbook xmlns="{NS}" '
+        f'xmlns:r="{REL_NS}"><sheets><sheet name="{escape(sheet_title(title)).replace(chr(34), "&quot;")}" '
+        'sheetId="1" r:id="rId1"/></sheets></workbook>'
+    )
+    letters: list[str] = []
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("[Content_Types].xml", CONTENT_TYPES)
+        package.writestr("_rels/.rels", ROOT_RELS)
+        package.writestr("xl/workbook.xml", workbook)
+        package.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
+        package.writestr("xl/styles.xml", STYLES)
+        with package.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            sheet.write(f'{XML_DECLARATION}<worksheet xmlns="{NS}"><sheetData>'.encode())
+            batch: list[str] = []
+            for number, values in enumerate(rows, start=1):
+                batch.append(_row(number, values, letters))
+                if len(batch) == BATCH:
+                    sheet.write("".join(batch).encode())
+                    batch = []
+            sheet.write(("".join(batch) + "</sheetData></worksheet>").encode())
