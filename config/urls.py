@@ -16,6 +16,7 @@ urlpatterns = [
     path("jury/", include("review.urls")),
     path("", include("awards.urls")),
     path("reports/", include("reports.urls")),
+    path("grants/", include("grants.urls")),
     path("jury/", include("review.import_urls")),
     path("", include("depository.urls")),
     path("", include("contests.urls")),

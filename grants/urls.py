@@ -1,0 +1,22 @@
+from django.urls import path
+
+from grants.views import grantee, officer
+
+app_name = "grants"
+
+urlpatterns = [
+    # The grantee's pages (grant officers read them too). Notifications link to <pk>/.
+    path("", grantee.index, name="index"),
+    path("<int:pk>/", grantee.detail, name="detail"),
+    path("reports/<int:pk>/", grantee.report, name="report"),
+    path("reports/<int:pk>/files/<int:file_pk>/", grantee.report_file, name="report_file"),
+    # The grant officer's.
+    path("<int:pk>/terminate/", officer.terminate, name="terminate"),
+    path("reports/<int:pk>/review/", officer.review_report, name="review_report"),
+    path("tranches/<int:pk>/approve/", officer.approve_tranche, name="approve_tranche"),
+    path("tranches/<int:pk>/pay/", officer.pay_tranche, name="pay_tranche"),
+    path("contests/<int:pk>/", officer.dashboard, name="dashboard"),
+    path("contests/<int:pk>/new/", officer.offer, name="offer"),
+    path("contests/<int:pk>/<slug:kind>.<str:fmt>", officer.export, name="export"),
+    path("contests/<int:pk>/charts/<slug:name>.csv", officer.chart_csv, name="chart_csv"),
+]

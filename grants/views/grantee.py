@@ -1,0 +1,190 @@
+"""The grantee's pages (also read by the contest's grant officers): the list of grants, a grant
+with its tranches, reports, budget and indicators, and a report with its form."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from applications.downloads import attachment_response
+from core.fsm import history_rows
+from grants import dashboards, selectors, services
+from grants.forms import ApproveTrancheForm, ReportForm, ReviewReportForm, TerminateForm
+from grants.models import BudgetLine, Disbursement, Grant, GrantReport, Indicator, IndicatorTarget
+from grants.views.common import REFUSALS, add_errors, grant_for, reasons_of, report_for
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    """Where the "Grants" link leads: the user's organisations' grants and the contests whose
+    grants they manage."""
+    mine = list(
+        selectors.grants_visible_to(request.user)
+        .filter(caller_is_grantee=True)
+        .annotate(
+            open_reports=Count("reports", filter=Q(reports__state__in=GrantReport.OPEN_STATES), distinct=True)
+        )
+        .order_by("-starts_on", "pk")
+    )
+    contests = list(selectors.contests_with_grants_for(request.user).order_by("-opens_at", "pk"))
+    return render(request, "grants/index.html", {"grants": mine, "contests": contests})
+
+
+def _budget_lines(grant: Grant) -> list[BudgetLine]:
+    accepted = Q(spending__report__state=GrantReport.State.ACCEPTED)
+    return list(
+        grant.budget_lines.annotate(spent=Sum("spending__amount", filter=accepted)).order_by("order", "pk")
+    )
+
+
+def render_grant(
+    request: HttpRequest, grant: Grant, *, terminate_form=None, status: int = 200
+) -> HttpResponse:
+    is_officer = request.user.has_perm("grants.change_grant", grant)
+    totals = selectors.grant_totals(grant)
+    return render(
+        request,
+        "grants/detail.html",
+        {
+            "grant": grant,
+            "contest": grant.contest,
+            "totals": totals,
+            "remaining": grant.amount - totals["paid"],
+            "tranches": list(grant.tranches.select_related("after_report").order_by("planned_on", "pk")),
+            "reports": list(selectors.with_overdue(grant.reports.all()).order_by("due_on", "pk")),
+            "lines": _budget_lines(grant),
+            "charts": dashboards.grant_indicator_charts(grant),
+            "is_officer": is_officer,
+            "can_see_bank": request.user.has_perm("grants.view_bank_details", grant),
+            "terminate_form": terminate_form or TerminateForm(),
+            "approve_form": ApproveTrancheForm(),
+            "live": grant.state in Grant.LIVE_STATES,
+            "history": history_rows(grant),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render_grant(request, grant_for(request, pk))
+
+
+# --- reports -----------------------------------------------------------------------------------
+
+
+def _report_form(report: GrantReport, data=None, files=None) -> ReportForm:
+    grant = report.grant
+    indicators = list(Indicator.objects.filter(contest_id=grant.contest_id).order_by("order", "pk"))
+    targets = dict(
+        IndicatorTarget.objects.filter(grant=grant, period_end=report.period_end).values_list(
+            "indicator_id", "value"
+        )
+    )
+    return ReportForm(
+        data,
+        files,
+        report=report,
+        indicators=indicators,
+        lines=list(grant.budget_lines.order_by("order", "pk")),
+        targets=targets,
+    )
+
+
+def render_report(
+    request: HttpRequest, report: GrantReport, *, form=None, review_form=None, status: int = 200
+) -> HttpResponse:
+    grant = report.grant
+    writable = report.state in GrantReport.OPEN_STATES and request.user.has_perm(
+        "grants.write_report", report
+    )
+    reviewable = report.state == GrantReport.State.SUBMITTED and request.user.has_perm(
+        "grants.review_report", report
+    )
+    read_form = _report_form(report)
+    return render(
+        request,
+        "grants/report.html",
+        {
+            "report": report,
+            "grant": grant,
+            "contest": grant.contest,
+            "writable": writable,
+            "form": form or (read_form if writable else None),
+            "read": read_form,
+            "attachments": list(report.attachments.order_by("pk")),
+            "reviewable": reviewable,
+            "review_form": review_form or (ReviewReportForm() if reviewable else None),
+            "overdue": report.state in GrantReport.OPEN_STATES
+            and report.due_on < dashboards.today_in(grant.contest),
+            "waiting": list(
+                report.waiting_tranches.exclude(state=Disbursement.State.CANCELLED).order_by("pk")
+            ),
+            "history": history_rows(report),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    report = report_for(request, pk)
+    if request.method == "GET":
+        return render_report(request, report)
+    if not request.user.has_perm("grants.write_report", report):
+        raise PermissionDenied(_("Only members of the grantee organisation write its reports."))
+    form = _report_form(report, request.POST, request.FILES)
+    if not form.is_valid():
+        return render_report(request, report, form=form, status=400)
+    try:
+        # The draft and its files are saved together or not at all.
+        with transaction.atomic():
+            report = services.save_report(
+                report,
+                by=request.user,
+                narrative=form.cleaned_data["narrative"],
+                actuals=form.actuals(),
+                spending=form.spending(),
+            )
+            for upload in form.cleaned_data["attachments"]:
+                services.add_report_attachment(report, by=request.user, upload=upload)
+    except REFUSALS as error:
+        add_errors(form, error)
+        if form.cleaned_data["attachments"]:
+            form.add_error(
+                "attachments", _("Nothing was saved: choose the files again after the correction.")
+            )
+        return render_report(request, report_for(request, pk), form=form, status=400)
+    if "submit" not in request.POST:
+        messages.success(request, _("The draft is saved. Submit the report when it is complete."))
+        return redirect("grants:report", pk=report.pk)
+    try:
+        services.submit_report(report, by=request.user)
+    except REFUSALS as error:
+        # The draft stays saved; the reasons are shown next to the form.
+        saved = report_for(request, pk)
+        form = _report_form(saved, request.POST)
+        form.is_valid()
+        missing_narrative = _("Describe what was done in the period.")
+        for reason in reasons_of(error):
+            on_narrative = reason == missing_narrative and not saved.narrative.strip()
+            form.add_error("narrative" if on_narrative else None, reason)
+        messages.info(request, _("Your draft is saved, but the report could not be submitted yet."))
+        return render_report(request, saved, form=form, status=400)
+    messages.success(request, _("The report is submitted. The grant officer will check it."))
+    return redirect("grants:report", pk=report.pk)
+
+
+@login_required
+@require_GET
+def report_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
+    report = report_for(request, pk)
+    return attachment_response(get_object_or_404(report.attachments, pk=file_pk))

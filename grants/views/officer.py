@@ -1,0 +1,207 @@
+"""The grant officer's pages: the contest's grants dashboard and exports, creating a grant for an
+awarded application, terminating a grant, reviewing a report, approving and paying a tranche."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from applications.models import Application
+from contests.models import Contest
+from grants import dashboards, exports, selectors, services
+from grants.forms import ApproveTrancheForm, OfferGrantForm, PayTrancheForm, ReviewReportForm, TerminateForm
+from grants.models import Grant
+from grants.views.common import (
+    REFUSALS,
+    add_errors,
+    grant_for,
+    officer_contest,
+    report_for,
+    tell_refused,
+    tranche_for,
+)
+from grants.views.grantee import render_grant, render_report
+
+
+def _require(request: HttpRequest, perm: str, obj) -> None:
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied(_("Only the contest's grant officers may do this."))
+
+
+# --- the contest's dashboard --------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    contest = officer_contest(request, pk)
+    board = dashboards.officer_dashboard(contest)
+    table = board.indicators
+    return render(
+        request,
+        "grants/dashboard.html",
+        {
+            "contest": contest,
+            "dashboard": board,
+            "overall": [{"indicator": i, "figure": table.overall[i.pk]} for i in table.indicators],
+            "by_grant": [
+                {"grant": grant, "figures": [table.by_grant[grant.pk][i.pk] for i in table.indicators]}
+                for grant in board.grants
+            ],
+            "can_offer": contest.state in (Contest.State.ANNOUNCED, Contest.State.ARCHIVED),
+            "exports": [("grants", _("Grants")), ("tranches", _("Tranches")), ("reports", _("Reports"))],
+        },
+    )
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpResponse:
+    if kind not in exports.SHEETS or fmt not in exports.FORMATS:
+        raise Http404
+    return exports.sheet_response(officer_contest(request, pk), kind, fmt)
+
+
+@login_required
+@require_GET
+def chart_csv(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    contest = officer_contest(request, pk)
+    chart = dashboards.officer_dashboard(contest).charts.get(name)
+    if chart is None:
+        raise Http404
+    return exports.chart_csv_response(contest, chart)
+
+
+# --- grants -------------------------------------------------------------------------------------
+
+
+def _awarded_without_grant(contest: Contest):
+    return (
+        Application.objects.filter(contest=contest, state=Application.State.AWARDED, grant__isnull=True)
+        .select_related("organisation")
+        .order_by("number", "pk")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def offer(request: HttpRequest, pk: int) -> HttpResponse:
+    contest = officer_contest(request, pk)
+    applications = _awarded_without_grant(contest)
+    form = OfferGrantForm(request.POST or None, applications=applications)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            grant = services.offer_grant(
+                data["application"],
+                by=request.user,
+                amount=data["amount"],
+                purpose=data["purpose"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+            )
+        except REFUSALS as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("The grant is offered; the grantee has been told."))
+            return redirect("grants:detail", pk=grant.pk)
+    return render(
+        request,
+        "grants/offer.html",
+        {
+            "contest": contest,
+            "form": form,
+            "budget": selectors.budget_of(contest),
+            "empty": not applications.exists(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def terminate(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = grant_for(request, pk)
+    _require(request, "grants.terminate_grant", grant)
+    form = TerminateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.terminate_grant(grant, by=request.user, note=form.cleaned_data["reason"])
+        except REFUSALS as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("The grant is terminated; its unpaid tranches are cancelled."))
+            return redirect("grants:detail", pk=grant.pk)
+    return render_grant(request, grant_for(request, pk), terminate_form=form, status=400)
+
+
+# --- reports and tranches -----------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def review_report(request: HttpRequest, pk: int) -> HttpResponse:
+    report = report_for(request, pk)
+    _require(request, "grants.review_report", report)
+    form = ReviewReportForm(request.POST)
+    if form.is_valid():
+        accept = form.cleaned_data["decision"] == ReviewReportForm.ACCEPT
+        service = services.accept_report if accept else services.request_report_changes
+        try:
+            service(report, by=request.user, note=form.cleaned_data["note"])
+        except REFUSALS as error:
+            add_errors(form, error)
+        else:
+            if accept:
+                messages.success(
+                    request, _("The report is accepted; the tranches waiting for it are approved.")
+                )
+            else:
+                messages.success(request, _("The report is sent back with your note."))
+            return redirect("grants:report", pk=report.pk)
+    return render_report(request, report_for(request, pk), review_form=form, status=400)
+
+
+@login_required
+@require_POST
+def approve_tranche(request: HttpRequest, pk: int) -> HttpResponse:
+    tranche = tranche_for(request, pk)
+    _require(request, "grants.approve_tranche", tranche)
+    form = ApproveTrancheForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        services.approve_tranche(tranche, by=request.user, note=note)
+    except REFUSALS as error:
+        tell_refused(request, error)
+    else:
+        messages.success(request, _("The tranche is approved for payment."))
+    return redirect("grants:detail", pk=tranche.grant_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pay_tranche(request: HttpRequest, pk: int) -> HttpResponse:
+    tranche = tranche_for(request, pk)
+    _require(request, "grants.pay_tranche", tranche)
+    grant: Grant = tranche.grant
+    if request.method == "POST":
+        form = PayTrancheForm(request.POST)
+        if form.is_valid():
+            try:
+                services.pay_tranche(tranche, by=request.user, **form.cleaned_data)
+            except REFUSALS as error:
+                add_errors(form, error)
+            else:
+                messages.success(request, _("The payment is recorded; the grantee has been told."))
+                return redirect("grants:detail", pk=grant.pk)
+    else:
+        form = PayTrancheForm(initial={"paid_on": dashboards.today_in(grant.contest)})
+    return render(
+        request,
+        "grants/pay.html",
+        {"tranche": tranche, "grant": grant, "contest": grant.contest, "form": form},
+        status=400 if form.errors else 200,
+    )
