@@ -12,6 +12,13 @@ from contests.api.views import (
     NominationViewSet,
 )
 from depository.api.views import PracticeViewSet
+from grants.api.views import (
+    GrantBudgetViewSet,
+    GrantIndicatorViewSet,
+    GrantReportViewSet,
+    GrantTrancheViewSet,
+    GrantViewSet,
+)
 from notifications.api.views import NotificationViewSet
 from review.api.views import ConflictViewSet, JurorViewSet, ReviewViewSet, RoundViewSet
 
@@ -33,6 +40,11 @@ router.register("awards", AwardContestViewSet, basename="award")
 router.register("award-decisions", DecisionViewSet, basename="decision")
 router.register("results", ResultsViewSet, basename="result")
 router.register("practices", PracticeViewSet, basename="practice")
+router.register("grants", GrantViewSet, basename="grant")
+router.register("grant-tranches", GrantTrancheViewSet, basename="granttranche")
+router.register("grant-reports", GrantReportViewSet, basename="grantreport")
+router.register("grant-indicators", GrantIndicatorViewSet, basename="grantindicator")
+router.register("grant-budgets", GrantBudgetViewSet, basename="grantbudget")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),

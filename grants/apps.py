@@ -7,4 +7,4 @@ class GrantsConfig(AppConfig):
     verbose_name = _("Grants")
 
     def ready(self) -> None:
-        from grants import events, rules  # noqa: F401 - registers events and permissions
+        from grants import events, reminders, rules  # noqa: F401 - registrations

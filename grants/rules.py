@@ -15,21 +15,31 @@ def _grant_of(obj) -> Grant | None:
     return None
 
 
+def _annotated(user, obj, name: str) -> bool | None:
+    """What the selectors (grants.selectors.*_visible_to) computed for this caller, if anything:
+    lists and serializers then ask no query per row."""
+    if getattr(obj, "caller_pk", None) == getattr(user, "pk", object()):
+        return bool(getattr(obj, name))
+    return None
+
+
 @rules.predicate
 def officer_of_grant(user, obj) -> bool:
+    known = _annotated(user, obj, "caller_is_officer")
+    if known is not None:
+        return known
     grant = _grant_of(obj)
     return grant is not None and is_grant_officer(user, grant.contest)
 
 
 @rules.predicate
 def member_of_grantee(user, obj) -> bool:
+    known = _annotated(user, obj, "caller_is_grantee")
+    if known is not None:
+        return known
     grant = _grant_of(obj)
     if grant is None or not user.is_authenticated:
         return False
-    # The selector annotates this so lists do not ask per row.
-    known = getattr(grant, "caller_is_grantee", None)
-    if known is not None:
-        return bool(known)
     return grant.application.organisation.memberships.filter(user=user).exists()
 
 

@@ -51,6 +51,7 @@ def grants_visible_to(user) -> QuerySet[Grant]:
         return Grant.objects.none()
     return (
         Grant.objects.annotate(
+            caller_pk=Value(user.pk),
             caller_is_officer=_officer(user, "contest"),
             caller_is_grantee=_grantee(user, "application__organisation"),
         )
@@ -64,6 +65,7 @@ def tranches_visible_to(user) -> QuerySet[Disbursement]:
         return Disbursement.objects.none()
     return (
         Disbursement.objects.annotate(
+            caller_pk=Value(user.pk),
             caller_is_officer=_officer(user, "grant__contest"),
             caller_is_grantee=_grantee(user, "grant__application__organisation"),
         )
@@ -77,6 +79,7 @@ def reports_visible_to(user) -> QuerySet[GrantReport]:
         return GrantReport.objects.none()
     return (
         GrantReport.objects.annotate(
+            caller_pk=Value(user.pk),
             caller_is_officer=_officer(user, "grant__contest"),
             caller_is_grantee=_grantee(user, "grant__application__organisation"),
         )
