@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -34,19 +34,27 @@ def today_in(contest: Contest) -> date:
     return clock.local(clock.now(), contest.time_zone).date()
 
 
-def _sum(expression: str, condition: Q | None = None) -> Coalesce:
-    return Coalesce(Sum(expression, filter=condition), Value(ZERO), output_field=MONEY)
-
-
 def with_money(grants: QuerySet[Grant], today: date) -> QuerySet[Grant]:
-    """Grants annotated with `paid`, `planned` (tranches not cancelled) and `overdue` reports."""
+    """Grants annotated with `paid` (paid tranches) and `overdue` (open reports past due).
+
+    Subqueries, not joins: summing tranches over a join with reports would count each tranche
+    once per report.
+    """
+    paid = (
+        Disbursement.objects.filter(grant=OuterRef("pk"), state=Disbursement.State.PAID)
+        .values("grant")
+        .annotate(s=Sum("amount"))
+        .values("s")
+    )
+    overdue = (
+        GrantReport.objects.filter(grant=OuterRef("pk"), state__in=GrantReport.OPEN_STATES, due_on__lt=today)
+        .values("grant")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return grants.annotate(
-        paid=_sum("tranches__amount", Q(tranches__state=Disbursement.State.PAID)),
-        overdue=Count(
-            "reports",
-            filter=Q(reports__state__in=GrantReport.OPEN_STATES, reports__due_on__lt=today),
-            distinct=True,
-        ),
+        paid=Coalesce(Subquery(paid, output_field=MONEY), Value(ZERO), output_field=MONEY),
+        overdue=Coalesce(Subquery(overdue, output_field=IntegerField()), Value(0)),
     )
 
 

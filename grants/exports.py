@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from accounts.regions import Region
 from applications.exports import CHUNK, Sheet, csv_sheet_response, xlsx_sheet_response
 from contests.models import Contest
-from grants.charts import Chart
+from core.money import quantize
+from grants.charts import Chart, number
 from grants.dashboards import ZERO, today_in, with_money
 from grants.models import Disbursement, Grant, GrantReport
 
@@ -96,6 +97,7 @@ class GrantsSheet(_Sheet):
 
         def row(record: tuple) -> list[Any]:
             number, title, name, region, state, amount, paid, currency, starts, ends, overdue, reason = record
+            paid = quantize(paid or ZERO)  # SQLite's SUM drops the two places
             committed = paid if state == Grant.State.TERMINATED else amount
             return [
                 number,
@@ -104,8 +106,8 @@ class GrantsSheet(_Sheet):
                 regions.get(region, region),
                 states.get(state, state),
                 amount,
-                paid or ZERO,
-                committed - (paid or ZERO),
+                paid,
+                committed - paid,
                 currency,
                 starts.isoformat(),
                 ends.isoformat(),
@@ -254,7 +256,11 @@ class ChartSheet(_Sheet):
         return [self.chart.label_header, *self.chart.series]
 
     def batches(self) -> Iterator[list[list[Any]]]:
-        yield [[row.label, *row.values] for row in self.chart.rows]
+        # Figures as written on the page (140, not 140.00), still numbers: never neutralised text.
+        yield [
+            [row.label, *(None if v is None else Decimal(number(v)) for v in row.values)]
+            for row in self.chart.rows
+        ]
 
 
 def chart_csv_response(contest: Contest, chart: Chart) -> StreamingHttpResponse:
