@@ -32,6 +32,7 @@ def raw(sql: str, params=()) -> None:
 def without_audit_triggers(fn) -> None:
     """Tamper as an attacker with database rights would; the test's transaction restores all."""
     if connection.vendor == "postgresql":
+        raw("SET CONSTRAINTS ALL IMMEDIATE")  # no pending FK checks, or ALTER TABLE refuses
         raw("ALTER TABLE grants_auditentry DISABLE TRIGGER audit_append_only")
     else:
         raw("DROP TRIGGER audit_append_only_update")
