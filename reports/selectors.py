@@ -18,6 +18,7 @@ from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
+from accounts.models import Organisation
 from accounts.regions import Region
 from applications.models import Application, IneligibilityReason
 from contests.models import Contest, Criterion, Nomination
@@ -131,6 +132,7 @@ def dashboard(contest: Contest) -> Dashboard:
             states_chart(by_state),
             nominations_chart(nominations),
             regions_chart(contest),
+            reach_chart(contest),
             days_chart(contest),
         ],
         screening=[outcomes_chart(by_state), reasons_chart(by_reason)],
@@ -188,6 +190,37 @@ def regions_chart(contest: Contest) -> Chart:
         series=(_("Applications"),),
         rows=rows,
         description=_("Submitted applications by the oblast of the applicant organisation."),
+    )
+
+
+def reach_chart(contest: Contest) -> Chart:
+    """How much of the country the call reached: per oblast, the organisations registered in
+    Konkurs (imported ones too) split into those that submitted to this contest and the rest."""
+    registered = dict(Organisation.objects.values_list("region").annotate(n=Count("pk")).order_by())
+    applied = dict(
+        Application.objects.filter(contest=contest)
+        .exclude(state=Application.State.DRAFT)
+        .values_list("organisation__region")
+        .annotate(n=Count("organisation", distinct=True))
+        .order_by()
+    )
+    rows = [
+        Row(value, str(label), (applied.get(value, 0), registered.get(value, 0) - applied.get(value, 0)))
+        for value, label in Region.choices
+        if registered.get(value)
+    ]
+    rows.sort(key=lambda row: -row.total)
+    return Chart(
+        name="reach",
+        title=_("Organisations reached by region"),
+        kind="bars",
+        label_header=_("Region"),
+        series=(_("Submitted an application"), _("Not yet")),
+        rows=rows,
+        description=_(
+            "Organisations registered in Konkurs by oblast (imported ones included): those that "
+            "submitted an application to this contest, and the others."
+        ),
     )
 
 

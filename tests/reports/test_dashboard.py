@@ -8,8 +8,10 @@ import re
 from datetime import date
 
 import pytest
+from django.db.models import Count
 from django.urls import reverse
 
+from accounts.models import Organisation
 from accounts.regions import Region
 from applications.models import Application, IneligibilityReason
 from reports import selectors
@@ -104,7 +106,7 @@ def test_nomination_and_region_counts_equal_the_filtered_screening_list(web, bus
 
 def test_submissions_by_day_run_to_the_total_in_the_contests_zone(busy):
     contest = busy.contest
-    chart = selectors.dashboard(contest).applications[3]
+    chart = selectors.dashboard(contest).charts["days"]
     days = figures(chart)
     # 23:30 UTC on 1 March is already 2 March in Kyiv; 08:00 UTC on 2 March is too.
     assert days[date(2025, 3, 2)][0] == 2
@@ -281,3 +283,20 @@ def test_wide_scales_are_grouped_into_bins(busy):
     assert len(rows) <= selectors.MAX_BINS
     assert rows[0].label.startswith("-100–") and rows[-1].label.endswith("100")
     assert sum(row.total for row in rows) == 1  # the one submitted score (5) lands in one bin
+
+
+# --- reach: registered organisations by region -------------------------------------------------
+
+
+def test_reach_counts_registered_organisations_and_those_that_applied(published_contest):
+    OrganisationFactory.create_batch(2, region=Region.LVIV)
+    submitted(published_contest, region=Region.LVIV)
+    poltava = OrganisationFactory.create_batch(2, region=Region.POLTAVA)
+    # One organisation with two entries (a draft and a submitted one, in two nominations) counts once.
+    for state in (Application.State.DRAFT, Application.State.ELIGIBLE):
+        ApplicationFactory(contest=published_contest, organisation=poltava[0], state=state)
+    chart = selectors.reach_chart(published_contest)
+    assert figures(chart) == {Region.LVIV: (1, 2), Region.POLTAVA: (1, 1)}
+    assert {row.key: row.total for row in chart.rows} == dict(
+        Organisation.objects.values_list("region").annotate(n=Count("pk")).order_by()
+    )
