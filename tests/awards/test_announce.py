@@ -3,6 +3,7 @@ the score matrix published and verifiable."""
 
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -155,6 +156,7 @@ def test_verify_results_exit_code(finished, tmp_path):
         capture_output=True,
         text=True,
         check=False,
+        env={**os.environ, "LANGUAGE_CODE": "en"},  # the default interface language is Ukrainian
     )
     assert done.returncode != 0
     assert "Position 1" in done.stderr
