@@ -18,7 +18,7 @@ from core import clock
 from core.fsm import history
 from notifications.models import Message
 from review.management import demo_review as demo
-from review.management.commands.seed_demo import Command as ReviewSeedCommand
+from review.management.commands.seed_demo_review import Command as ReviewSeedCommand
 from review.models import Conflict, Juror, Review, Round, Score
 from review.selectors import juror_queue
 
@@ -56,9 +56,9 @@ def declining_is_possible() -> bool:
 
 
 def test_seed_demo_runs_the_review_layer():
-    """Django runs the command of the app listed first in INSTALLED_APPS: no lower layer's
-    `seed_demo` may shadow the review's (a higher layer may extend it)."""
-    command = load_command_class(get_commands()["seed_demo"], "seed_demo")
+    """The review's part is `seed_demo_review`; `seed_demo` (the grants', beside review in the
+    layers) runs it by name before its own part."""
+    command = load_command_class(get_commands()["seed_demo_review"], "seed_demo_review")
     assert isinstance(command, ReviewSeedCommand)
     output = seed()
     assert "Jury of «" in output and "Applications to «" in output

@@ -2,9 +2,9 @@
 
 First the contests part (`seed_demo_contests`: people, libraries, contests), then, in the
 same transaction, applications to the published demo contest in every screening state.
-`manage.py seed_demo` (in the review app, a higher layer) extends this command through
+`manage.py seed_demo_review` (in the review app, a higher layer) extends this command through
 `seed_more`. Each layer's command has a name of its own: Django runs the command of the
-app listed first in INSTALLED_APPS, so a second `seed_demo` here would shadow the review's.
+app listed first in INSTALLED_APPS, so a second `seed_demo` here would shadow the grants'.
 Applications are written only through applications.services, so states, revisions,
 history and receipts are real. Idempotent: an application is looked up by organisation,
 contest and nomination and created only when missing; an existing one is never changed.

@@ -1,8 +1,9 @@
 """`manage.py seed_demo_contests`: the contests part of the invented demo, in Ukrainian.
 
 `manage.py seed_demo_applications` (in the applications app, a higher layer) extends this
-command with demo applications through `seed_more`, and `manage.py seed_demo` (in the review
-app) with the jury; this one seeds people, libraries and contests only.
+command with demo applications through `seed_more`, `manage.py seed_demo_review` (in the
+review app) with the jury and `manage.py seed_demo` (in the grants app) with grants; this one
+seeds people, libraries and contests only.
 
 Idempotent: every object is looked up by a natural key (an e-mail, a title, a code, a
 form-field key) and created only when missing; nothing existing is changed, so a second

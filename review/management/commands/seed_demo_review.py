@@ -1,4 +1,4 @@
-"""`manage.py seed_demo`: the whole invented demo, in Ukrainian, the jury included.
+"""`manage.py seed_demo_review`: the demo up to the jury at work, in Ukrainian.
 
 First the contests and applications parts (`seed_demo_applications`, which runs
 `seed_demo_contests` first), then, in the same transaction, the jury at work on last year's
@@ -14,7 +14,8 @@ application by organisation and nomination, a juror by contest and user, and eac
 only when its object is missing or still in the state before it; the jury scores only the
 reviews assigned in the same run, so nothing a demo visitor did is ever changed.
 
-`make run` runs this command. Django runs the command of the app listed first in
+`manage.py seed_demo` (in the grants app) extends this command with a finished contest and its
+grants; `make run` runs that one. Django runs the command of the app listed first in
 INSTALLED_APPS, so the lower layers' commands have names of their own.
 """
 
