@@ -1,9 +1,9 @@
-"""A one-sheet XLSX written as a stream: rows go straight into the zipped sheet XML.
+"""XLSX written as a stream: rows go straight into the zipped sheets' XML.
 
 openpyxl's write-only mode builds a cell object and an element per value and escapes text a
 character at a time; for exports of ten thousand applications with long answers that caps it
 near 2,000 rows a second. The format of a plain sheet is small (five fixed parts and the sheet),
-so exports write it here at about four times the speed, and read it back with openpyxl in tests.
+so exports write it here at several times the speed; tests read it back with openpyxl.
 
 Cells: None (empty), int, float, Decimal, naive datetime (shown as yyyy-mm-dd hh:mm) and str,
 always written as text (an inline string), so nothing a user typed can become a formula.
@@ -30,27 +30,12 @@ NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 OFFICE_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml"
-CONTENT_TYPES = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    f'<Override PartName="/xl/workbook.xml" ContentType="{OFFICE_TYPE}.sheet.main+xml"/>'
-    f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{OFFICE_TYPE}.worksheet+xml"/>'
-    f'<Override PartName="/xl/styles.xml" ContentType="{OFFICE_TYPE}.styles+xml"/>'
-    "</Types>"
+PACKAGE_RELS = "application/vnd.openxmlformats-package.relationships+xml"
+ROOT_RELS = (
+    f'{XML_DECLARATION}<Relationships xmlns="{PKG_REL_NS}">'
+    f'<Relationship Id="rId1" Type="{REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
 )
-ROOT_RELS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="{PKG_REL_NS}">
-<Relationship Id="rId1" Type="{REL_NS}/officeDocument" Target="xl/workbook.xml"/>
-</Relationships>"""
-WORKBOOK_RELS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="{PKG_REL_NS}">
-<Relationship Id="rId1" Type="{REL_NS}/worksheet" Target="worksheets/sheet1.xml"/>
-<Relationship Id="rId2" Type="{REL_NS}/styles" Target="styles.xml"/>
-</Relationships>"""
-STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<styleSheet xmlns="{NS}">
+STYLES = f"""{XML_DECLARATION}<styleSheet xmlns="{NS}">
 <numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd hh:mm"/></numFmts>
 <fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>
 <fills count="2"><fill><patternFill patternType="none"/></fill>
@@ -63,6 +48,38 @@ STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 </styleSheet>"""
 
 
+def _content_types(sheets: int) -> str:
+    overrides = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="{OFFICE_TYPE}.worksheet+xml"/>'
+        for n in range(1, sheets + 1)
+    )
+    return (
+        f'{XML_DECLARATION}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        f'<Default Extension="rels" ContentType="{PACKAGE_RELS}"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/xl/workbook.xml" ContentType="{OFFICE_TYPE}.sheet.main+xml"/>'
+        f"{overrides}"
+        f'<Override PartName="/xl/styles.xml" ContentType="{OFFICE_TYPE}.styles+xml"/></Types>'
+    )
+
+
+def _workbook(titles: list[str]) -> str:
+    sheets = "".join(
+        f'<sheet name="{escape(title).replace(chr(34), "&quot;")}" sheetId="{n}" r:id="rId{n}"/>'
+        for n, title in enumerate(titles, start=1)
+    )
+    return f'{XML_DECLARATION}<workbook xmlns="{NS}" xmlns:r="{REL_NS}"><sheets>{sheets}</sheets></workbook>'
+
+
+def _workbook_rels(sheets: int) -> str:
+    links = "".join(
+        f'<Relationship Id="rId{n}" Type="{REL_NS}/worksheet" Target="worksheets/sheet{n}.xml"/>'
+        for n in range(1, sheets + 1)
+    )
+    styles = f'<Relationship Id="rId{sheets + 1}" Type="{REL_NS}/styles" Target="styles.xml"/>'
+    return f'{XML_DECLARATION}<Relationships xmlns="{PKG_REL_NS}">{links}{styles}</Relationships>'
+
+
 def escape(text: str) -> str:
     if ILLEGAL.search(text):
         text = ILLEGAL.sub("", text)
@@ -72,6 +89,18 @@ def escape(text: str) -> str:
 
 def sheet_title(title: str) -> str:
     return SHEET_TITLE_FORBIDDEN.sub(" ", title).strip()[:31] or "Sheet1"
+
+
+def _unique_titles(titles: list[str]) -> list[str]:
+    seen: set[str] = set()
+    unique = []
+    for n, title in enumerate(titles, start=1):
+        title = sheet_title(title)
+        if title.casefold() in seen:  # spreadsheets compare sheet names without case
+            title = f"{title[:27]} ({n})"
+        seen.add(title.casefold())
+        unique.append(title)
+    return unique
 
 
 def _cell(ref: str, value: Any) -> str:
@@ -100,24 +129,30 @@ def _row(number: int, values: list[Any], letters: list[str]) -> str:
 
 def write_sheet(target: IO[bytes], title: str, rows: Iterable[list[Any]]) -> None:
     """Write `rows` (the first is usually the header) as the one sheet of an XLSX to `target`."""
-    workbook = (
-        f'{XML_DECLARATION}<workbook xmlns="{NS}" '
-        f'xmlns:r="{REL_NS}"><sheets><sheet name="{escape(sheet_title(title)).replace(chr(34), "&quot;")}" '
-        'sheetId="1" r:id="rId1"/></sheets></workbook>'
-    )
-    letters: list[str] = []
+    write_workbook(target, [(title, rows)])
+
+
+def write_workbook(target: IO[bytes], sheets: list[tuple[str, Iterable[list[Any]]]]) -> None:
+    """Write each (title, rows) as a sheet, in order; rows are consumed one sheet at a time."""
+    titles = _unique_titles([title for title, _rows in sheets])
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as package:
-        package.writestr("[Content_Types].xml", CONTENT_TYPES)
+        package.writestr("[Content_Types].xml", _content_types(len(sheets)))
         package.writestr("_rels/.rels", ROOT_RELS)
-        package.writestr("xl/workbook.xml", workbook)
-        package.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
+        package.writestr("xl/workbook.xml", _workbook(titles))
+        package.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(len(sheets)))
         package.writestr("xl/styles.xml", STYLES)
-        with package.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
-            sheet.write(f'{XML_DECLARATION}<worksheet xmlns="{NS}"><sheetData>'.encode())
-            batch: list[str] = []
-            for number, values in enumerate(rows, start=1):
-                batch.append(_row(number, values, letters))
-                if len(batch) == BATCH:
-                    sheet.write("".join(batch).encode())
-                    batch = []
-            sheet.write(("".join(batch) + "</sheetData></worksheet>").encode())
+        for n, (_title, rows) in enumerate(sheets, start=1):
+            _write_rows(package, f"xl/worksheets/sheet{n}.xml", rows)
+
+
+def _write_rows(package: zipfile.ZipFile, name: str, rows: Iterable[list[Any]]) -> None:
+    letters: list[str] = []
+    with package.open(name, "w", force_zip64=True) as sheet:
+        sheet.write(f'{XML_DECLARATION}<worksheet xmlns="{NS}"><sheetData>'.encode())
+        batch: list[str] = []
+        for number, values in enumerate(rows, start=1):
+            batch.append(_row(number, values, letters))
+            if len(batch) == BATCH:
+                sheet.write("".join(batch).encode())
+                batch = []
+        sheet.write(("".join(batch) + "</sheetData></worksheet>").encode())

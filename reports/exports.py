@@ -1,27 +1,26 @@
 """A contest's summary as a workbook, and each dashboard chart as CSV.
 
-The CSV goes through the applications export's writer (and its formula-injection guard). The
-workbook has several sheets, which that writer does not make, so it is written here with the same
-guard: every text cell is `neutralise`d and stored as text, numbers go out as Decimal.
+The CSV goes through the applications export's writer (and its formula-injection guard); the
+workbook's sheets through core.xlsx with the same guard: every text cell is `neutralise`d and
+stored as text, numbers go out as Decimal.
 """
 
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from accounts.regions import Region
 from applications.exports import CHUNK, XLSX_TYPE, Sheet, csv_sheet_response, neutralise
 from applications.models import Application
 from contests.models import Contest
+from core import xlsx
+from grants.exports import GrantsSheet, ReportsSheet, TranchesSheet
+from grants.models import Grant
 from reports.selectors import Chart, report_round
 from review.models import Round
 from review.ranking import rank
@@ -190,12 +189,13 @@ class WinnersSheet(_Rows):
 
 
 def grant_sheets(contest: Contest) -> list[tuple[str, Sheet]]:
-    """Extension point: the grants (amounts, tranches, reports) once the grants app exists.
-
-    It returns its sheets here; reports sits above grants in the layers and may import it, while
-    grants never imports reports. Until then the workbook has no grants sheet rather than an empty one.
-    """
-    return []
+    """The grants' own export sheets (grants, tranches, reports), when the contest gave grants."""
+    if not Grant.objects.filter(contest=contest).exists():
+        return []
+    return [
+        (sheet.title, sheet)
+        for sheet in (GrantsSheet(contest), TranchesSheet(contest), ReportsSheet(contest))
+    ]
 
 
 def summary_sheets(contest: Contest) -> list[tuple[str, Sheet]]:
@@ -207,28 +207,18 @@ def summary_sheets(contest: Contest) -> list[tuple[str, Sheet]]:
     return [*sheets, *grant_sheets(contest)]
 
 
-def _cell(sheet, value: Any) -> Any:
-    if value is None or isinstance(value, Decimal):
-        return value
-    if isinstance(value, datetime):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "yyyy-mm-dd hh:mm"
-        return cell
-    cell = WriteOnlyCell(sheet, value=neutralise(ILLEGAL_CHARACTERS_RE.sub("", str(value))))
-    cell.data_type = "s"  # text, never a formula
-    return cell
+def _text_safe(value: Any) -> Any:
+    return neutralise(value) if isinstance(value, str) else value
 
 
 def write_workbook(sheets: list[tuple[str, Sheet]], target) -> None:
-    workbook = Workbook(write_only=True)
-    for title, table in sheets:
-        # Sheet names: at most 31 characters, none of []:*?/\
-        sheet = workbook.create_sheet(title="".join(c for c in title if c not in "[]:*?/\\")[:31])
-        sheet.append([_cell(sheet, header) for header in table.headers()])
+    def rows(table: Sheet) -> Iterator[list[Any]]:
+        yield [_text_safe(header) for header in table.headers()]
         for batch in table.batches():
             for row in batch:
-                sheet.append([_cell(sheet, value) for value in row])
-    workbook.save(target)
+                yield [_text_safe(value) for value in row]
+
+    xlsx.write_workbook(target, [(title, rows(table)) for title, table in sheets])
 
 
 def summary_xlsx_response(contest: Contest) -> FileResponse:

@@ -118,3 +118,20 @@ def test_summary_pdf_prints_the_dashboard(web, busy):
     # The Cyrillic text is set in the embedded DejaVu Sans.
     assert re.search(rb"/BaseFont\s*/[A-Z]{6}\+DejaVu-?Sans", searchable)
     assert b"/FontFile" in searchable
+
+
+def test_summary_xlsx_adds_the_grants_once_the_contest_gave_any(web):
+    from tests.grants.conftest import World
+
+    world = World()
+    organiser = world.organiser
+    address = reverse("reports:summary_xlsx", args=[world.contest.pk])
+    assert "Grants" not in workbook(web(organiser).get(address)).sheetnames
+    grant = world.active("40000.00")
+    book = workbook(web(organiser).get(address))
+    assert book.sheetnames[-3:] == ["Grants", "Tranches", "Reports"]
+    rows = list(book["Grants"].iter_rows(values_only=True))
+    assert len(rows) == 2  # the header and the one grant
+    assert world.application.organisation.name in rows[1]
+    assert 40000 in rows[1]
+    assert grant.reports.count() == len(list(book["Reports"].iter_rows(values_only=True))) - 1
