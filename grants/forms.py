@@ -194,3 +194,50 @@ class ReportForm(forms.Form):
             for line in self.lines
             if self.cleaned_data.get(spent_name(line)) is not None
         }
+
+
+class SignAgreementForm(forms.Form):
+    signed_copy = forms.FileField(label=_("Signed agreement"), help_text=_("PDF, DOCX or ODT, up to 20 MB."))
+    signed_on = forms.DateField(label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class BankDetailsForm(forms.Form):
+    payee_name = forms.CharField(label=_("Payee"), max_length=300)
+    payee_bank = forms.CharField(label=_("Bank"), max_length=300)
+    payee_iban = forms.CharField(
+        label=_("IBAN"), max_length=40, help_text=_("UA and 27 digits, as on the bank's statement.")
+    )
+
+
+class TrancheForm(forms.Form):
+    planned_on = forms.DateField(label=_("Planned date"), widget=forms.DateInput(attrs={"type": "date"}))
+    amount = forms.DecimalField(
+        label=_("Amount"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    after_report = forms.ModelChoiceField(
+        label=_("Paid after the report is accepted"),
+        queryset=GrantReport.objects.none(),
+        required=False,
+        empty_label=_("No report needed"),
+    )
+
+    def __init__(self, *args, reports, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["after_report"].queryset = reports
+        self.fields["after_report"].label_from_instance = lambda r: (
+            _("%(kind)s due %(due)s")
+            % {
+                "kind": r.get_kind_display(),
+                "due": r.due_on.strftime("%d.%m.%Y"),
+            }
+        )
+
+
+class BudgetLineForm(forms.Form):
+    title = forms.CharField(label=_("Budget line"), max_length=300)
+    planned = forms.DecimalField(
+        label=_("Planned amount"),
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )

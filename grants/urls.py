@@ -1,6 +1,6 @@
 from django.urls import path
 
-from grants.views import grantee, officer
+from grants.views import agreement, grantee, officer
 
 app_name = "grants"
 
@@ -12,6 +12,11 @@ urlpatterns = [
     path("reports/<int:pk>/files/<int:file_pk>/", grantee.report_file, name="report_file"),
     # The grant officer's.
     path("<int:pk>/terminate/", officer.terminate, name="terminate"),
+    path("<int:pk>/agreement/", agreement.sign, name="sign"),
+    path("<int:pk>/bank-details/", agreement.bank_details, name="bank_details"),
+    path("<int:pk>/activate/", agreement.activate, name="activate"),
+    path("<int:pk>/tranches/", agreement.tranche, name="tranche"),
+    path("<int:pk>/budget/", agreement.budget_line, name="budget_line"),
     path("reports/<int:pk>/review/", officer.review_report, name="review_report"),
     path("tranches/<int:pk>/approve/", officer.approve_tranche, name="approve_tranche"),
     path("tranches/<int:pk>/pay/", officer.pay_tranche, name="pay_tranche"),

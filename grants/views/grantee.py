@@ -14,7 +14,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 from applications.downloads import attachment_response
 from core.fsm import history_rows
 from grants import dashboards, selectors, services
-from grants.forms import ApproveTrancheForm, ReportForm, ReviewReportForm, TerminateForm
+from grants.forms import (
+    ApproveTrancheForm,
+    BankDetailsForm,
+    BudgetLineForm,
+    ReportForm,
+    ReviewReportForm,
+    SignAgreementForm,
+    TerminateForm,
+    TrancheForm,
+)
 from grants.models import BudgetLine, Disbursement, Grant, GrantReport, Indicator, IndicatorTarget
 from grants.views.common import REFUSALS, add_errors, grant_for, reasons_of, report_for
 
@@ -44,10 +53,27 @@ def _budget_lines(grant: Grant) -> list[BudgetLine]:
 
 
 def render_grant(
-    request: HttpRequest, grant: Grant, *, terminate_form=None, status: int = 200
+    request: HttpRequest, grant: Grant, *, forms: dict | None = None, status: int = 200
 ) -> HttpResponse:
-    is_officer = request.user.has_perm("grants.change_grant", grant)
+    """The grant page; `forms` holds a bound form that came back with errors, by its name."""
+    user = request.user
+    is_officer = user.has_perm("grants.change_grant", grant)
     totals = selectors.grant_totals(grant)
+    live = grant.state in Grant.LIVE_STATES
+    reports = list(selectors.with_overdue(grant.reports.all()).order_by("due_on", "pk"))
+    blank = {
+        "terminate_form": TerminateForm(),
+        "sign_form": SignAgreementForm(),
+        "bank_form": BankDetailsForm(
+            initial={
+                "payee_name": grant.payee_name,
+                "payee_bank": grant.payee_bank,
+                "payee_iban": grant.payee_iban,
+            }
+        ),
+        "tranche_form": TrancheForm(reports=grant.reports.order_by("due_on")),
+        "line_form": BudgetLineForm(),
+    }
     return render(
         request,
         "grants/detail.html",
@@ -57,15 +83,20 @@ def render_grant(
             "totals": totals,
             "remaining": grant.amount - totals["paid"],
             "tranches": list(grant.tranches.select_related("after_report").order_by("planned_on", "pk")),
-            "reports": list(selectors.with_overdue(grant.reports.all()).order_by("due_on", "pk")),
+            "reports": reports,
             "lines": _budget_lines(grant),
             "charts": dashboards.grant_indicator_charts(grant),
             "is_officer": is_officer,
-            "can_see_bank": request.user.has_perm("grants.view_bank_details", grant),
-            "terminate_form": terminate_form or TerminateForm(),
+            "can_see_bank": user.has_perm("grants.view_bank_details", grant),
+            "can_change_bank": live and user.has_perm("grants.change_bank_details", grant),
+            "activate_problems": grant.activate_problems()
+            if grant.state == Grant.State.AGREEMENT_SIGNED
+            else [],
             "approve_form": ApproveTrancheForm(),
-            "live": grant.state in Grant.LIVE_STATES,
+            "live": live,
             "history": history_rows(grant),
+            **blank,
+            **(forms or {}),
         },
         status=status,
     )

@@ -135,7 +135,7 @@ def terminate(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The grant is terminated; its unpaid tranches are cancelled."))
             return redirect("grants:detail", pk=grant.pk)
-    return render_grant(request, grant_for(request, pk), terminate_form=form, status=400)
+    return render_grant(request, grant_for(request, pk), forms={"terminate_form": form}, status=400)
 
 
 # --- reports and tranches -----------------------------------------------------------------------
