@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/agreement/", agreement.sign, name="sign"),
     path("<int:pk>/bank-details/", agreement.bank_details, name="bank_details"),
     path("<int:pk>/activate/", agreement.activate, name="activate"),
+    path("<int:pk>/complete/", agreement.complete, name="complete"),
     path("<int:pk>/tranches/", agreement.tranche, name="tranche"),
     path("<int:pk>/budget/", agreement.budget_line, name="budget_line"),
     path("reports/<int:pk>/review/", officer.review_report, name="review_report"),

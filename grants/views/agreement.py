@@ -1,5 +1,5 @@
-"""Bringing a grant to life on its page: the signed agreement, the payee's bank details,
-activation, the tranche plan and the budget lines. Each form posts here; on an error the grant
+"""Running a grant from its page: the signed agreement, the payee's bank details, activation,
+the tranche plan, the budget lines and completion. Each form posts here; on an error the grant
 page comes back with the form as typed and the errors next to its fields."""
 
 from django.contrib import messages
@@ -73,6 +73,18 @@ def activate(request: HttpRequest, pk: int) -> HttpResponse:
         tell_refused(request, error)
         return redirect("grants:detail", pk=grant.pk)
     return _done(request, grant, _("The grant is active: tranches can be approved and paid."))
+
+
+@login_required
+@require_POST
+def complete(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = _grant(request, pk, "grants.complete_grant")
+    try:
+        services.complete_grant(grant, by=request.user)
+    except REFUSALS as error:
+        tell_refused(request, error)
+        return redirect("grants:detail", pk=grant.pk)
+    return _done(request, grant, _("The grant is completed."))
 
 
 @login_required

@@ -89,9 +89,12 @@ def render_grant(
             "is_officer": is_officer,
             "can_see_bank": user.has_perm("grants.view_bank_details", grant),
             "can_change_bank": live and user.has_perm("grants.change_bank_details", grant),
-            "activate_problems": grant.activate_problems()
-            if grant.state == Grant.State.AGREEMENT_SIGNED
-            else [],
+            "activate_problems": (
+                grant.activate_problems() if grant.state == Grant.State.AGREEMENT_SIGNED else []
+            ),
+            "complete_problems": (
+                grant.complete_problems() if is_officer and grant.state == Grant.State.ACTIVE else []
+            ),
             "approve_form": ApproveTrancheForm(),
             "live": live,
             "history": history_rows(grant),

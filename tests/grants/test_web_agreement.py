@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from grants import services
 from grants.models import Disbursement, Grant
 from tests.grants.conftest import IBAN, PDF
 
@@ -82,3 +83,25 @@ def test_only_the_officer_signs_and_plans_and_outsiders_get_404(world):
         for name in ("sign", "bank_details", "activate", "tranche", "budget_line"):
             assert web.post(reverse(f"grants:{name}", args=[grant.pk]), {}).status_code == 404
     assert Grant.objects.get(pk=grant.pk).state == Grant.State.OFFERED
+
+
+def test_the_officer_completes_a_grant_once_everything_is_paid_and_accepted(world):
+    grant = world.active()
+    officer = client(world.officer)
+    page = officer.get(reverse("grants:detail", args=[grant.pk])).content.decode()
+    assert "Some reports are not accepted yet." in page
+    assert reverse("grants:complete", args=[grant.pk]) not in page
+    response = officer.post(reverse("grants:complete", args=[grant.pk]), follow=True)
+    assert "Some reports are not accepted yet." in response.content.decode()
+    assert Grant.objects.get(pk=grant.pk).state == Grant.State.ACTIVE
+    for report in grant.reports.all():
+        services.save_report(report, by=world.member, narrative="Зроблено.")
+        services.submit_report(report, by=world.member)
+        services.accept_report(report, by=world.officer)
+    assert (
+        reverse("grants:complete", args=[grant.pk])
+        in officer.get(reverse("grants:detail", args=[grant.pk])).content.decode()
+    )
+    assert officer.post(reverse("grants:complete", args=[grant.pk])).status_code == 302
+    assert Grant.objects.get(pk=grant.pk).state == Grant.State.COMPLETED
+    assert client(world.member).post(reverse("grants:complete", args=[grant.pk])).status_code == 403
