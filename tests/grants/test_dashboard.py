@@ -184,3 +184,20 @@ def test_grant_page_query_count_does_not_grow_with_tranches_and_reports(world, d
         services.schedule_tranche(grant, by=world.officer, planned_on=date(2025, 6, day), amount="10")
     with django_assert_num_queries(len(few.captured_queries)):
         web.get(url)
+
+
+def test_the_grantees_list_costs_the_same_for_one_grant_and_many(world, django_assert_num_queries):
+    world.offer()
+    web = Client()
+    web.force_login(world.member)
+    url = reverse("grants:index")
+    web.get(url)
+    with CaptureQueriesContext(connection) as one:
+        assert web.get(url).status_code == 200
+    for _ in range(4):
+        application = world.awarded()
+        application.organisation.memberships.create(user=world.member)
+        world.offer("1000.00", application=application)
+    with django_assert_num_queries(len(one.captured_queries)):
+        page = web.get(url)
+    assert page.content.decode().count('class="card"') == 5
