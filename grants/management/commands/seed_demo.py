@@ -102,9 +102,7 @@ class Command(ApplicationsSeedCommand):
     )
 
     def handle(self, *args, **options):
-        call_command(
-            "seed_demo_review", force=options["force"], stdout=self.stdout._out, stderr=self.stderr._out
-        )
+        call_command("seed_demo_review", force=options["force"], stdout=self.stdout, stderr=self.stderr)
         return super().handle(*args, **options)
 
     def seed_more(self, *, main: Contest, organiser: User, libraries: list[Organisation]) -> None:
