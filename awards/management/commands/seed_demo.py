@@ -1,16 +1,17 @@
 """`manage.py seed_demo`: the whole invented demo, in Ukrainian, grants included.
 
-First everything below: `seed_demo_review` (contests, applications, the jury at work) is run by
-name — review and grants sit side by side in the layers and never import each other — and then,
+It lives in awards, the highest layer it needs (awards sits above depository, review and grants,
+so it may use all of them). First everything below: `seed_demo_review` (contests, applications,
+the jury at work), then,
 in one transaction, a contest from two years ago that ran to the end: applications submitted and
-screened, the review started, five winners chosen and the results announced, and a grant for each
+screened, the review started, five winners chosen and the results announced, their cases
+published in the depository, and a grant for each
 winner — one in every state (offered, agreement signed, active, completed, terminated) with its
 budget, tranches (scheduled, approved, paid, cancelled), reports (due and overdue, submitted,
 accepted, sent back for changes) and the contest's indicators with targets and actuals.
 
 Everything goes through the services (contests, applications, awards, grants), so states,
-history, audit and notifications are real. The awards app sits above grants in the layers, so
-its services are looked up when the command runs instead of imported (see `_awards`).
+history, audit and notifications are real.
 
 Idempotent: the contest is looked up by its title, each step runs only from the state before
 it, and a winner gets a grant only while it has none; a second run changes nothing.
@@ -20,8 +21,6 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from importlib import import_module
-from types import ModuleType
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -33,11 +32,14 @@ from applications.management import demo_applications as demo
 from applications.management.commands.seed_demo_applications import FILE_QUESTION, LIBRARIES
 from applications.management.commands.seed_demo_applications import Command as ApplicationsSeedCommand
 from applications.models import Application
+from awards import services as awards_services
 from contests import services as contests_services
 from contests.management import demo_data
 from contests.management.commands.seed_demo_contests import _at
 from contests.models import Contest, ContestRole
 from core import clock
+from depository import services as depository_services
+from depository.models import Practice
 from grants import services
 from grants.iban import make_ua_iban
 from grants.models import Disbursement, Grant, GrantReport, Indicator
@@ -85,12 +87,6 @@ PLANS = [
 ]
 
 
-def _awards() -> ModuleType:
-    """awards.services, found at run time: the demo is put together at the top, where every layer
-    is installed, but this command lives in grants, below awards, and must not import it."""
-    return import_module("awards.services")
-
-
 def _pdf(name: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, PDF, content_type="application/pdf")
 
@@ -123,11 +119,12 @@ class Command(ApplicationsSeedCommand):
         if contest.state == Contest.State.IN_REVIEW:
             self._winners(contest, organiser, admin)
         if contest.state == Contest.State.DECIDED:
-            _awards().announce(contest, by=organiser, note=ANNOUNCE_NOTE)
+            awards_services.announce(contest, by=organiser, note=ANNOUNCE_NOTE)
             self.created.append(f"announced «{contest.title}»")
         if contest.state != Contest.State.ANNOUNCED:
             self.summary.append(f"«{contest.title}» is {contest.state}: no grants seeded.")
             return
+        self._cases(contest, organiser)
         indicators = self._indicators(contest, officer)
         winners = Application.objects.filter(contest=contest, state=Application.State.AWARDED)
         for plan, application in zip(PLANS, winners.order_by("number", "pk"), strict=False):
@@ -192,7 +189,7 @@ class Command(ApplicationsSeedCommand):
     def _winners(self, contest: Contest, organiser: User, second: User) -> None:
         """Up to the contest's limit, the first applications of each nomination within its limit;
         proposed by the organiser and approved by a second person, as the awards require."""
-        awards = _awards()
+        awards = awards_services
         chosen: list[Application] = []
         for nomination in contest.nominations.order_by("order", "pk"):
             candidates = Application.objects.filter(
@@ -206,6 +203,13 @@ class Command(ApplicationsSeedCommand):
             awards.approve(decision, by=second)
             self.created.append(f"winner {application.number}")
         awards.decide(contest, by=organiser, note="Переможців визначено.")
+
+    def _cases(self, contest: Contest, organiser: User) -> None:
+        """The winners' cases go into the public depository (winners need no consent)."""
+        depository_services.select_winners(contest, by=organiser)
+        for practice in Practice.objects.filter(contest=contest, state=Practice.State.DRAFT):
+            depository_services.publish(practice, by=organiser, note="Кейс переможця.")
+            self.created.append(f"published case «{practice.title}»")
 
     # --- grants ---------------------------------------------------------------------------------
 

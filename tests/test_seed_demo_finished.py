@@ -9,10 +9,11 @@ from django.core.management import call_command, get_commands, load_command_clas
 
 from accounts.models import User
 from applications.models import Application
+from awards.management.commands import seed_demo
 from contests.management import demo_data
 from contests.models import Contest
 from core.fsm import history
-from grants.management.commands import seed_demo
+from depository.models import Practice
 from grants.models import (
     AuditEntry,
     BudgetLine,
@@ -45,7 +46,7 @@ def seed() -> str:
     return out.getvalue()
 
 
-def test_seed_demo_is_the_grants_command_extending_the_reviews():
+def test_seed_demo_is_the_awards_command_extending_the_reviews():
     command = load_command_class(get_commands()["seed_demo"], "seed_demo")
     assert isinstance(command, seed_demo.Command)
     review = load_command_class(get_commands()["seed_demo_review"], "seed_demo_review")
@@ -59,6 +60,8 @@ def test_a_finished_contest_with_grants_in_every_state():
     assert [log.state for log in history(contest)][-3:] == ["in_review", "decided", "announced"]
     winners = Application.objects.filter(contest=contest, state=Application.State.AWARDED)
     assert winners.count() == contest.max_winners == 5
+    published = Practice.objects.filter(contest=contest, state=Practice.State.PUBLISHED)
+    assert set(published.values_list("application_id", flat=True)) == {w.pk for w in winners}
     grants = Grant.objects.filter(contest=contest)
     assert set(grants.values_list("state", flat=True)) == set(Grant.State.values)
     assert sum(grants.exclude(state="terminated").values_list("amount", flat=True)) <= contest.grant_budget
