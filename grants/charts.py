@@ -1,24 +1,15 @@
-"""The grants dashboards' charts as inline SVG, drawn on the server (no JavaScript).
-
-The same conventions as reports/charts.py (which sits above grants in the layers, so it cannot be
-imported here): `role="img"` with a `<title>` and a `<desc>`, every piece of text through
-format_html, colours with at least 3:1 contrast on white, and the page always shows a table of the
-same numbers next to the picture.
-"""
+"""The grants dashboards' charts as inline SVG: target against actual, and the budget's burn-down
+(the frame, legend and palette shared with every chart are in core.svg)."""
 
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-WIDTH = 640
-FONT = "DejaVu Sans, Verdana, Arial, sans-serif"
-COLOURS = ("#0b4f9c", "#1e6b2e", "#7a4b00", "#4a4a4a", "#a4161a")
-AXIS = "#4a4a4a"
-LABEL_CHARS = 80
+from core.svg import AXIS, COLOURS, WIDTH, colour, frame, legend, short
 
 
 @dataclass(frozen=True)
@@ -46,10 +37,6 @@ class Chart:
         return not any(value for row in self.rows for value in row.values)
 
 
-def _short(text: str) -> str:
-    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
-
-
 def number(value: Decimal | None) -> str:
     if value is None:
         return "—"
@@ -57,48 +44,15 @@ def number(value: Decimal | None) -> str:
     return text
 
 
-def _svg(chart: Chart, height: int, body: list[str]) -> SafeString:
-    ident = f"chart-{chart.name}"
-    head = format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-        'aria-labelledby="{0}-title {0}-desc" viewBox="0 0 {1} {2}" width="{1}" height="{2}" '
-        'style="max-width: 100%; height: auto" font-family="{3}" font-size="13" fill="#1a1a1a">'
-        '<title id="{0}-title">{4}</title><desc id="{0}-desc">{5}</desc>',
-        ident,
-        WIDTH,
-        height,
-        FONT,
-        chart.title,
-        " ".join(filter(None, [chart.description, _("The same figures are in the table that follows.")])),
-    )
-    return mark_safe(head + "".join(body) + "</svg>")
-
-
-def _legend(chart: Chart) -> list[str]:
-    parts, x = [], 0
-    for i, name in enumerate(chart.series):
-        parts.append(
-            format_html(
-                '<rect x="{}" y="0" width="12" height="12" fill="{}"/><text x="{}" y="11">{}</text>',
-                x,
-                COLOURS[i % len(COLOURS)],
-                x + 16,
-                name,
-            )
-        )
-        x += 16 + 8 * len(name) + 18
-    return parts
-
-
 def pairs(chart: Chart) -> SafeString:
     """Per row its label, then one thin bar per series (target, actual) on a shared scale."""
     line, bar, gap, top = 18, 12, 12, 24
     room = WIDTH - 90  # space for the figure after the bar
     longest = max((v for row in chart.rows for v in row.values if v is not None), default=0) or 1
-    body = _legend(chart)
+    body = legend(chart.series)
     y = top
     for row in chart.rows:
-        body.append(format_html('<text x="0" y="{}">{}</text>', y + 13, _short(row.label)))
+        body.append(format_html('<text x="0" y="{}">{}</text>', y + 13, short(row.label)))
         y += line
         for i, value in enumerate(row.values):
             width = float(room * (value or 0) / longest)
@@ -109,7 +63,7 @@ def pairs(chart: Chart) -> SafeString:
                         y,
                         f"{width:.1f}",
                         bar,
-                        COLOURS[i % len(COLOURS)],
+                        colour(i),
                     )
                 )
             body.append(
@@ -117,7 +71,7 @@ def pairs(chart: Chart) -> SafeString:
             )
             y += bar + 2
         y += gap
-    return _svg(chart, y, body)
+    return frame(chart, y, body)
 
 
 def burndown(chart: Chart) -> SafeString:
@@ -129,7 +83,7 @@ def burndown(chart: Chart) -> SafeString:
     end: date | None = chart.extra.get("end")
     committed: Decimal = chart.extra.get("committed") or Decimal(0)
     if start is None or end is None or not committed:
-        return _svg(
+        return frame(
             chart, height, [format_html('<text x="{}" y="{}">{}</text>', left, base, _("No data yet."))]
         )
     span = max((end - start).days, 1)
@@ -164,7 +118,7 @@ def burndown(chart: Chart) -> SafeString:
             '<polyline points="{}" fill="none" stroke="{}" stroke-width="2.5"/>', " ".join(points), COLOURS[0]
         ),
     ]
-    return _svg(chart, height, body)
+    return frame(chart, height, body)
 
 
 DRAW = {"pairs": pairs, "burndown": burndown}

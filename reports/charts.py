@@ -1,61 +1,12 @@
-"""Charts as inline SVG, drawn on the server: no JavaScript, and WeasyPrint prints the same markup.
-
-Each SVG is `role="img"` with a `<title>` and a `<desc>`; the page pairs it with a table of the
-same numbers, which is what a screen reader reads. Every piece of text goes through format_html,
-so a nomination or juror name cannot inject markup. Colours keep at least 3:1 contrast on white.
-"""
+"""The dashboard's charts as inline SVG: bars, a histogram and a cumulative line (the frame,
+legend and palette shared with every chart are in core.svg)."""
 
 from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from core.svg import AXIS, COLOURS, WIDTH, colour, frame, legend, short
 from reports.selectors import Chart
-
-WIDTH = 640
-FONT = "DejaVu Sans, Verdana, Arial, sans-serif"
-COLOURS = ("#0b4f9c", "#1e6b2e", "#7a4b00", "#4a4a4a", "#a4161a")
-AXIS = "#4a4a4a"
-LABEL_CHARS = 80
-
-
-def _short(text: str) -> str:
-    # Long titles are cut in the picture only; the table next to it has them whole.
-    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
-
-
-def _svg(chart: Chart, height: int, body: list[str]) -> SafeString:
-    ident = f"chart-{chart.name}"
-    head = format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-        'aria-labelledby="{0}-title {0}-desc" viewBox="0 0 {1} {2}" width="{1}" height="{2}" '
-        'style="max-width: 100%; height: auto" font-family="{3}" font-size="13" fill="#1a1a1a">'
-        '<title id="{0}-title">{4}</title><desc id="{0}-desc">{5}</desc>',
-        ident,
-        WIDTH,
-        height,
-        FONT,
-        chart.title,
-        " ".join(filter(None, [chart.description, _("The same figures are in the table that follows.")])),
-    )
-    return mark_safe(head + "".join(body) + "</svg>")
-
-
-def _legend(chart: Chart, y: int) -> list[str]:
-    parts, x = [], 0
-    for i, name in enumerate(chart.series):
-        parts.append(
-            format_html(
-                '<rect x="{}" y="{}" width="12" height="12" fill="{}"/><text x="{}" y="{}">{}</text>',
-                x,
-                y,
-                COLOURS[i % len(COLOURS)],
-                x + 16,
-                y + 11,
-                name,
-            )
-        )
-        x += 16 + 8 * len(name) + 18
-    return parts
 
 
 def bars(chart: Chart) -> SafeString:
@@ -64,10 +15,10 @@ def bars(chart: Chart) -> SafeString:
     line, bar, gap = 18, 16, 10
     room = WIDTH - 60  # space for the total after the longest bar
     longest = max((row.total for row in chart.rows), default=0) or 1
-    body = _legend(chart, 0) if top else []
+    body = legend(chart.series, 0) if top else []
     y = top
     for row in chart.rows:
-        body.append(format_html('<text x="0" y="{}">{}</text>', y + 13, _short(row.label)))
+        body.append(format_html('<text x="0" y="{}">{}</text>', y + 13, short(row.label)))
         x = 0.0
         for i, value in enumerate(row.values):
             width = room * value / longest
@@ -79,13 +30,13 @@ def bars(chart: Chart) -> SafeString:
                         y + line,
                         f"{width:.1f}",
                         bar,
-                        COLOURS[i % len(COLOURS)],
+                        colour(i),
                     )
                 )
             x += width
         body.append(format_html('<text x="{}" y="{}">{}</text>', f"{x + 6:.1f}", y + line + 13, row.total))
         y += line + bar + gap
-    return _svg(chart, max(y, 1), body)
+    return frame(chart, max(y, 1), body)
 
 
 def columns(chart: Chart) -> SafeString:
@@ -125,7 +76,7 @@ def columns(chart: Chart) -> SafeString:
                     row.label,
                 )
             )
-    return _svg(chart, height, body)
+    return frame(chart, height, body)
 
 
 def line(chart: Chart) -> SafeString:
@@ -135,7 +86,7 @@ def line(chart: Chart) -> SafeString:
     start, end, deadline = chart.extra.get("start"), chart.extra.get("end"), chart.extra.get("deadline")
     base = top + plot_h
     if start is None or end is None:
-        return _svg(
+        return frame(
             chart, height, [format_html('<text x="{}" y="{}">{}</text>', left, base, _("No data yet."))]
         )
     span = max((end - start).days, 1)
@@ -179,7 +130,7 @@ def line(chart: Chart) -> SafeString:
                 _("Deadline %(date)s") % {"date": deadline.strftime("%d.%m.%Y")},
             ),
         ]
-    return _svg(chart, height, body)
+    return frame(chart, height, body)
 
 
 DRAW = {"bars": bars, "columns": columns, "line": line}
