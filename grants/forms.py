@@ -1,6 +1,7 @@
 """Forms of the grants pages. They check input; every write goes through grants.services."""
 
 import uuid
+from datetime import date
 from decimal import Decimal
 
 from django import forms
@@ -241,3 +242,43 @@ class BudgetLineForm(forms.Form):
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0"))],
     )
+
+
+class IndicatorForm(forms.Form):
+    name = forms.CharField(label=_("Indicator"), max_length=200, help_text=_("For example: readers reached."))
+    unit = forms.CharField(label=_("Unit"), max_length=50, help_text=_("For example: people, events."))
+    direction = forms.ChoiceField(
+        label=_("Direction"), choices=Indicator.Direction.choices, initial=Indicator.Direction.HIGHER
+    )
+
+
+def period_label(report: GrantReport) -> str:
+    return _("%(start)s – %(end)s (%(kind)s)") % {
+        "start": report.period_start.strftime("%d.%m.%Y"),
+        "end": report.period_end.strftime("%d.%m.%Y"),
+        "kind": report.get_kind_display(),
+    }
+
+
+class TargetForm(forms.Form):
+    """A grant's target for one indicator over one reporting period (a report's period end)."""
+
+    indicator = forms.ModelChoiceField(
+        label=_("Indicator"), queryset=Indicator.objects.none(), empty_label=None
+    )
+    period_end = forms.TypedChoiceField(
+        label=_("Reporting period"), coerce=date.fromisoformat, empty_value=None
+    )
+    value = forms.DecimalField(
+        label=_("Target"),
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Setting a target for a period that has one replaces it."),
+    )
+
+    def __init__(self, *args, indicators, reports: list[GrantReport], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = indicators
+        self.fields["indicator"].label_from_instance = lambda i: f"{i.name} ({i.unit})"
+        self.fields["period_end"].choices = [(r.period_end.isoformat(), period_label(r)) for r in reports]

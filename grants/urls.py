@@ -13,6 +13,8 @@ urlpatterns = [
     # The grant officer's.
     path("<int:pk>/terminate/", officer.terminate, name="terminate"),
     path("<int:pk>/agreement/", agreement.sign, name="sign"),
+    path("<int:pk>/agreement/<slug:which>/", agreement.agreement_file, name="agreement_file"),
+    path("<int:pk>/targets/", agreement.target, name="target"),
     path("<int:pk>/bank-details/", agreement.bank_details, name="bank_details"),
     path("<int:pk>/activate/", agreement.activate, name="activate"),
     path("<int:pk>/complete/", agreement.complete, name="complete"),
@@ -23,6 +25,7 @@ urlpatterns = [
     path("tranches/<int:pk>/pay/", officer.pay_tranche, name="pay_tranche"),
     path("contests/<int:pk>/", officer.dashboard, name="dashboard"),
     path("contests/<int:pk>/new/", officer.offer, name="offer"),
+    path("contests/<int:pk>/indicators/", officer.indicator, name="indicator"),
     path("contests/<int:pk>/<slug:kind>.<str:fmt>", officer.export, name="export"),
     path("contests/<int:pk>/charts/<slug:name>.csv", officer.chart_csv, name="chart_csv"),
 ]

@@ -1,20 +1,27 @@
-"""Running a grant from its page: the signed agreement, the payee's bank details, activation,
-the tranche plan, the budget lines and completion. Each form posts here; on an error the grant
-page comes back with the form as typed and the errors next to its fields."""
+"""Running a grant from its page: the signed agreement (and downloading it), the payee's bank
+details, activation, the tranche plan, the budget lines, the indicator targets and completion.
+Each form posts here; on an error the grant page comes back with the form as typed and the
+errors next to its fields."""
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.db.models.fields.files import FieldFile
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from applications.downloads import attachment_response
+from core.files import EXTENSIONS
 from grants import services
-from grants.forms import BankDetailsForm, BudgetLineForm, SignAgreementForm, TrancheForm
-from grants.models import Grant
+from grants.forms import BankDetailsForm, BudgetLineForm, SignAgreementForm, TargetForm, TrancheForm
+from grants.models import Grant, Indicator
 from grants.views.common import REFUSALS, add_errors, grant_for, tell_refused
-from grants.views.grantee import render_grant
+from grants.views.grantee import render_grant, reporting_periods
 
 
 def _grant(request: HttpRequest, pk: int, perm: str) -> Grant:
@@ -117,3 +124,67 @@ def budget_line(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return _done(request, grant, _("The budget line is added."))
     return _again(request, pk, "line_form", form)
+
+
+@login_required
+@require_POST
+def target(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set or change the grant's target for an indicator in a reporting period. Grantees read the
+    targets on the grant page; for anyone but the contest's grant officers this answers 404."""
+    grant = grant_for(request, pk)
+    if not request.user.has_perm("grants.change_grant", grant):
+        raise Http404
+    form = TargetForm(
+        request.POST,
+        indicators=Indicator.objects.filter(contest_id=grant.contest_id).order_by("order", "pk"),
+        reports=reporting_periods(grant),
+    )
+    if form.is_valid():
+        try:
+            services.set_target(grant, by=request.user, **form.cleaned_data)
+        except REFUSALS as error:
+            add_errors(form, error)
+        else:
+            return _done(request, grant, _("The target is saved."))
+    return _again(request, pk, "target_form", form)
+
+
+# --- the agreement's files ----------------------------------------------------------------------
+
+AGREEMENT_FILES = {"draft": "agreement_draft", "signed": "agreement_signed"}
+KINDS = {extension: kind for kind, extension in EXTENSIONS.items()}
+
+
+@dataclass(frozen=True)
+class AgreementFile:
+    """What applications.downloads.attachment_response reads of a file to serve."""
+
+    file: FieldFile
+    kind: str
+    original_name: str
+
+
+def agreement_download(grant: Grant, which: str) -> AgreementFile | None:
+    stored = getattr(grant, AGREEMENT_FILES[which])
+    if not stored:
+        return None
+    extension = PurePosixPath(stored.name).suffix.lstrip(".").lower()
+    if which == "draft":
+        title = _("Draft agreement, grant %(number)s") % {"number": grant.pk}
+    else:
+        title = _("Signed agreement, grant %(number)s") % {"number": grant.pk}
+    return AgreementFile(stored, KINDS.get(extension, extension), f"{title}.{extension or 'bin'}")
+
+
+@login_required
+@require_GET
+def agreement_file(request: HttpRequest, pk: int, which: str) -> HttpResponse:
+    """The draft or the signed agreement, for the contest's grant officers and the grantee's
+    members (anyone else: 404), served through the storage as the applications' attachments."""
+    grant = grant_for(request, pk)
+    if which not in AGREEMENT_FILES:
+        raise Http404
+    download = agreement_download(grant, which)
+    if download is None:
+        raise Http404
+    return attachment_response(download)  # type: ignore[arg-type]

@@ -21,6 +21,7 @@ from grants.forms import (
     ReportForm,
     ReviewReportForm,
     SignAgreementForm,
+    TargetForm,
     TerminateForm,
     TrancheForm,
 )
@@ -52,6 +53,30 @@ def _budget_lines(grant: Grant) -> list[BudgetLine]:
     )
 
 
+def reporting_periods(grant: Grant, reports: list[GrantReport] | None = None) -> list[GrantReport]:
+    """The grant's reporting periods, one report per period end (targets are keyed by it)."""
+    if reports is None:
+        reports = list(grant.reports.order_by("due_on", "pk"))
+    periods: dict = {}
+    for report in sorted(reports, key=lambda r: (r.period_end, r.pk)):
+        periods.setdefault(report.period_end, report)
+    return list(periods.values())
+
+
+def _target_rows(grant: Grant, indicators: list[Indicator], periods: list[GrantReport]) -> list[dict]:
+    """One row per indicator of the contest: its target in each reporting period, or None."""
+    values = {
+        (indicator_id, period_end): value
+        for indicator_id, period_end, value in grant.targets.values_list(
+            "indicator_id", "period_end", "value"
+        )
+    }
+    return [
+        {"indicator": indicator, "cells": [values.get((indicator.pk, r.period_end)) for r in periods]}
+        for indicator in indicators
+    ]
+
+
 def render_grant(
     request: HttpRequest, grant: Grant, *, forms: dict | None = None, status: int = 200
 ) -> HttpResponse:
@@ -61,6 +86,8 @@ def render_grant(
     totals = selectors.grant_totals(grant)
     live = grant.state in Grant.LIVE_STATES
     reports = list(selectors.with_overdue(grant.reports.all()).order_by("due_on", "pk"))
+    indicators = list(Indicator.objects.filter(contest_id=grant.contest_id).order_by("order", "pk"))
+    periods = reporting_periods(grant, reports)
     blank = {
         "terminate_form": TerminateForm(),
         "sign_form": SignAgreementForm(),
@@ -73,6 +100,10 @@ def render_grant(
         ),
         "tranche_form": TrancheForm(reports=grant.reports.order_by("due_on")),
         "line_form": BudgetLineForm(),
+        "target_form": TargetForm(
+            indicators=Indicator.objects.filter(contest_id=grant.contest_id).order_by("order", "pk"),
+            reports=periods,
+        ),
     }
     return render(
         request,
@@ -86,6 +117,9 @@ def render_grant(
             "reports": reports,
             "lines": _budget_lines(grant),
             "charts": dashboards.grant_indicator_charts(grant),
+            "periods": periods,
+            "target_rows": _target_rows(grant, indicators, periods),
+            "can_set_targets": is_officer and bool(indicators) and bool(periods),
             "is_officer": is_officer,
             "can_see_bank": user.has_perm("grants.view_bank_details", grant),
             "can_change_bank": live and user.has_perm("grants.change_bank_details", grant),

@@ -12,7 +12,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from applications.models import Application
 from contests.models import Contest
 from grants import dashboards, exports, selectors, services
-from grants.forms import ApproveTrancheForm, OfferGrantForm, PayTrancheForm, ReviewReportForm, TerminateForm
+from grants.forms import (
+    ApproveTrancheForm,
+    IndicatorForm,
+    OfferGrantForm,
+    PayTrancheForm,
+    ReviewReportForm,
+    TerminateForm,
+)
 from grants.models import Grant
 from grants.views.common import (
     REFUSALS,
@@ -34,10 +41,10 @@ def _require(request: HttpRequest, perm: str, obj) -> None:
 # --- the contest's dashboard --------------------------------------------------------------------
 
 
-@login_required
-@require_GET
-def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
-    contest = officer_contest(request, pk)
+def render_dashboard(
+    request: HttpRequest, contest: Contest, *, indicator_form: IndicatorForm | None = None, status: int = 200
+) -> HttpResponse:
+    """The dashboard; `indicator_form` is the new-indicator form when it came back with errors."""
     board = dashboards.officer_dashboard(contest)
     table = board.indicators
     return render(
@@ -52,9 +59,37 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
                 for grant in board.grants
             ],
             "can_offer": contest.state in (Contest.State.ANNOUNCED, Contest.State.ARCHIVED),
+            "can_manage_indicators": request.user.has_perm("grants.manage_indicators", contest),
+            "indicator_form": indicator_form or IndicatorForm(),
             "exports": [("grants", _("Grants")), ("tranches", _("Tranches")), ("reports", _("Reports"))],
         },
+        status=status,
     )
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    return render_dashboard(request, officer_contest(request, pk))
+
+
+@login_required
+@require_POST
+def indicator(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add an indicator to the contest; on an error the dashboard comes back with the form."""
+    contest = officer_contest(request, pk)
+    if not request.user.has_perm("grants.manage_indicators", contest):
+        raise Http404
+    form = IndicatorForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_indicator(contest, by=request.user, **form.cleaned_data)
+        except REFUSALS as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("The indicator is added: set each grant's targets on its page."))
+            return redirect("grants:dashboard", pk=contest.pk)
+    return render_dashboard(request, contest, indicator_form=form, status=400)
 
 
 @login_required
