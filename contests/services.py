@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -37,16 +37,36 @@ def create_contest(*, by: User, classifiers=(), **fields: Any) -> Contest:
     return contest
 
 
+# A database trigger of a higher layer (grants, migration 0003) refuses to lower a contest's
+# grant budget below what its grants committed; its message starts with this marker, copied
+# there as a literal. Contests knows only the marker, never the grants.
+BUDGET_BELOW_COMMITTED = "contest_budget_covers_grants"
+
+
+def budget_refusal(error: DatabaseError) -> ValidationError | None:
+    """The field error for a database refusal of the budget floor; None for any other error."""
+    if BUDGET_BELOW_COMMITTED in str(error):
+        return ValidationError(
+            {"grant_budget": _("The grant budget cannot be lower than the grants already committed.")}
+        )
+    return None
+
+
 def update_contest(contest: Contest, *, classifiers=None, **fields: Any) -> Contest:
     if contest.is_finished:
         raise ValidationError(_("This contest is finished and can no longer be changed."))
-    with transaction.atomic():
-        for name, value in fields.items():
-            setattr(contest, name, value)
-        contest.full_clean()
-        contest.save()
-        if classifiers is not None:
-            contest.classifiers.set(classifiers)
+    try:
+        with transaction.atomic():
+            for name, value in fields.items():
+                setattr(contest, name, value)
+            contest.full_clean()
+            contest.save()
+            if classifiers is not None:
+                contest.classifiers.set(classifiers)
+    except DatabaseError as error:
+        if (refusal := budget_refusal(error)) is not None:
+            raise refusal from None
+        raise
     return contest
 
 
