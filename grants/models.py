@@ -3,7 +3,8 @@
 Money invariants hold at the database (migration 0002): a grant's live tranches never sum above
 the grant, paid tranches are immutable, and the audit log refuses UPDATE and DELETE. The contest
 budget (committed ≤ Contest.grant_budget) is kept by services.offer_grant under a row lock on the
-contest, which serialises every writer of the contest's grants.
+contest, which serialises every writer of the contest's grants; migration 0003 keeps it from the
+other side, refusing to lower a contest's grant_budget below what its grants committed.
 """
 
 from decimal import Decimal
