@@ -48,7 +48,7 @@ from contests.models import Contest, ContestRole, Criterion, Nomination  # noqa:
 from review import reference  # noqa: E402
 from review.exports import scores_csv_response  # noqa: E402
 from review.models import Juror, Review, Round  # noqa: E402
-from review.ranking import compute_rank, rank, ranking_page, ranking_sql  # noqa: E402
+from review.ranking import SESSION_SETTINGS, compute_rank, rank, ranking_page, ranking_sql  # noqa: E402
 from review.selectors import round_criteria  # noqa: E402
 
 GOAL_RANK_MS = 250
@@ -268,7 +268,8 @@ def main() -> None:
         if args.explain:
             sql, params = ranking_sql(round_, list(round_criteria(round_)), "calibrated")
             with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute("SET LOCAL jit = off")  # as rank() does
+                for setting in SESSION_SETTINGS:  # as rank() does
+                    cursor.execute(setting)
                 cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
                 print("\n".join(line for (line,) in cursor.fetchall()))
 

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from review import reference
 from review.models import Review, Round, Score
 from review.ranking import breakdown, rank, ranking_page
 from tests.review.ranking_data import Spec, build
@@ -172,6 +173,33 @@ def test_ties_go_to_the_tie_break_criterion_then_the_earlier_submission_then_the
     same_moment.applications[0].number = "Z-last"
     same_moment.applications[0].save(update_fields=["number"])
     assert order(same_moment, method="mean") == [1, 2, 0]
+
+
+def test_a_tie_break_criterion_the_round_does_not_score_still_breaks_ties() -> None:
+    criteria = [(Decimal("1"), 0, 10), (Decimal("1"), 0, 10)]
+    # The round scores criterion 1 only; criterion 0 is the contest's tie-break. Application 2's
+    # second review scores the tie-break alone: it has no total (it does not count), but its
+    # tie-break score does, as in the reference.
+    reviews = [
+        (0, 0, S, {0: 2, 1: 5}),
+        (0, 1, S, {0: 7, 1: 5}),
+        (0, 2, S, {1: 5}),
+        (1, 2, S, {0: 9}),
+        (1, 0, S, {0: 3, 1: 5}),
+    ]
+    built = build(spec(reviews, applications=3, jurors=2, criteria=criteria, tie_break=0))
+    built.round.criteria.set([built.criteria[1]])
+    data = reference.load(built.round)
+    for method in Round.Method.values:
+        ours = rank(built.round, method=method)
+        theirs = reference.rank(data, method=method)
+        assert [(r.application_id, r.position, r.reviews, r.mean) for r in ours.rows] == [
+            (r.application_id, r.position, r.reviews, r.mean) for r in theirs.rows
+        ]
+    ranking = rank(built.round, method="mean")
+    assert order(built, method="mean") == [2, 1, 0]
+    assert [r.reviews for r in ranking.rows] == [1, 1, 2]
+    assert ranking.reviews == 4
 
 
 def test_positions_within_nominations_and_filter() -> None:
