@@ -314,7 +314,7 @@ def ranking_sql(round_: Round, criteria: list[Criterion], method: str) -> tuple[
            CASE WHEN ranked.position = 1 THEN (SELECT n FROM agreement) END,
            CASE WHEN ranked.position = 1 THEN (SELECT within FROM agreement) END,
            CASE WHEN ranked.position = 1 THEN (SELECT total_var FROM agreement) END,
-           CASE WHEN ranked.position = 1 THEN (SELECT COUNT(total) FROM rev) END
+           CASE WHEN ranked.position = 1 THEN (SELECT COALESCE(SUM(n), 0) FROM jur) END
     FROM ranked ORDER BY ranked.position
     """
     percent = trim_percent(round_)
