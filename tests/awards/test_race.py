@@ -1,41 +1,18 @@
 """Racing selections on PostgreSQL (real threads, own connections): the limits still hold."""
 
-import threading
 from collections.abc import Callable
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from applications.models import Application
 from awards import services
 from awards.models import Decision
 from contests.models import Contest
+from tests.races import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_together(*jobs: Callable[[], object]) -> list[object]:
-    """Each job in its own thread, released together; its result or exception."""
-    results: list[object] = [None] * len(jobs)
-    start = threading.Barrier(len(jobs))
-
-    def worker(i: int, job: Callable[[], object]) -> None:
-        try:
-            start.wait(timeout=30)
-            results[i] = job()
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "a racing thread hung"
-    return results
 
 
 def test_racing_proposals_never_exceed_the_limits(finished, postgres_only):

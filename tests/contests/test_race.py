@@ -4,7 +4,6 @@ import threading
 from collections.abc import Callable
 
 import pytest
-from django.db import connection
 from django_fsm import ConcurrentTransition
 from rest_framework.test import APIClient
 
@@ -12,31 +11,11 @@ from contests import services
 from contests.models import Contest
 from core.fsm import history
 from tests.factories import UserFactory, grant, ready_contest
+from tests.races import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 S = Contest.State
-
-
-def run_together(*jobs: Callable[[], object]) -> list[object]:
-    """Run each job in its own thread (own DB connection); return its result or exception."""
-    results: list[object] = [None] * len(jobs)
-
-    def worker(i: int, job: Callable[[], object]) -> None:
-        try:
-            results[i] = job()
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "a racing thread hung"
-    return results
 
 
 def _organised_contest():

@@ -1,44 +1,19 @@
 """Racing writers on PostgreSQL (real threads, each with its own connection): the budget and the
 grants' totals still hold, and a payment is recorded once."""
 
-import threading
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from core.exceptions import TransitionRefused
 from grants import selectors, services
 from grants.audit import verify_chain
 from grants.models import AuditEntry, Disbursement, Grant
+from tests.races import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_together(*jobs: Callable[[], object]) -> list[object]:
-    """Each job in its own thread, released together; its result or exception."""
-    results: list[object] = [None] * len(jobs)
-    start = threading.Barrier(len(jobs))
-
-    def worker(i: int, job: Callable[[], object]) -> None:
-        try:
-            start.wait(timeout=30)
-            results[i] = job()
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a racing thread hung"
-    return results
 
 
 def test_64_racing_offers_never_exceed_the_budget(world, postgres_only):
