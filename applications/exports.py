@@ -12,12 +12,12 @@ text when an organiser opens the file.
 import csv
 import io
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from itertools import chain
-from typing import Any, Protocol
+from itertools import chain, islice
+from typing import Any, Protocol, TypeVar
 
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
@@ -30,6 +30,7 @@ from contests.models import Contest, FormField
 from core.xlsx import write_sheet
 
 CHUNK = 500
+T = TypeVar("T")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -69,6 +70,24 @@ def export_rows(contest: Contest) -> QuerySet:
     )
 
 
+def chunked(rows: Iterable[T]) -> Iterator[list[T]]:
+    """Rows in lists of at most CHUNK: the CSV writer makes one piece of text per list."""
+    iterator = iter(rows)
+    while batch := list(islice(iterator, CHUNK)):
+        yield batch
+
+
+class Batched:
+    """`rows()` of the Sheet protocol, for sheets that read their rows in batches."""
+
+    def batches(self) -> Iterator[list[list[Any]]]:
+        raise NotImplementedError
+
+    def rows(self) -> Iterator[list[Any]]:
+        for batch in self.batches():
+            yield from batch
+
+
 class Sheet(Protocol):
     """What the writers below need: headers, and rows in batches (the review scores export is one too)."""
 
@@ -80,7 +99,7 @@ class Sheet(Protocol):
 
 
 @dataclass
-class Table:
+class Table(Batched):
     """Headers and rows of one contest's export. Cells are str, Decimal, datetime or None."""
 
     contest: Contest
@@ -108,18 +127,8 @@ class Table:
     def batches(self) -> Iterator[list[list[Any]]]:
         """Rows in batches of at most CHUNK: one query for the rows' chunk, one for its file names
         (only when the form has file questions)."""
-        batch = []
-        for record in export_rows(self.contest).iterator(chunk_size=CHUNK):
-            batch.append(record)
-            if len(batch) == CHUNK:
-                yield self._rows(batch)
-                batch = []
-        if batch:
-            yield self._rows(batch)
-
-    def rows(self) -> Iterator[list[Any]]:
-        for batch in self.batches():
-            yield from batch
+        for records in chunked(export_rows(self.contest).iterator(chunk_size=CHUNK)):
+            yield self._rows(records)
 
     def _rows(self, records: list[tuple]) -> list[list[Any]]:
         regions = {value: str(label) for value, label in Region.choices}

@@ -15,7 +15,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 
 from accounts.regions import Region
-from applications.exports import CHUNK, Sheet, csv_sheet_response, xlsx_sheet_response
+from applications.exports import CHUNK, Batched, Sheet, chunked, csv_sheet_response, xlsx_sheet_response
 from contests.models import Contest
 from core.money import quantize
 from grants.charts import Chart, number
@@ -30,27 +30,11 @@ def _labels(choices) -> dict[str, str]:
 
 
 def _chunked(records: QuerySet, convert) -> Iterator[list[list[Any]]]:
-    batch = []
-    for record in records.iterator(chunk_size=CHUNK):
-        batch.append(convert(record))
-        if len(batch) == CHUNK:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-class _Sheet:
-    def batches(self) -> Iterator[list[list[Any]]]:
-        raise NotImplementedError
-
-    def rows(self) -> Iterator[list[Any]]:
-        for batch in self.batches():
-            yield from batch
+    return chunked(map(convert, records.iterator(chunk_size=CHUNK)))
 
 
 @dataclass
-class GrantsSheet(_Sheet):
+class GrantsSheet(Batched):
     contest: Contest
 
     @property
@@ -119,7 +103,7 @@ class GrantsSheet(_Sheet):
 
 
 @dataclass
-class TranchesSheet(_Sheet):
+class TranchesSheet(Batched):
     contest: Contest
 
     @property
@@ -175,7 +159,7 @@ class TranchesSheet(_Sheet):
 
 
 @dataclass
-class ReportsSheet(_Sheet):
+class ReportsSheet(Batched):
     contest: Contest
 
     @property
@@ -249,7 +233,7 @@ def sheet_response(contest: Contest, kind: str, fmt: str) -> StreamingHttpRespon
 
 
 @dataclass
-class ChartSheet(_Sheet):
+class ChartSheet(Batched):
     chart: Chart
 
     def headers(self) -> list[str]:

@@ -15,7 +15,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 
 from accounts.regions import Region
-from applications.exports import CHUNK, XLSX_TYPE, Sheet, csv_sheet_response, neutralise
+from applications.exports import CHUNK, XLSX_TYPE, Batched, Sheet, chunked, csv_sheet_response, neutralise
 from applications.models import Application
 from contests.models import Contest
 from core import xlsx
@@ -69,7 +69,7 @@ def chart_csv_response(contest: Contest, chart: Chart) -> StreamingHttpResponse:
 
 
 @dataclass
-class ApplicationsSheet:
+class ApplicationsSheet(Batched):
     """Every application ever submitted, in number order, read in chunks."""
 
     contest: Contest
@@ -86,6 +86,9 @@ class ApplicationsSheet:
         ]
 
     def batches(self) -> Iterator[list[list[Any]]]:
+        return chunked(self._rows())
+
+    def _rows(self) -> Iterator[list[Any]]:
         regions = {value: str(label) for value, label in Region.choices}
         states = {value: str(label) for value, label in Application.State.choices}
         records = (
@@ -102,29 +105,17 @@ class ApplicationsSheet:
                 "submitted_at",
             )
         )
-        batch = []
         for number, title, organisation, region, nomination, state, submitted in records.iterator(CHUNK):
             local = self.contest.local(submitted).replace(tzinfo=None) if submitted else None
-            batch.append(
-                [
-                    number,
-                    title,
-                    organisation,
-                    regions.get(region, region),
-                    nomination,
-                    states.get(state, state),
-                    local,
-                ]
-            )
-            if len(batch) == CHUNK:
-                yield batch
-                batch = []
-        if batch:
-            yield batch
-
-    def rows(self) -> Iterator[list[Any]]:
-        for batch in self.batches():
-            yield from batch
+            yield [
+                number,
+                title,
+                organisation,
+                regions.get(region, region),
+                nomination,
+                states.get(state, state),
+                local,
+            ]
 
 
 @dataclass

@@ -15,7 +15,7 @@ from django.db.models import Max, Q, QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 
-from applications.exports import CHUNK, csv_sheet_response, xlsx_sheet_response
+from applications.exports import CHUNK, Batched, chunked, csv_sheet_response, xlsx_sheet_response
 from contests.models import Criterion
 from review.models import Review, Round
 from review.ranking import display_scale, total_of
@@ -43,7 +43,7 @@ def _number(value: float | int | None) -> Decimal | None:
 
 
 @dataclass
-class ScoresTable:
+class ScoresTable(Batched):
     """Headers and rows of a round's scores (cells are str, Decimal, datetime or None)."""
 
     round: Round
@@ -90,39 +90,30 @@ class ScoresTable:
         )
 
     def batches(self) -> Iterator[list[list[Any]]]:
+        return chunked(self._rows())
+
+    def _rows(self) -> Iterator[list[Any]]:
         contest = self.round.contest
         scale = display_scale(self.criteria)
         by_id = {c.pk: c for c in self.criteria}
         states = {value: str(label) for value, label in Review.State.choices}
-        batch = []
         for record in self.query().iterator(chunk_size=CHUNK):
             number, title, organisation, nomination, juror, email, state, submitted, comment = record[:9]
             values = record[9:]
             scores = {c.pk: v for c, v in zip(self.criteria, values, strict=True) if v is not None}
-            batch.append(
-                [
-                    number,
-                    title,
-                    organisation,
-                    nomination,
-                    juror,
-                    email,
-                    states.get(state, state),
-                    contest.local(submitted).replace(tzinfo=None) if submitted else None,
-                    _number(total_of(scores, by_id, scale)),
-                    *[_number(v) for v in values],
-                    comment,
-                ]
-            )
-            if len(batch) == CHUNK:
-                yield batch
-                batch = []
-        if batch:
-            yield batch
-
-    def rows(self) -> Iterator[list[Any]]:
-        for batch in self.batches():
-            yield from batch
+            yield [
+                number,
+                title,
+                organisation,
+                nomination,
+                juror,
+                email,
+                states.get(state, state),
+                contest.local(submitted).replace(tzinfo=None) if submitted else None,
+                _number(total_of(scores, by_id, scale)),
+                *[_number(v) for v in values],
+                comment,
+            ]
 
 
 def _filename(round_: Round, extension: str) -> str:
