@@ -30,8 +30,9 @@ SQLite alike); `reference.py` holds the same maths in plain Python and the tests
 """
 
 import hashlib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
@@ -60,8 +61,10 @@ RANKING_CACHE_SECONDS = getattr(settings, "RANKING_CACHE_SECONDS", 3600)
 SESSION_SETTINGS = ("SET LOCAL jit = off", "SET LOCAL work_mem = '32MB'")
 
 
-@dataclass(frozen=True)
-class RankedRow:
+class RankedRow(NamedTuple):
+    """One application's place and figures. A named tuple: 10,000 of them are built per ranking,
+    and a tuple builds in a fraction of a frozen dataclass's time."""
+
     application_id: int
     nomination_id: int
     position: int
@@ -378,16 +381,8 @@ def _ranking(
     )
 
 
-_ROW_FIELDS = tuple(f.name for f in fields(RankedRow))
-
-
 def _ranked_row(record: tuple) -> RankedRow:
-    """RankedRow(*record[:13], contested=bool(record[13])), built directly: a frozen dataclass's
-    __init__ sets each field through object.__setattr__, half the time of 10,000 rows. The row is
-    the same (equal, hashable, still frozen)."""
-    row = object.__new__(RankedRow)
-    row.__dict__.update(zip(_ROW_FIELDS, (*record[:13], bool(record[13])), strict=True))
-    return row
+    return RankedRow._make((*record[:13], bool(record[13])))
 
 
 def fingerprint(round_: Round, criteria: list[Criterion]) -> str:

@@ -86,11 +86,27 @@ def create_round(contest: Contest, *, by: User, criteria=(), **fields: Any) -> R
             round_.title = _("Round %(number)s") % {"number": round_.number}
         round_.full_clean()
         round_.save()
-        criteria = list(criteria)
-        if any(c.contest_id != contest.pk for c in criteria):
-            raise ValidationError({"criteria": _("Choose criteria of this contest.")})
-        round_.criteria.set(criteria)
+        _set_criteria(round_, criteria)
     return round_
+
+
+def update_round(round_: Round, *, by: User, criteria=None, **fields: Any) -> Round:
+    """Change a round's settings and, when given, its criteria, together."""
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(round_, name, value)
+        round_.full_clean()
+        round_.save()
+        if criteria is not None:
+            _set_criteria(round_, criteria)
+    return round_
+
+
+def _set_criteria(round_: Round, criteria) -> None:
+    criteria = list(criteria)
+    if any(c.contest_id != round_.contest_id for c in criteria):
+        raise ValidationError({"criteria": _("Choose criteria of this contest.")})
+    round_.criteria.set(criteria)
 
 
 def start_contest_review(contest: Contest, *, by: User, note: str = "") -> Contest:

@@ -9,6 +9,8 @@ already taken is refused too. Errors are integrity errors (SQLSTATE 23514 / SQLI
 
 from django.db import migrations
 
+from core.triggers import vendor_sql
+
 LIVE = "('proposed', 'approved')"
 
 POSTGRES_UP = f"""
@@ -144,26 +146,11 @@ SQLITE_DOWN = [
 ]
 
 
-def up(apps, schema_editor) -> None:
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(POSTGRES_UP, params=None)
-    elif vendor == "sqlite":
-        for statement in SQLITE_UP:
-            schema_editor.execute(statement)
-    else:  # pragma: no cover - Konkurs supports these two
-        raise NotImplementedError(f"No integrity triggers for {vendor}")
-
-
-def down(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(POSTGRES_DOWN, params=None)
-    else:
-        for statement in SQLITE_DOWN:
-            schema_editor.execute(statement)
-
-
 class Migration(migrations.Migration):
     dependencies = [("awards", "0001_initial")]
 
-    operations = [migrations.RunPython(up, down)]
+    operations = [
+        vendor_sql(
+            postgres_up=POSTGRES_UP, postgres_down=POSTGRES_DOWN, sqlite_up=SQLITE_UP, sqlite_down=SQLITE_DOWN
+        )
+    ]

@@ -9,6 +9,8 @@ SQLite stores decimals as floating point, so its sums are rounded to cents befor
 
 from django.db import migrations
 
+from core.triggers import vendor_sql
+
 # Committed money of a contest: every grant not terminated, plus what terminated grants paid.
 PG_COMMITTED = """
     (SELECT COALESCE(SUM(g.amount), 0) FROM grants_grant g
@@ -180,26 +182,11 @@ SQLITE_DOWN = [
 ]
 
 
-def up(apps, schema_editor) -> None:
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(POSTGRES_UP, params=None)
-    elif vendor == "sqlite":
-        for statement in SQLITE_UP:
-            schema_editor.execute(statement)
-    else:  # pragma: no cover - Konkurs supports these two
-        raise NotImplementedError(f"No money triggers for {vendor}")
-
-
-def down(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(POSTGRES_DOWN, params=None)
-    else:
-        for statement in SQLITE_DOWN:
-            schema_editor.execute(statement)
-
-
 class Migration(migrations.Migration):
     dependencies = [("grants", "0001_initial")]
 
-    operations = [migrations.RunPython(up, down)]
+    operations = [
+        vendor_sql(
+            postgres_up=POSTGRES_UP, postgres_down=POSTGRES_DOWN, sqlite_up=SQLITE_UP, sqlite_down=SQLITE_DOWN
+        )
+    ]

@@ -10,6 +10,8 @@ turns it into a field error on grant_budget.
 
 from django.db import migrations
 
+from core.triggers import vendor_sql
+
 MARKER = "contest_budget_covers_grants"  # = contests.services.BUDGET_BELOW_COMMITTED
 
 COMMITTED = """
@@ -51,24 +53,14 @@ BEGIN SELECT RAISE(ABORT, '{MARKER}: the grant budget is below what the contest'
 SQLITE_DOWN = f"DROP TRIGGER IF EXISTS {MARKER}"
 
 
-def up(apps, schema_editor) -> None:
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(POSTGRES_UP, params=None)
-    elif vendor == "sqlite":
-        schema_editor.execute(SQLITE_UP)
-    else:  # pragma: no cover - Konkurs supports these two
-        raise NotImplementedError(f"No budget floor trigger for {vendor}")
-
-
-def down(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(POSTGRES_DOWN, params=None)
-    else:
-        schema_editor.execute(SQLITE_DOWN)
-
-
 class Migration(migrations.Migration):
     dependencies = [("grants", "0002_money_triggers")]
 
-    operations = [migrations.RunPython(up, down)]
+    operations = [
+        vendor_sql(
+            postgres_up=POSTGRES_UP,
+            postgres_down=POSTGRES_DOWN,
+            sqlite_up=[SQLITE_UP],
+            sqlite_down=[SQLITE_DOWN],
+        )
+    ]

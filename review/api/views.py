@@ -178,10 +178,9 @@ class RoundViewSet(
         serializer.instance = services.create_round(contest, by=self.request.user, **data)
 
     def perform_update(self, serializer):
-        criteria = serializer.validated_data.pop("criteria", None)
-        round_ = serializer.save()
-        if criteria is not None:
-            round_.criteria.set(criteria)
+        serializer.instance = services.update_round(
+            serializer.instance, by=self.request.user, **serializer.validated_data
+        )
 
     def _round(self) -> Round:
         round_ = self.get_object()
@@ -273,7 +272,7 @@ class RoundViewSet(
                 "count": len(ranking.rows),
                 "rows": [
                     {
-                        **asdict(row),
+                        **row._asdict(),
                         "number": application.number,
                         "title": application.title,
                         "organisation": application.organisation.name,

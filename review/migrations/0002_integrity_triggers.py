@@ -7,6 +7,8 @@ Both raise an integrity error (SQLSTATE 23514 on PostgreSQL, SQLITE_CONSTRAINT o
 
 from django.db import migrations
 
+from core.triggers import vendor_sql
+
 LIVE = "('assigned', 'in_progress', 'submitted', 'reopened')"
 
 POSTGRES_UP = f"""
@@ -111,29 +113,14 @@ SQLITE_DOWN = [
 ]
 
 
-def up(apps, schema_editor) -> None:
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(POSTGRES_UP, params=None)
-    elif vendor == "sqlite":
-        for statement in SQLITE_UP:
-            schema_editor.execute(statement)
-    else:  # pragma: no cover - Konkurs supports these two
-        raise NotImplementedError(f"No integrity triggers for {vendor}")
-
-
-def down(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(POSTGRES_DOWN, params=None)
-    else:
-        for statement in SQLITE_DOWN:
-            schema_editor.execute(statement)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("review", "0001_initial"),
         ("contests", "0003_contest_blind_review_contest_conflict_same_region_and_more"),
     ]
 
-    operations = [migrations.RunPython(up, down)]
+    operations = [
+        vendor_sql(
+            postgres_up=POSTGRES_UP, postgres_down=POSTGRES_DOWN, sqlite_up=SQLITE_UP, sqlite_down=SQLITE_DOWN
+        )
+    ]
