@@ -1,5 +1,7 @@
 """Writes of the accounts app: sign-up, organisations, memberships, invitations."""
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,7 +12,6 @@ from django.utils.translation import gettext as _
 
 from accounts.events import INVITATION, JURY_INVITATION
 from accounts.models import Invitation, Membership, Organisation, User
-from accounts.signals import invitation_accepted
 from core import clock
 from notifications.services import notify
 
@@ -55,9 +56,25 @@ def invite_colleague(organisation: Organisation, *, email: str, by: User) -> Inv
     return invitation
 
 
+# What accepting an invitation of a purpose does besides recording it; the apps above accounts that
+# own a purpose fill this in at start-up (review seats a person invited to a jury), so accounts
+# never imports them. The handler runs in the acceptance's transaction: raising rolls it back.
+ACCEPTANCE_STEPS: dict[str, Callable[[Invitation, User], None]] = {}
+
+
+def on_accepting(purpose: str) -> Callable:
+    """Register the step run when an invitation of `purpose` is accepted."""
+
+    def register(handler: Callable[[Invitation, User], None]) -> Callable[[Invitation, User], None]:
+        ACCEPTANCE_STEPS[purpose] = handler
+        return handler
+
+    return register
+
+
 def accept_invitation(invitation: Invitation, *, user: User) -> Membership | None:
     """Join the organisation (as its admin when invited as one), or, for a jury invitation,
-    let the review app seat the person (through `invitation_accepted`); None then."""
+    run the step its purpose registered (review seats the person); None then."""
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if not invitation.is_usable:
@@ -75,7 +92,8 @@ def accept_invitation(invitation: Invitation, *, user: User) -> Membership | Non
         invitation.accepted_at = clock.now()
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
-        invitation_accepted.send(sender=Invitation, invitation=invitation, user=user)
+        if step := ACCEPTANCE_STEPS.get(invitation.purpose):
+            step(invitation, user)
     return membership
 
 

@@ -8,3 +8,8 @@ class ApplicationsConfig(AppConfig):
 
     def ready(self) -> None:
         from applications import events, reminders  # noqa: F401 - registers events and reminders
+        from contests.navigation import ContestLink, register
+
+        # The contest's organiser page links here (contests never names this app's pages).
+        register(ContestLink(10, _("Applications and screening"), "applications:screening"))
+        register(ContestLink(20, _("Late-submission codes"), "applications:late_codes"))

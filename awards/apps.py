@@ -7,4 +7,8 @@ class AwardsConfig(AppConfig):
     verbose_name = _("Awards")
 
     def ready(self) -> None:
-        from awards import events, services  # noqa: F401 - registers events and signal receivers
+        from awards import events  # noqa: F401 - registers this app's notification events
+        from contests.navigation import ContestLink, register
+
+        # The contest's organiser page links here (contests never names this app's pages).
+        register(ContestLink(50, _("Winners and announcement"), "awards:organise"))

@@ -1,5 +1,5 @@
 """Writes of the awards: proposing, approving and withdrawing winners, the contest's decide and
-announce steps (hooked into the contest's transaction by signals), diplomas and results.
+announce steps (run whole, calling the contest's transitions), diplomas and results.
 
 Web views, the API and commands all call these; none calls a model's transition directly.
 """
@@ -10,7 +10,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -19,10 +18,8 @@ from applications.models import Application
 from awards import events, results
 from awards.models import CHOOSING_STATES, AwardSettings, Decision, Diploma
 from awards.selectors import latest_round, live_decisions, nomination_rows, passed_over, rank_position
-from contests import services as contests_services
 from contests.models import Contest
 from contests.services import scope_of
-from contests.signals import contest_announced, contest_decided
 from core import clock
 from core.exceptions import refuse_if
 from core.fsm import apply_transition
@@ -142,13 +139,22 @@ def update_citation(decision: Decision, *, citation: str) -> Decision:
 
 
 def decide(contest: Contest, *, by: User, note: str = "") -> Contest:
-    """The contest's own service runs the step; `on_decided` below checks the winners."""
-    return contests_services.decide_contest(contest, by=by, note=note)
+    """The contest's decision step: refused while proposed winners await approval."""
+    with transaction.atomic():
+        refuse_if(pending_problems(contest))
+        apply_transition(contest, "decide", by=by, note=note)
+    return contest
 
 
 def announce(contest: Contest, *, by: User, note: str = "") -> Contest:
-    """The contest's own service runs the step; `on_announced` below does the awards' part."""
-    return contests_services.announce_contest(contest, by=by, note=note)
+    """The contest's announcement step, whole and in one transaction: the contest's results go
+    public, the winners are awarded with places and diplomas, everyone else not awarded, the
+    score matrix published, every applicant told once."""
+    with transaction.atomic():
+        refuse_if(pending_problems(contest))
+        apply_transition(contest, "announce", by=by, note=note)
+        _award(contest, by=by)
+    return contest
 
 
 def pending_problems(contest: Contest) -> list[str]:
@@ -161,16 +167,7 @@ def pending_problems(contest: Contest) -> list[str]:
     return []
 
 
-@receiver(contest_decided)
-def on_decided(sender, *, contest: Contest, by: User, **kwargs: Any) -> None:
-    refuse_if(pending_problems(contest))
-
-
-@receiver(contest_announced)
-def on_announced(sender, *, contest: Contest, by: User, **kwargs: Any) -> None:
-    """In the contest's transaction: winners awarded with places and diplomas, everyone else not
-    awarded, the score matrix published, every applicant told once."""
-    refuse_if(pending_problems(contest))
+def _award(contest: Contest, *, by: User) -> None:
     round_ = latest_round(contest)
     ranking = rank(round_) if round_ else None
     positions = {row.application_id: row.position for row in ranking.rows} if ranking else {}

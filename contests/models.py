@@ -187,6 +187,14 @@ class Contest(ConcurrentTransitionMixin, TimeStampedModel):
     # --- read helpers -------------------------------------------------------------------
 
     @property
+    def is_draft(self) -> bool:
+        return self.state == self.State.DRAFT
+
+    @property
+    def results_public(self) -> bool:
+        return self.state in (self.State.ANNOUNCED, self.State.ARCHIVED)
+
+    @property
     def is_structure_locked(self) -> bool:
         """Once published, applicants' work depends on the form and the criteria."""
         return self.state != self.State.DRAFT

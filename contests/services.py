@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from contests import events, signals
+from contests import events
 from contests.form_templates import CASE_STRUCTURE
 from contests.models import Contest, ContestPart, ContestRole, FormField
 from core.fsm import apply_transition
@@ -137,31 +137,6 @@ def close_contest(contest: Contest, *, by: User, note: str = "", force: bool = F
     return apply_transition(contest, "close", by=by, note=note, force=force)
 
 
-def start_review(contest: Contest, *, by: User, note: str = "") -> Contest:
-    """The jury takes over: higher apps hook in through `signals.review_started` (the review
-    app moves eligible applications under review and plans the first round)."""
-    with transaction.atomic():
-        apply_transition(contest, "start_review", by=by, note=note)
-        signals.review_started.send(sender=Contest, contest=contest, by=by)
-    return contest
-
-
-def decide_contest(contest: Contest, *, by: User, note: str = "") -> Contest:
-    """Winners are chosen: higher apps check theirs through `signals.contest_decided`."""
-    with transaction.atomic():
-        apply_transition(contest, "decide", by=by, note=note)
-        signals.contest_decided.send(sender=Contest, contest=contest, by=by)
-    return contest
-
-
-def announce_contest(contest: Contest, *, by: User, note: str = "") -> Contest:
-    """Results go public: higher apps award the applications through `signals.contest_announced`."""
-    with transaction.atomic():
-        apply_transition(contest, "announce", by=by, note=note)
-        signals.contest_announced.send(sender=Contest, contest=contest, by=by)
-    return contest
-
-
 def archive_contest(contest: Contest, *, by: User, note: str = "") -> Contest:
     return apply_transition(contest, "archive", by=by, note=note)
 
@@ -182,17 +157,6 @@ def cancel_contest(contest: Contest, *, by: User, note: str = "") -> Contest:
 def scope_of(contest: Contest) -> str:
     """The notifications scope of a contest: its outbox and template overrides."""
     return f"contest:{contest.pk}"
-
-
-TRANSITION_SERVICES = {
-    "publish": publish_contest,
-    "close": close_contest,
-    "start_review": start_review,
-    "decide": decide_contest,
-    "announce": announce_contest,
-    "archive": archive_contest,
-    "cancel": cancel_contest,
-}
 
 
 def delete_contest(contest: Contest) -> None:

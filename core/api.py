@@ -1,13 +1,10 @@
 """Base API pieces: transitions as POST actions, one error shape, history."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -18,12 +15,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core.exceptions import TransitionRefused
-from core.fsm import history, transitions_from_state
-
-
-class TransitionNoteSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+from core.fsm import history
+from core.steps import Catalogue, Refusal, Step
 
 
 class TransitionConflictSerializer(serializers.Serializer):
@@ -45,91 +38,94 @@ class StateLogSerializer(serializers.Serializer):
         return log.by.display_name if log.by else None
 
 
-@dataclass(frozen=True)
-class TransitionAction:
-    """One transition offered by the API: the service that runs it, who may, and its input."""
+class ErrorSerializer(serializers.Serializer):
+    """403, 404 and 400 without field errors."""
 
-    service: Callable[..., Any]
-    permission: str
-    input: type[serializers.Serializer] = TransitionNoteSerializer
+    detail = serializers.CharField()
 
 
 class TransitionActionsMixin:
-    """Turns `transitions = {name: TransitionAction}` into `POST …/{id}/{name}/` actions.
+    """Turns the view set's `catalogue` (core.steps) into `POST …/{id}/{step}/` actions.
 
-    403 without the permission, 404 outside the caller's scope (get_object), 409 when the
-    state does not allow it (with the allowed transitions) or a guard refuses (with reasons).
+    403 without the permission, 404 outside the caller's scope (get_object), 400 for bad input,
+    409 when the state does not allow it (with the steps allowed now) or a guard refuses (with
+    reasons). The actions are installed when the router first asks for them, after every app
+    registered its steps.
     """
 
-    transitions: dict[str, TransitionAction] = {}
-    state_field = "state"
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        for name, spec in cls.transitions.items():
-            setattr(cls, name, cls._transition_action(name, spec))
+    catalogue: Catalogue | None = None
+    # Deprecated URLs kept working for older clients: {old url path: step name}.
+    step_aliases: dict[str, str] = {}
 
     @classmethod
-    def _transition_action(cls, name: str, spec: TransitionAction) -> Callable:
-        def run(self, request: Request, pk: Any = None) -> Response:
-            return self.run_transition(request, name, spec)
+    def get_extra_actions(cls) -> list:
+        cls._install_steps()
+        return super().get_extra_actions()
 
-        run.__name__ = name
-        run.__doc__ = f"Run the `{name}` transition."
+    @classmethod
+    def _install_steps(cls) -> None:
+        if "_steps_installed" in cls.__dict__ or cls.catalogue is None:
+            return
+        for step in cls.catalogue:
+            setattr(cls, step.name, cls._step_action(step, step.name.replace("_", "-")))
+        for path, name in cls.step_aliases.items():
+            setattr(cls, f"{name}_alias", cls._step_action(cls.catalogue[name], path, deprecated=True))
+        cls._steps_installed = True
+
+    @classmethod
+    def _step_action(cls, step: Step, url_path: str, deprecated: bool = False) -> Callable:
+        def run(self, request: Request, pk: Any = None) -> Response:
+            return self.run_step(request, step.name)
+
+        run.__name__ = step.name if not deprecated else f"{step.name}_alias"
+        run.__doc__ = f"{step.label}." + (f" {step.help}" if step.help else "")
         # action() first: it replaces the function's kwargs, where extend_schema keeps its schema.
-        run = action(detail=True, methods=["post"], url_path=name.replace("_", "-"))(run)
+        run = action(detail=True, methods=["post"], url_path=url_path)(run)
         return extend_schema(
-            request=spec.input,
-            responses={200: cls.serializer_class, 409: TransitionConflictSerializer},
+            request=step.input,
+            deprecated=deprecated,
+            summary=str(step.label),
+            responses={
+                200: cls.serializer_class,
+                400: ErrorSerializer,
+                403: ErrorSerializer,
+                404: ErrorSerializer,
+                409: TransitionConflictSerializer,
+            },
         )(run)
 
     def allowed_transitions(self, obj: Any, user: Any) -> list[str]:
-        return [
-            name
-            for name in transitions_from_state(obj, self.state_field)
-            if name in self.transitions and user.has_perm(self.transitions[name].permission, obj)
-        ]
+        return self.catalogue.allowed_names(obj, user) if self.catalogue else []
 
-    def run_transition(self, request: Request, name: str, spec: TransitionAction) -> Response:
+    def run_step(self, request: Request, name: str) -> Response:
         obj = self.get_object()
-        if not request.user.has_perm(spec.permission, obj):
-            raise PermissionDenied(_("You may not do this."))
-        payload = spec.input(data=request.data)
-        payload.is_valid(raise_exception=True)
         try:
-            spec.service(obj, by=request.user, **payload.validated_data)
-        except TransitionNotAllowed:
-            obj.refresh_from_db()
-            return self._conflict(obj, request, _("This step is not possible from the current state."))
-        except TransitionRefused as refused:
-            obj.refresh_from_db()
-            return self._conflict(obj, request, _("This step was refused."), refused.reasons)
-        except ConcurrentTransition:
-            obj.refresh_from_db()
-            return self._conflict(
-                obj, request, _("Someone changed this at the same moment. Reload and try again.")
-            )
+            self.catalogue.run(obj, name, user=request.user, data=request.data)
+        except Refusal as refusal:
+            return refusal_response(refusal)
         try:  # re-read through the queryset, for its annotations
             obj = self.get_object()
         except Http404:  # the step took it out of the caller's view (a juror declining)
             obj.refresh_from_db()
         return Response(self.get_serializer(obj).data)
 
-    def _conflict(self, obj: Any, request: Request, detail: str, reasons=None) -> Response:
-        body = {
-            "detail": detail,
-            "state": getattr(obj, self.state_field),
-            "allowed": self.allowed_transitions(obj, request.user),
-        }
-        if reasons:
-            body["reasons"] = reasons
-        return Response(body, status=status.HTTP_409_CONFLICT)
-
     @extend_schema(responses=StateLogSerializer(many=True))
     @action(detail=True, methods=["get"])
     def history(self, request: Request, pk: Any = None) -> Response:
         """Every transition of this object: who, when, from, to, note."""
         return Response(StateLogSerializer(history(self.get_object()), many=True).data)
+
+
+def refusal_response(refusal: Refusal) -> Response:
+    """The API's answer to a refused step: 403, 400 with field errors, or 409."""
+    if refusal.kind == "forbidden":
+        raise PermissionDenied(refusal.detail)
+    if refusal.kind == "invalid":
+        raise DRFValidationError(refusal.errors or {"non_field_errors": refusal.reasons or [refusal.detail]})
+    body = {"detail": refusal.detail, "state": refusal.state, "allowed": refusal.allowed}
+    if refusal.reasons:
+        body["reasons"] = refusal.reasons
+    return Response(body, status=status.HTTP_409_CONFLICT)
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:

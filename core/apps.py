@@ -1,7 +1,12 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        # Every app's catalogue of steps (core.steps), so the API, pages and templates find them.
+        autodiscover_modules("steps")

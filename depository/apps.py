@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class DepositoryConfig(AppConfig):
     name = "depository"
     verbose_name = _("Depository of best practices")
+
+    def ready(self) -> None:
+        from contests.navigation import ContestLink, register
+
+        # The contest's organiser page links here (contests never names this app's pages).
+        register(ContestLink(70, _("Best-practice cases"), "depository:manage"))

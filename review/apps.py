@@ -7,4 +7,8 @@ class ReviewConfig(AppConfig):
     verbose_name = _("Jury review")
 
     def ready(self) -> None:
-        from review import events, imports, reminders, services  # noqa: F401 - registrations
+        from contests.navigation import ContestLink, register
+        from review import events, imports, reminders  # noqa: F401 - registrations
+
+        # The contest's organiser page links here (contests never names this app's pages).
+        register(ContestLink(30, _("Jury"), "review:jury"))

@@ -5,8 +5,8 @@ A person with an account is seated at once with `add_juror`. A person without on
 invitation (accounts' Invitation with the JURY purpose, the seat's details in its payload): no
 account is created for them, so nobody holds an account they never asked for and cannot reach.
 They are seated when they accept it, logged in with the invited address (`seat_invited_juror`
-below, on `invitation_accepted`, in the acceptance's transaction). Until then the organiser sees
-them among the import's invitations, not on the jury, and assignments cannot reach them.
+below, registered with accounts' `on_accepting`, in the acceptance's transaction). Until then the
+organiser sees them among the import's invitations, not on the jury, and assignments cannot reach them.
 
 A row for someone already on the jury, or already invited to it and not yet answered, is shown
 as "will be skipped"; two rows with one e-mail are an error.
@@ -14,15 +14,13 @@ as "will be skipped"; two rows with one e-mail are an error.
 
 from django.core.exceptions import ValidationError
 from django.db.models.functions import Lower
-from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from accounts import imports
 from accounts.imports import Column, Progress, RowResult, check_email, check_length, choice_lookup
 from accounts.models import ImportJob, Invitation, User
 from accounts.regions import Region
-from accounts.services import send_invitations
-from accounts.signals import invitation_accepted
+from accounts.services import on_accepting, send_invitations
 from contests.models import Category, Contest, Nomination
 from core import clock
 from review.models import Juror
@@ -240,11 +238,9 @@ class JurorImporter:
 JURORS = imports.register(JurorImporter())
 
 
-@receiver(invitation_accepted, dispatch_uid="review.seat_invited_juror")
-def seat_invited_juror(sender, invitation: Invitation, user: User, **kwargs) -> None:
+@on_accepting(Invitation.Purpose.JURY)
+def seat_invited_juror(invitation: Invitation, user: User) -> None:
     """Seat a person who accepted a jury invitation, as the imported row described them."""
-    if invitation.purpose != Invitation.Purpose.JURY:
-        return
     payload = invitation.payload
     contest = Contest.objects.filter(pk=payload.get("contest")).first()
     if contest is None:

@@ -11,16 +11,13 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from applications.models import Application
-from contests import services as contests_services
 from contests.models import Category, Contest, ContestRole, Nomination
 from contests.services import grant_role, scope_of
-from contests.signals import review_started
 from core import clock
 from core.exceptions import TransitionRefused
 from core.fsm import apply_transition
@@ -110,20 +107,18 @@ def _set_criteria(round_: Round, criteria) -> None:
 
 
 def start_contest_review(contest: Contest, *, by: User, note: str = "") -> Contest:
-    """The contest's own service runs the step; `on_review_started` below does the jury's part."""
-    return contests_services.start_review(contest, by=by, note=note)
-
-
-@receiver(review_started)
-def on_review_started(sender, *, contest: Contest, by: User, **kwargs: Any) -> None:
-    """In the contest's transaction: eligible applications go under review, and the first round
-    is planned if the organiser has not planned one."""
-    for application in Application.objects.select_for_update().filter(
-        contest=contest, state=Application.State.ELIGIBLE
-    ):
-        apply_transition(application, "start_review", by=by)
-    if not contest.review_rounds.exists():
-        create_round(contest, by=by, due_at=contest.review_ends_at)
+    """The contest's review step, whole and in one transaction: the contest goes in review, its
+    eligible applications go under review, and the first round is planned if the organiser has
+    not planned one."""
+    with transaction.atomic():
+        apply_transition(contest, "start_review", by=by, note=note)
+        for application in Application.objects.select_for_update().filter(
+            contest=contest, state=Application.State.ELIGIBLE
+        ):
+            apply_transition(application, "start_review", by=by)
+        if not contest.review_rounds.exists():
+            create_round(contest, by=by, due_at=contest.review_ends_at)
+    return contest
 
 
 def open_round(round_: Round, *, by: User, note: str = "") -> Round:

@@ -144,12 +144,12 @@ PATH_TO_STATE[Contest.State.ARCHIVED] = [*PATH_TO_STATE[Contest.State.ANNOUNCED]
 
 def contest_in_state(state: str, organiser: User, **kwargs) -> Contest:
     """A ready contest organised by `organiser`, moved to `state` through the services."""
-    from contests.services import TRANSITION_SERVICES
+    from contests.steps import CONTEST
 
     contest = ready_contest(**kwargs)
     grant(contest, organiser)
     if state == Contest.State.CANCELLED:
-        return TRANSITION_SERVICES["cancel"](contest, by=organiser, note="Скасовано")
+        return CONTEST["cancel"].service(contest, by=organiser, note="Скасовано")
     for name, extra in PATH_TO_STATE[state]:
-        TRANSITION_SERVICES[name](contest, by=organiser, **extra)
+        CONTEST[name].service(contest, by=organiser, **extra)
     return contest

@@ -22,11 +22,8 @@ from applications.api.serializers import (
     AttachmentSerializer,
     AttachmentUploadSerializer,
     DiffSerializer,
-    IneligibleSerializer,
     LateCodeSerializer,
-    ReturnSerializer,
     RevisionSerializer,
-    SubmitSerializer,
 )
 from applications.downloads import attachment_response
 from applications.models import Attachment
@@ -38,9 +35,9 @@ from applications.selectors import (
     questions_for,
     revisions_of,
 )
+from applications.steps import APPLICATION
 from contests.selectors import contests_visible_to
-from core.api import RulesPermission, TransitionAction, TransitionActionsMixin
-from core.fsm import transitions_from_state
+from core.api import RulesPermission, TransitionActionsMixin
 
 ATTACHMENT_ID = OpenApiParameter(
     "attachment_id", int, OpenApiParameter.PATH, description="The attachment's id."
@@ -75,21 +72,8 @@ class ApplicationViewSet(
     search_fields = ["title", "number", "organisation__name"]
     ordering_fields = ["submitted_at", "created_at", "number", "title"]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
-    transitions = {
-        "submit": TransitionAction(
-            services.submit_application, "applications.submit_application", SubmitSerializer
-        ),
-        "withdraw": TransitionAction(services.withdraw_application, "applications.withdraw_application"),
-        "return": TransitionAction(
-            services.return_application, "applications.screen_application", ReturnSerializer
-        ),
-        "mark_eligible": TransitionAction(services.mark_eligible, "applications.screen_application"),
-        "mark_ineligible": TransitionAction(
-            services.mark_ineligible, "applications.screen_application", IneligibleSerializer
-        ),
-    }
-    # API names that differ from the model's transition methods.
-    fsm_names = {"return": "return_for_correction"}
+    catalogue = APPLICATION
+    step_aliases = {"return": "return_for_correction"}  # the old name, kept for older clients
 
     def get_queryset(self):
         applications = applications_visible_to(self.request.user).select_related(
@@ -103,14 +87,6 @@ class ApplicationViewSet(
 
     def get_serializer_class(self):
         return ApplicationListSerializer if self.action == "list" else ApplicationSerializer
-
-    def allowed_transitions(self, obj, user) -> list[str]:
-        available = set(transitions_from_state(obj, self.state_field))
-        return [
-            name
-            for name, spec in self.transitions.items()
-            if self.fsm_names.get(name, name) in available and user.has_perm(spec.permission, obj)
-        ]
 
     def _require_applicant(self, application) -> None:
         if not is_applicant(self.request.user, application):

@@ -20,8 +20,9 @@ from awards.api.serializers import (
     ResultsSerializer,
 )
 from awards.models import Decision
+from awards.steps import DECISION
 from contests.models import Nomination
-from core.api import TransitionAction, TransitionActionsMixin
+from core.api import TransitionActionsMixin
 
 
 class DecisionViewSet(
@@ -40,10 +41,7 @@ class DecisionViewSet(
     permission_classes = [IsAuthenticated]
     filterset_fields = ["contest", "nomination", "state"]
     http_method_names = ["get", "post", "patch", "head", "options"]
-    transitions = {
-        "approve": TransitionAction(services.approve, "awards.approve_decision"),
-        "withdraw": TransitionAction(services.withdraw, "awards.withdraw_decision"),
-    }
+    catalogue = DECISION
 
     def get_queryset(self):
         return (
@@ -77,19 +75,14 @@ class DecisionViewSet(
         )
 
 
-class AwardContestViewSet(
-    TransitionActionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class AwardContestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Contests whose winners the caller chooses (organiser) or approves (jury chair): places
-    taken against the limits, the ranking to choose from, and the decide and announce steps."""
+    taken against the limits and the ranking to choose from. The decide and announce steps are
+    the contest's (`/api/v1/contests/{id}/decide/`, `…/announce/`)."""
 
     serializer_class = AwardContestSerializer
     permission_classes = [IsAuthenticated]
     filterset_fields = ["state"]
-    transitions = {
-        "decide": TransitionAction(services.decide, "contests.decide_contest"),
-        "announce": TransitionAction(services.announce, "contests.announce_contest"),
-    }
 
     def get_queryset(self):
         return (

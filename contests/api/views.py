@@ -17,13 +17,13 @@ from contests.api.serializers import (
     ContestRoleSerializer,
     ContestSerializer,
     CriterionSerializer,
-    ForceCloseSerializer,
     FormFieldSerializer,
     NominationSerializer,
 )
 from contests.models import Classifier, Contest, Criterion, FormField, Nomination
 from contests.selectors import contests_visible_to, with_structure
-from core.api import RulesPermission, TransitionAction, TransitionActionsMixin
+from contests.steps import CONTEST
+from core.api import RulesPermission, TransitionActionsMixin
 
 
 class ContestFilter(filters.FilterSet):
@@ -45,15 +45,7 @@ class ContestViewSet(TransitionActionsMixin, viewsets.ModelViewSet):
         "partial_update": "contests.change_contest",
         "destroy": "contests.change_contest",
     }
-    transitions = {
-        "publish": TransitionAction(services.publish_contest, "contests.publish_contest"),
-        "close": TransitionAction(services.close_contest, "contests.close_contest", ForceCloseSerializer),
-        "start_review": TransitionAction(services.start_review, "contests.start_review_contest"),
-        "decide": TransitionAction(services.decide_contest, "contests.decide_contest"),
-        "announce": TransitionAction(services.announce_contest, "contests.announce_contest"),
-        "archive": TransitionAction(services.archive_contest, "contests.archive_contest"),
-        "cancel": TransitionAction(services.cancel_contest, "contests.cancel_contest"),
-    }
+    catalogue = CONTEST
 
     @extend_schema(request=ContestRoleSerializer, responses=ContestRoleSerializer(many=True))
     @action(detail=True, methods=["get", "post"])

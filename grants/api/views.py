@@ -11,7 +11,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from applications.models import Application
-from core.api import TransitionAction, TransitionActionsMixin
+from core.api import TransitionActionsMixin
 from grants import selectors, services
 from grants.api.serializers import (
     GrantAuditEntrySerializer,
@@ -21,19 +21,17 @@ from grants.api.serializers import (
     GrantIndicatorResultSerializer,
     GrantIndicatorSerializer,
     GrantOfferSerializer,
-    GrantPaySerializer,
-    GrantReasonSerializer,
     GrantReportSerializer,
     GrantReportUpdateSerializer,
     GrantReportUploadSerializer,
     GrantSerializer,
-    GrantSignSerializer,
     GrantTargetSerializer,
     GrantTermsSerializer,
     GrantTrancheCreateSerializer,
     GrantTrancheSerializer,
 )
 from grants.models import Grant, GrantReport, Indicator, IndicatorActual, ReportAttachment, Spending
+from grants.steps import GRANT, REPORT, TRANCHE
 
 
 def _require(request, perm: str, obj) -> None:
@@ -52,16 +50,7 @@ class GrantViewSet(
     permission_classes = [IsAuthenticated]
     filterset_fields = ["contest", "state"]
     http_method_names = ["get", "post", "patch", "head", "options"]
-    transitions = {
-        "sign_agreement": TransitionAction(
-            services.sign_agreement, "grants.sign_agreement", GrantSignSerializer
-        ),
-        "activate": TransitionAction(services.activate_grant, "grants.activate_grant"),
-        "complete": TransitionAction(services.complete_grant, "grants.complete_grant"),
-        "terminate": TransitionAction(
-            services.terminate_grant, "grants.terminate_grant", GrantReasonSerializer
-        ),
-    }
+    catalogue = GRANT
 
     def get_queryset(self):
         return selectors.grants_visible_to(self.request.user).order_by("contest", "pk")
@@ -161,11 +150,7 @@ class GrantTrancheViewSet(
     serializer_class = GrantTrancheSerializer
     permission_classes = [IsAuthenticated]
     filterset_fields = ["grant", "state"]
-    transitions = {
-        "approve": TransitionAction(services.approve_tranche, "grants.approve_tranche"),
-        "pay": TransitionAction(services.pay_tranche, "grants.pay_tranche", GrantPaySerializer),
-        "cancel": TransitionAction(services.cancel_tranche, "grants.cancel_tranche"),
-    }
+    catalogue = TRANCHE
 
     def get_queryset(self):
         return selectors.tranches_visible_to(self.request.user).order_by("grant", "planned_on", "pk")
@@ -194,13 +179,7 @@ class GrantReportViewSet(
     permission_classes = [IsAuthenticated]
     filterset_fields = ["grant", "state", "kind"]
     http_method_names = ["get", "post", "patch", "head", "options"]
-    transitions = {
-        "submit": TransitionAction(services.submit_report, "grants.submit_report"),
-        "accept": TransitionAction(services.accept_report, "grants.review_report"),
-        "request_changes": TransitionAction(
-            services.request_report_changes, "grants.review_report", GrantReasonSerializer
-        ),
-    }
+    catalogue = REPORT
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: with_overdue reads the DB

@@ -16,20 +16,18 @@ from accounts.models import User
 from applications.models import Application
 from contests.models import ContestRole
 from contests.selectors import contests_visible_to
-from core.api import RulesPermission, TransitionAction, TransitionActionsMixin
+from core.api import RulesPermission, TransitionActionsMixin
 from core.exceptions import TransitionRefused
 from review import services
 from review.api.serializers import (
     AssignmentReportSerializer,
     ConflictSerializer,
     ConsensusInputSerializer,
-    DeclineSerializer,
     JurorSerializer,
     JuryNoteSerializer,
     ManualAssignmentSerializer,
     NoteInputSerializer,
     ProgressSerializer,
-    ReopenSerializer,
     ReviewListSerializer,
     ReviewSerializer,
     RoundSerializer,
@@ -44,10 +42,7 @@ from review.selectors import (
     reviews_visible_to,
     rounds_organised_by,
 )
-
-
-def _recuse(review: Review, *, by: User, note: str = "") -> Conflict:
-    return services.recuse(review.juror, review.application, by=by, reason=note)
+from review.steps import REVIEW, ROUND
 
 
 class ReviewPermission(RulesPermission):
@@ -66,12 +61,7 @@ class ReviewViewSet(
     action_perms = {"retrieve": "review.view_review"}
     filterset_fields = ["round", "state", "application", "juror"]
     ordering_fields = ["round__due_at", "application__number", "submitted_at"]
-    transitions = {
-        "submit": TransitionAction(services.submit_review, "review.submit_review"),
-        "decline": TransitionAction(services.decline_review, "review.decline_review", DeclineSerializer),
-        "reopen": TransitionAction(services.reopen_review, "review.reopen_review", ReopenSerializer),
-        "recuse": TransitionAction(_recuse, "review.recuse_review", ReopenSerializer),
-    }
+    catalogue = REVIEW
 
     def get_queryset(self):
         reviews = reviews_visible_to(self.request.user).select_related(
@@ -162,10 +152,7 @@ class RoundViewSet(
     action_perms = {"partial_update": "review.manage_round", "update": "review.manage_round"}
     filterset_fields = ["contest", "state"]
     http_method_names = ["get", "post", "patch", "head", "options"]
-    transitions = {
-        "open": TransitionAction(services.open_round, "review.manage_round"),
-        "close": TransitionAction(services.close_round, "review.manage_round"),
-    }
+    catalogue = ROUND
 
     def get_queryset(self):
         return rounds_organised_by(self.request.user).select_related("contest").prefetch_related("criteria")

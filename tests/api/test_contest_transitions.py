@@ -131,7 +131,7 @@ def test_publish_refusal_reasons(missing, reason, api, organiser):
     body = r.json()
     assert body["reasons"] == [reason]
     assert body["state"] == S.DRAFT
-    assert set(body["allowed"]) == {"publish", "cancel"}
+    assert set(body["allowed"]) == {"cancel"}  # never the step just refused
     assert state_of(contest) == S.DRAFT
     assert history(contest).count() == 0
 

@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from contests import services
 from contests.models import Contest
+from contests.steps import CONTEST
 from core.fsm import history
 from tests.factories import UserFactory, grant, ready_contest
 from tests.races import run_together
@@ -48,7 +49,7 @@ def test_racing_transitions_one_wins(start, first, second):
         def go() -> Contest:
             mine = Contest.objects.get(pk=contest.pk)
             loaded.wait(timeout=30)  # both copies are loaded before either saves
-            return services.TRANSITION_SERVICES[name](mine, by=organiser, **kwargs)
+            return CONTEST[name].service(mine, by=organiser, **kwargs)
 
         return go
 

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
-from contests import services
 from contests.models import Contest
+from contests.steps import CONTEST
 from core.exceptions import TransitionRefused
 from core.fsm import history
 from tests.factories import UserFactory, grant, ready_contest
@@ -49,12 +49,12 @@ class ContestMachine(RuleBasedStateMachine):
         contest = Contest.objects.get(pk=self.contest.pk)  # as a request would load it
         if target is None:
             with pytest.raises(TransitionNotAllowed):
-                services.TRANSITION_SERVICES[name](contest, by=self.organiser, **kwargs)
+                CONTEST[name].service(contest, by=self.organiser, **kwargs)
         elif not refused_unless:
             with pytest.raises(TransitionRefused):
-                services.TRANSITION_SERVICES[name](contest, by=self.organiser, **kwargs)
+                CONTEST[name].service(contest, by=self.organiser, **kwargs)
         else:
-            services.TRANSITION_SERVICES[name](contest, by=self.organiser, **kwargs)
+            CONTEST[name].service(contest, by=self.organiser, **kwargs)
             self.expected = target
             self.successes += 1
 

@@ -9,6 +9,7 @@ from django_fsm_log.models import StateLog
 
 from contests import services
 from contests.models import Contest
+from contests.steps import CONTEST
 from core.exceptions import TransitionRefused
 from core.fsm import history
 from tests.factories import ContestFactory, CriterionFactory, FormFieldFactory, NominationFactory, grant
@@ -40,7 +41,7 @@ def test_each_transition_moves_state_and_logs_one_row(name, contest_in, organise
     contest = contest_in(source)
     logs_before = history(contest).count()
 
-    services.TRANSITION_SERVICES[name](contest, by=organiser, **extra)
+    CONTEST[name].service(contest, by=organiser, **extra)
 
     assert reload(contest).state == target
     logs = list(history(contest))
@@ -52,7 +53,7 @@ def test_each_transition_moves_state_and_logs_one_row(name, contest_in, organise
 
 def test_note_is_logged(contest_in, organiser):
     contest = contest_in(S.CLOSED)
-    services.start_review(contest, by=organiser, note="Журі сформовано")
+    CONTEST["start_review"].service(contest, by=organiser, note="Журі сформовано")
     assert history(contest).last().description == "Журі сформовано"
 
 
@@ -71,7 +72,7 @@ def test_transition_from_a_wrong_state_is_refused_and_changes_nothing(name, stat
     _source, _target, extra = HAPPY[name]
 
     with pytest.raises(TransitionNotAllowed):
-        services.TRANSITION_SERVICES[name](contest, by=organiser, **extra)
+        CONTEST[name].service(contest, by=organiser, **extra)
 
     assert reload(contest).state == state
     assert history(contest).count() == logs_before

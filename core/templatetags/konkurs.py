@@ -4,10 +4,13 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django import forms, template
+from django.urls import reverse
 from django.utils import dateformat
 from django.utils.html import format_html
 
 from core.money import format_money
+from core.steps import catalogue_of
+from core.web import step_form
 
 register = template.Library()
 
@@ -63,3 +66,42 @@ def widget(bound_field, **attrs):
 @register.inclusion_tag("includes/field.html")
 def field(bound_field, **extra):
     return {"field": bound_field, **extra}
+
+
+# --- steps: what a person may do now (core.steps) --------------------------------------------------
+
+
+@register.simple_tag(takes_context=True)
+def may(context, obj, name: str) -> bool:
+    """`{% may application "submit" as can_submit %}`: may the person take this step now?"""
+    if obj is None:
+        return False
+    return catalogue_of(obj).may(obj, context["request"].user, name)
+
+
+@register.inclusion_tag("includes/steps.html", takes_context=True)
+def steps(context, obj, compact=False, only="", exclude="", next="", empty=""):
+    """The steps the person may take on `obj` now, as buttons (with their input fields unless
+    `compact`); `only`/`exclude` name steps, comma-separated."""
+    catalogue = catalogue_of(obj)
+    chosen = catalogue.allowed(obj, context["request"].user)
+    if only:
+        chosen = [s for s in chosen if s.name in only.split(",")]
+    if exclude:
+        chosen = [s for s in chosen if s.name not in exclude.split(",")]
+    return {
+        "obj": obj,
+        "compact": compact,
+        "next": next,
+        "empty": empty,
+        "csrf_token": context.get("csrf_token"),
+        "steps": [
+            {
+                "step": step,
+                "form": step_form(step),
+                "url": (step.page and reverse(step.page, args=[obj.pk]))
+                or reverse(catalogue.url_name, args=[obj.pk, step.name.replace("_", "-")]),
+            }
+            for step in chosen
+        ],
+    }

@@ -1,0 +1,148 @@
+"""The web door to the steps of core.steps: one runner, one way to show a refusal."""
+
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+from rest_framework import serializers
+
+from core.exceptions import TransitionRefused
+from core.steps import Refusal, Step, catalogue_of
+
+# What a service may raise when it refuses; every page catches these and nothing else.
+REFUSALS = (TransitionRefused, TransitionNotAllowed, ConcurrentTransition, ValidationError, Refusal)
+
+
+def reasons_of(error: Exception) -> list[str]:
+    """What the person should read about a refusal, in their language."""
+    if isinstance(error, Refusal):
+        return error.messages
+    if isinstance(error, TransitionRefused):
+        return error.reasons
+    if isinstance(error, ValidationError):
+        return error.messages
+    if isinstance(error, ConcurrentTransition):
+        return [_("Someone changed this at the same moment. Reload and try again.")]
+    return [_("This step is not possible from the current state. Reload the page and check.")]
+
+
+def tell_refused(request: HttpRequest, error: Exception) -> None:
+    for reason in reasons_of(error):
+        messages.error(request, reason)
+
+
+def add_errors(form: forms.BaseForm, error: Exception) -> None:
+    """A service's refusal on the form: field errors next to their fields, the rest on top."""
+    field_errors = (
+        error.errors
+        if isinstance(error, Refusal)
+        else error.message_dict
+        if isinstance(error, ValidationError) and hasattr(error, "error_dict")
+        else {}
+    )
+    if field_errors:
+        for name, errors in field_errors.items():
+            form.add_error(name if name in form.fields else None, errors)
+        if isinstance(error, Refusal):
+            for reason in error.reasons:
+                form.add_error(None, reason)
+        return
+    for reason in reasons_of(error):
+        form.add_error(None, reason)
+
+
+# --- running a step from a form ------------------------------------------------------------------
+
+
+def step_data(request: HttpRequest, step: Step) -> dict[str, Any]:
+    """The step's input from a form rendered by `{% steps %}` (fields prefixed with the step)."""
+    prefix = f"{step.name}-"
+    return {key[len(prefix) :]: value for key, value in request.POST.items() if key.startswith(prefix)}
+
+
+def run_step(request: HttpRequest, obj: models.Model, name: str, data: dict | None = None) -> bool:
+    """Run step `name` on `obj` for the person; tell them what happened. True when it ran."""
+    catalogue = catalogue_of(obj)
+    if name not in catalogue:
+        raise Http404
+    step = catalogue[name]
+    try:
+        catalogue.run(obj, name, user=request.user, data=step_data(request, step) if data is None else data)
+    except Refusal as refusal:
+        if refusal.kind == "forbidden":
+            raise PermissionDenied(refusal.detail) from None
+        messages.error(request, _("“%(step)s” was refused:") % {"step": step.label})
+        for line in refusal.messages[1:] or refusal.messages:
+            messages.error(request, line)
+        return False
+    obj.refresh_from_db()
+    state = getattr(obj, f"get_{catalogue.state_field}_display")()
+    messages.success(request, _("Done: %(step)s. Now: %(state)s.") % {"step": step.label, "state": state})
+    return True
+
+
+def next_url(request: HttpRequest) -> str | None:
+    """A safe `next` the form asked to return to."""
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
+
+
+def step_view(
+    load: Callable[[HttpRequest, int], models.Model], back: Callable[[models.Model], str]
+) -> Callable[..., HttpResponse]:
+    """The POST view running any step of the object `load` finds (404 outside the person's
+    scope), then returning to `next` or to `back(obj)`."""
+
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+        obj = load(request, pk)
+        run_step(request, obj, name.replace("-", "_"))
+        return redirect(next_url(request) or back(obj))
+
+    return view
+
+
+# --- the step's input as a Django form, for rendering ----------------------------------------------
+
+
+def _form_field(field: serializers.Field) -> forms.Field:
+    common = {"label": field.label, "help_text": field.help_text or "", "required": field.required}
+    if isinstance(field, serializers.BooleanField):
+        return forms.BooleanField(**{**common, "required": False})
+    if isinstance(field, serializers.DateField):
+        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **common)
+    if isinstance(field, serializers.DecimalField):
+        return forms.DecimalField(**common)
+    if isinstance(field, serializers.ChoiceField):
+        return forms.ChoiceField(choices=list(field.choices.items()), **common)
+    if isinstance(field, serializers.IntegerField):
+        return forms.IntegerField(**common)
+    long_text = field.style.get("base_template") == "textarea.html"
+    widget = forms.Textarea(attrs={"rows": 2}) if long_text else forms.TextInput
+    return forms.CharField(widget=widget, max_length=getattr(field, "max_length", None), **common)
+
+
+@cache
+def form_class(input_class: type[serializers.Serializer]) -> type[forms.Form]:
+    fields = {name: _form_field(f) for name, f in input_class().fields.items() if not f.read_only}
+    return type(f"{input_class.__name__}Form", (forms.Form,), fields)
+
+
+def step_form(step: Step) -> forms.Form:
+    return form_class(step.input)(prefix=step.name)

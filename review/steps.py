@@ -1,0 +1,79 @@
+"""The review's steps (core.steps): a juror's review and a review round; and the contest's step
+the review owns, starting the review."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from accounts.models import User
+from contests.steps import CONTEST
+from core.steps import Catalogue, NoInput, Step
+from review import services
+from review.models import Conflict, Review, Round
+
+TEXTAREA = {"base_template": "textarea.html"}
+
+
+class DeclineInput(serializers.Serializer):
+    note = serializers.CharField(
+        label=_("Why you decline"), max_length=2000, help_text=_("Why the juror declines."), style=TEXTAREA
+    )
+    conflict = serializers.BooleanField(
+        label=_("I have a conflict of interest with this application"),
+        required=False,
+        default=False,
+        help_text=_("The juror declares a conflict of interest."),
+    )
+
+
+class ReasonInput(serializers.Serializer):
+    note = serializers.CharField(label=_("Reason"), max_length=2000, help_text=_("Why."), style=TEXTAREA)
+
+
+def recuse(review: Review, *, by: User, note: str = "") -> Conflict:
+    """An organiser records the juror's conflict with the application, taking the review away."""
+    return services.recuse(review.juror, review.application, by=by, reason=note)
+
+
+REVIEW = Catalogue(
+    Review,
+    [
+        Step("submit", services.submit_review, "review.submit_review", _("Submit the review"), NoInput),
+        Step("reopen", services.reopen_review, "review.reopen_review", _("Reopen"), ReasonInput),
+        Step(
+            "decline",
+            services.decline_review,
+            "review.decline_review",
+            _("Decline"),
+            DeclineInput,
+            danger=True,
+        ),
+        Step(
+            "recuse",
+            recuse,
+            "review.recuse_review",
+            _("Record a conflict of interest"),
+            ReasonInput,
+            danger=True,
+        ),
+    ],
+    url_name="review:review_step",
+)
+
+ROUND = Catalogue(
+    Round,
+    [
+        Step("open", services.open_round, "review.manage_round", _("Open the round"), NoInput),
+        Step("close", services.close_round, "review.manage_round", _("Close the round"), NoInput),
+    ],
+    url_name="review:round_step",
+)
+
+CONTEST.register(
+    Step(
+        "start_review",
+        services.start_contest_review,
+        "contests.start_review_contest",
+        _("Start the review"),
+        help=_("Hand the applications to the jury."),
+    )
+)
