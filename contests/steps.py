@@ -24,6 +24,7 @@ CONTEST = Catalogue(
             "contests.publish_contest",
             _("Publish the call"),
             help=_("Make the call public."),
+            problems=Contest.publish_problems,
         ),
         Step(
             "close",

@@ -55,6 +55,9 @@ class Step:
     # The web page with its own form for this step (e.g. recording a payment); the catalogue's
     # button then links there instead of posting.
     page: str = ""
+    # Conditions the person must fix before the step is offered (e.g. Contest.publish_problems);
+    # while it lists any, the step is not among the allowed ones (its button is not shown).
+    problems: Callable[[Any], list] | None = None
 
 
 class Refusal(Exception):
@@ -138,7 +141,13 @@ class Catalogue:
         if user is None or not user.is_authenticated:
             return []
         open_now = self.open_from_state(obj)
-        chosen = [s for s in self if s.name in open_now and user.has_perm(s.permission, obj)]
+        chosen = [
+            s
+            for s in self
+            if s.name in open_now
+            and user.has_perm(s.permission, obj)
+            and not (s.problems and s.problems(obj))
+        ]
         return sorted(chosen, key=lambda s: s.danger)  # the destructive steps come last
 
     def allowed_names(self, obj: models.Model, user: Any) -> list[str]:

@@ -99,8 +99,9 @@ def steps(context, obj, compact=False, only="", exclude="", next="", empty=""):
             {
                 "step": step,
                 "form": step_form(step),
-                "url": (step.page and reverse(step.page, args=[obj.pk]))
-                or reverse(catalogue.url_name, args=[obj.pk, step.name.replace("_", "-")]),
+                "url": reverse(step.page, args=[getattr(obj, catalogue.url_arg)])
+                if step.page
+                else reverse(catalogue.url_name, args=[getattr(obj, catalogue.url_arg), step.name]),
             }
             for step in chosen
         ],
