@@ -2,7 +2,6 @@
 progress (polled by htmx) and result. The jurors' upload page lives in review; both end here."""
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts import imports
 from accounts.models import ImportJob
 from core.tables import template_csv_response, template_xlsx_response
+from core.web import run_step, step_view
 
 
 class UploadForm(forms.Form):
@@ -92,8 +92,7 @@ def _job(request: HttpRequest, pk: int) -> ImportJob:
 
 
 def _job_context(job: ImportJob) -> dict:
-    contest_id = int(job.scope.removeprefix("contest:")) if job.scope.startswith("contest:") else None
-    return {"job": job, "contest_id": contest_id}
+    return {"job": job, "pages": imports.IMPORTERS[job.kind].pages(job.scope)}
 
 
 @login_required
@@ -128,12 +127,7 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    job = _job(request, pk)
-    try:
-        imports.confirm_job(job, by=request.user)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+    run_step(request, _job(request, pk), "confirm", data={})
     return redirect("accounts:import_job", pk=pk)
 
 
@@ -150,3 +144,7 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
         _job_context(job),
         status=200 if job.is_active else 286,
     )
+
+
+# Any step of an import (core.steps), from its page.
+import_step = step_view(_job, lambda job: reverse("accounts:import_job", args=[job.pk]))

@@ -31,6 +31,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -86,8 +87,22 @@ class RowResult:
 Progress = Callable[[int], None]
 
 
+@dataclass(frozen=True)
+class ImportPages:
+    """Where an import's pages lead: back to its upload page, and on once it is done. The importer
+    names them, so the shared import pages never name a higher app's page."""
+
+    upload_url: str
+    upload_label: str
+    done_url: str
+    done_label: str
+    created_label: str  # what the import's "created" counts
+
+
 class Importer(Protocol):
     kind: str
+
+    def pages(self, scope: str) -> ImportPages: ...
 
     def columns(self) -> list[Column]: ...
 
@@ -167,6 +182,15 @@ def _field_limit(name: str) -> int | None:
 
 class OrganisationImporter:
     kind = ImportJob.Kind.ORGANISATIONS
+
+    def pages(self, scope: str) -> ImportPages:
+        return ImportPages(
+            upload_url=reverse("accounts:organisations_import"),
+            upload_label=_("Back to the organisations' import"),
+            done_url=reverse("accounts:organisations"),
+            done_label=_("See the organisations"),
+            created_label=_("Organisations created"),
+        )
 
     def columns(self) -> list[Column]:
         return [

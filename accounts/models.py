@@ -275,6 +275,10 @@ class ImportJob(ConcurrentTransitionMixin, TimeStampedModel):
         return self.state in (self.State.QUEUED, self.State.RUNNING)
 
     @property
+    def is_done(self) -> bool:
+        return self.state == self.State.DONE
+
+    @property
     def percent(self) -> int:
         return int(100 * self.processed / self.total) if self.total else 100
 

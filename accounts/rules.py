@@ -34,3 +34,12 @@ def may_add_contests(user) -> bool:
 # Importing libraries in bulk: staff, and those who may create contests (organisers bring the
 # libraries of their calls); each imported library's contact person then administers it.
 rules.add_perm("accounts.import_organisations", rules.is_staff | may_add_contests)
+
+
+@rules.predicate
+def started_the_import(user, job) -> bool:
+    return job is not None and job.created_by_id == user.pk
+
+
+# Confirming an import: the person who uploaded it (or staff), as the page shows it only to them.
+rules.add_perm("accounts.confirm_import", started_the_import | rules.is_staff)

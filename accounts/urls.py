@@ -58,5 +58,6 @@ urlpatterns = [
     ),
     path("imports/<int:pk>/", import_views.import_job, name="import_job"),
     path("imports/<int:pk>/confirm/", import_views.import_confirm, name="import_confirm"),
+    path("imports/<int:pk>/steps/<slug:name>/", import_views.import_step, name="import_step"),
     path("imports/<int:pk>/progress/", import_views.import_progress, name="import_progress"),
 ]

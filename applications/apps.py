@@ -8,8 +8,19 @@ class ApplicationsConfig(AppConfig):
 
     def ready(self) -> None:
         from applications import events, reminders  # noqa: F401 - registers events and reminders
-        from contests.navigation import ContestLink, register
+        from contests.navigation import ContestLink, register, register_public
 
-        # The contest's organiser page links here (contests never names this app's pages).
+        # The contest's organiser and public pages link here (contests never names this app's pages).
         register(ContestLink(10, _("Applications and screening"), "applications:screening"))
         register(ContestLink(20, _("Late-submission codes"), "applications:late_codes"))
+        register_public(
+            ContestLink(
+                10,
+                _("Apply"),
+                "applications:new",
+                shown=lambda user, contest: (
+                    contest.is_accepting_applications and user.is_authenticated and user.memberships.exists()
+                ),
+                query="contest",
+            )
+        )

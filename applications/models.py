@@ -97,6 +97,19 @@ class Application(ConcurrentTransitionMixin, TimeStampedModel):
     def is_editable(self) -> bool:
         return self.state in self.EDITABLE_STATES
 
+    @property
+    def is_returned(self) -> bool:
+        """Returned by the organisers for correction."""
+        return self.state == self.State.RETURNED
+
+    @property
+    def awaits_screening(self) -> bool:
+        return self.state == self.State.SUBMITTED
+
+    @property
+    def is_awarded(self) -> bool:
+        return self.state == self.State.AWARDED
+
     # --- guards ------------------------------------------------------------------------------
 
     def deadline_problems(self, *, late_code: "LateSubmissionCode | None" = None, at=None) -> list[str]:

@@ -26,20 +26,25 @@ from accounts.regions import Region
 from applications import exports, services
 from applications.answers import display_answer
 from applications.downloads import attachment_response
-from applications.models import Application, IneligibilityReason, LateSubmissionCode
+from applications.models import Application, LateSubmissionCode
 from applications.selectors import applications_visible_to, questions_for, revisions_of
+from applications.steps import APPLICATION
 from contests.models import Contest, Nomination
 from contests.selectors import contests_visible_to
 from core import clock
-from core.exceptions import TransitionRefused
 from core.fsm import history_rows
+from core.steps import Refusal, Step
+from core.web import REFUSALS, add_errors, form_class, run_step
 
 PAGE_SIZE = 50
 SCREENABLE_STATES = [choice for choice in Application.State.choices if choice[0] != Application.State.DRAFT]
-OUTCOME_LABELS = {
-    "eligible": gettext_lazy("Mark eligible"),
-    "ineligible": gettext_lazy("Mark ineligible"),
-    "return": gettext_lazy("Return for correction"),
+# The screening steps of the catalogue (applications/steps.py), in the order the pages show them.
+SCREENING_STEPS = ("mark_eligible", "return_for_correction", "mark_ineligible")
+# The names the screening forms posted before the steps had one name everywhere; still accepted.
+OLD_OUTCOMES = {
+    "eligible": "mark_eligible",
+    "ineligible": "mark_ineligible",
+    "return": "return_for_correction",
 }
 
 
@@ -97,44 +102,24 @@ class FilterForm(forms.Form):
         return rows
 
 
-class ScreeningForm(forms.Form):
-    """One of the three outcomes, with what each needs: a reason, a note."""
-
-    outcome = forms.ChoiceField(choices=list(OUTCOME_LABELS.items()), widget=forms.HiddenInput)
-    reason = forms.ChoiceField(
-        label=gettext_lazy("Reason"),
-        required=False,
-        choices=[("", "—"), *IneligibilityReason.choices],
-        help_text=gettext_lazy("Needed when the application is ineligible."),
-    )
-    note = forms.CharField(
-        label=gettext_lazy("Note to the applicant"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("Needed when the application is returned: say what to correct."),
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        outcome = cleaned.get("outcome")
-        if outcome == "ineligible" and not cleaned.get("reason"):
-            self.add_error("reason", _("Choose the reason why the application is ineligible."))
-        if outcome == "return" and not (cleaned.get("note") or "").strip():
-            self.add_error("note", _("Tell the applicant what to correct."))
-        return cleaned
+def _screening_steps() -> list[Step]:
+    return [APPLICATION[name] for name in SCREENING_STEPS]
 
 
-def _outcome_form(outcome: str, data=None) -> ScreeningForm:
-    form = ScreeningForm(data, prefix=outcome, initial={"outcome": outcome})
-    if outcome != "ineligible":
-        del form.fields["reason"]
-    if outcome == "eligible":
-        form.fields["note"].help_text = ""
-    if outcome == "return":
-        form.fields["note"].required = True
-        form.fields["note"].help_text = _("Say what to correct. The call must still be open.")
-    return form
+def _screening_step(request: HttpRequest) -> tuple[Step, dict] | None:
+    """The screening step a form posted (`outcome`, by its name or its old one) and its input:
+    the fields prefixed with the name the form used, blanks left out."""
+    posted = request.POST.get("outcome", "")
+    name = OLD_OUTCOMES.get(posted, posted)
+    if name not in SCREENING_STEPS:
+        return None
+    prefix = f"{posted}-"
+    data = {
+        key[len(prefix) :]: value
+        for key, value in request.POST.items()
+        if key.startswith(prefix) and key != f"{posted}-outcome" and value.strip()
+    }
+    return APPLICATION[name], data
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -193,9 +178,8 @@ def _refusal_lines(refused: dict[int, list[str]]) -> list[str]:
     ]
 
 
-def _report(request: HttpRequest, outcome: str, result: dict) -> None:
-    done, refused = result["done"], result["refused"]
-    label = OUTCOME_LABELS[outcome]
+def _report(request: HttpRequest, step: Step, done: list[int], refused: dict[int, list[str]]) -> None:
+    label = step.label
     if done:
         messages.success(
             request,
@@ -221,42 +205,48 @@ def _report(request: HttpRequest, outcome: str, result: dict) -> None:
 
 
 def _bulk_screen(request: HttpRequest, contest: Contest) -> None:
-    outcome = request.POST.get("outcome", "")
-    if outcome not in OUTCOME_LABELS:
+    """Run one screening step on each selected application, each on its own: a refusal stops no
+    other. The input is checked once, before any runs."""
+    posted = _screening_step(request)
+    if posted is None:
         messages.error(request, _("Choose what to do with the selected applications."))
         return
-    form = _outcome_form(outcome, request.POST)
+    step, data = posted
     raw_ids = [value for value in request.POST.getlist("applications") if value.isdigit()]
-    states = dict(
+    applications = list(
         Application.objects.filter(contest=contest, pk__in=raw_ids)
         .exclude(state=Application.State.DRAFT)
-        .values_list("pk", "state")
+        .select_related("contest", "organisation")
     )
-    if not states:
+    if not applications:
         messages.error(request, _("Select at least one application."))
         return
-    if not form.is_valid():
-        for errors in form.errors.values():
+    payload = step.input(data=data)
+    if not payload.is_valid():
+        for errors in payload.errors.values():
             for message in errors:
-                messages.error(request, message)
+                messages.error(request, str(message))
         return
-    labels = dict(Application.State.choices)
-    # Screened meanwhile (another tab, a colleague): say so plainly rather than fail inside.
-    moved = {
-        pk: [_("It is no longer waiting for screening (now: %(state)s).") % {"state": labels[state]}]
-        for pk, state in states.items()
-        if state != Application.State.SUBMITTED
-    }
-    result = services.bulk_screen(
-        [pk for pk in states if pk not in moved],
-        outcome=outcome,
-        by=request.user,
-        note=form.cleaned_data.get("note", ""),
-        reason=form.cleaned_data.get("reason", ""),
-        allowed=lambda application: request.user.has_perm("applications.screen_application", application),
-    )
-    result["refused"] = {**moved, **result["refused"]}
-    _report(request, outcome, result)
+    done, refused = [], {}
+    for application in applications:
+        if not application.awaits_screening:
+            # Screened meanwhile (another tab, a colleague): say so plainly rather than fail inside.
+            refused[application.pk] = [
+                _("It is no longer waiting for screening (now: %(state)s).")
+                % {"state": application.get_state_display()}
+            ]
+            continue
+        try:
+            APPLICATION.run(application, step.name, user=request.user, data=data)
+        except Refusal as refusal:
+            refused[application.pk] = (
+                [_("You may not screen this application.")]
+                if refusal.kind == "forbidden"
+                else refusal.reasons or refusal.messages
+            )
+        else:
+            done.append(application.pk)
+    _report(request, step, done, refused)
 
 
 @login_required
@@ -298,8 +288,10 @@ def screening_list(request: HttpRequest, contest_pk: int) -> HttpResponse:
             "page_obj": page,
             "query": query.urlencode(),
             "form_query": request.GET.urlencode(),
-            "forms": {outcome: _outcome_form(outcome) for outcome in OUTCOME_LABELS},
-            "submitted": Application.State.SUBMITTED,
+            "bulk_steps": [
+                {"step": step, "form": form_class(step.input)(prefix=step.name)}
+                for step in _screening_steps()
+            ],
         },
     )
 
@@ -322,38 +314,14 @@ def _screenable(request: HttpRequest, pk: int) -> Application:
 @login_required
 def screening_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = _screenable(request, pk)
-    forms_by_outcome = {outcome: _outcome_form(outcome) for outcome in OUTCOME_LABELS}
-    refusal = None
-    status = 200
     if request.method == "POST":
-        outcome = request.POST.get("outcome", "")
-        if outcome not in OUTCOME_LABELS:
+        # The page's buttons post to applications:step; this keeps older forms working.
+        posted = _screening_step(request)
+        if posted is None:
             raise Http404
-        form = forms_by_outcome[outcome] = _outcome_form(outcome, request.POST)
-        if form.is_valid():
-            kwargs = {"by": request.user, "note": form.cleaned_data.get("note", "")}
-            if outcome == "ineligible":
-                kwargs["reason"] = form.cleaned_data["reason"]
-            try:
-                services.SCREENING[outcome](application, **kwargs)
-            except TransitionRefused as refused:
-                refusal = {"action": OUTCOME_LABELS[outcome], "reasons": refused.reasons}
-            except ValidationError as error:
-                refusal = {"action": OUTCOME_LABELS[outcome], "reasons": error.messages}
-            except Exception:  # TransitionNotAllowed, ConcurrentTransition: the state moved meanwhile
-                refusal = {
-                    "action": OUTCOME_LABELS[outcome],
-                    "reasons": [_("The application's state changed meanwhile. Reload the page and check.")],
-                }
-            else:
-                application.refresh_from_db()
-                messages.success(
-                    request,
-                    _("Done. The application is now: %(state)s.")
-                    % {"state": application.get_state_display()},
-                )
-                return redirect("applications:screening_detail", pk=application.pk)
-        status = 400 if refusal is None else 409
+        step, data = posted
+        run_step(request, application, step.name, data=data)
+        return redirect("applications:screening_detail", pk=application.pk)
     questions = questions_for(application)
     attachments = {a.field_key: a for a in application.attachments.all()}
     answers = [
@@ -374,11 +342,11 @@ def screening_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "attachments": list(attachments.values()),
             "revisions": list(revisions_of(application)),
             "history": history_rows(application),
-            "forms": forms_by_outcome if application.state == Application.State.SUBMITTED else {},
-            "outcome_labels": OUTCOME_LABELS,
-            "refusal": refusal,
+            "screening_steps": ",".join(SCREENING_STEPS),
+            "may_screen": any(
+                step.name in SCREENING_STEPS for step in APPLICATION.allowed(application, request.user)
+            ),
         },
-        status=status,
     )
 
 
@@ -399,9 +367,8 @@ def late_codes(request: HttpRequest, contest_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             code = services.issue_late_code(contest, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+        except REFUSALS as error:
+            add_errors(form, error)
         else:
             messages.success(
                 request,

@@ -318,30 +318,6 @@ def _tell_applicant(application: Application, event: str, note: str) -> None:
     )
 
 
-SCREENING = {"eligible": mark_eligible, "ineligible": mark_ineligible, "return": return_application}
-
-
-def bulk_screen(
-    ids: list[int], *, outcome: str, by: User, note: str = "", reason: str = "", allowed=None
-) -> dict:
-    """Screen many applications; each in its own transaction, so one refusal stops no other."""
-    service = SCREENING[outcome]
-    done, refused = [], {}
-    for application in Application.objects.filter(pk__in=ids).select_related("contest"):
-        if allowed is not None and not allowed(application):
-            refused[application.pk] = [_("You may not screen this application.")]
-            continue
-        kwargs = {"reason": reason} if outcome == "ineligible" else {}
-        try:
-            service(application, by=by, note=note, **kwargs)
-            done.append(application.pk)
-        except TransitionRefused as error:
-            refused[application.pk] = error.reasons
-        except Exception as error:
-            refused[application.pk] = [str(error)]
-    return {"done": done, "refused": refused}
-
-
 def issue_late_code(
     contest: Contest, *, by: User, expires_at=None, max_uses: int = 1, note: str = ""
 ) -> LateSubmissionCode:

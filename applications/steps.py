@@ -27,11 +27,23 @@ class ReturnInput(serializers.Serializer):
         max_length=2000,
         help_text=_("What the applicant must correct."),
         style=TEXTAREA,
+        error_messages={
+            "required": _("Tell the applicant what to correct."),
+            "blank": _("Tell the applicant what to correct."),
+        },
     )
 
 
-class IneligibleInput(NoteInput):
-    reason = serializers.ChoiceField(label=_("Reason"), choices=IneligibilityReason.choices)
+class IneligibleInput(serializers.Serializer):
+    # The reason first: it is what the organiser must choose (the note is optional).
+    reason = serializers.ChoiceField(
+        label=_("Reason"),
+        choices=IneligibilityReason.choices,
+        error_messages={"required": _("Choose the reason why the application is ineligible.")},
+    )
+    note = serializers.CharField(
+        label=_("Note"), required=False, allow_blank=True, max_length=2000, default="", style=TEXTAREA
+    )
 
 
 APPLICATION = Catalogue(

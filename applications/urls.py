@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/autosave/", views.autosave, name="autosave"),
     path("<int:pk>/submit/", views.submit, name="submit"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("<int:pk>/steps/<slug:name>/", views.application_step, name="step"),
     path("<int:pk>/diff/", views.diff, name="diff"),
     path("<int:pk>/files/<slug:key>/upload/", views.upload, name="upload"),
     path("<int:pk>/files/<int:attachment_pk>/", views.download, name="download"),

@@ -19,7 +19,6 @@ from django.urls import reverse
 from django.utils import dateformat
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from accounts.models import Organisation
 from applications import selectors, services
@@ -37,11 +36,13 @@ from applications.forms import (
     max_length_of,
 )
 from applications.models import Application, Attachment
+from applications.steps import APPLICATION
 from contests import selectors as contest_selectors
 from contests.models import Contest, FormField
 from core import clock
-from core.exceptions import TransitionRefused
 from core.fsm import history, history_rows
+from core.steps import Refusal
+from core.web import reasons_of, run_step, step_view
 
 DASHBOARD_PAGE_SIZE = 30
 OPEN_CALLS_SHOWN = 20
@@ -255,6 +256,7 @@ def _form_page(request, application, form, *, refusal=None, file_errors=None, su
             "refusal": refusal or [],
             "submit_form": submit_form or SubmitForm(),
             "deadline_passed": _deadline_passed(application.contest),
+            "returned": application.is_returned,
             "returned_note": _returned_note(application),
             "now": clock.now(),
         },
@@ -264,7 +266,7 @@ def _form_page(request, application, form, *, refusal=None, file_errors=None, su
 
 def _returned_note(application: Application) -> str:
     """What the organisers asked to correct, when they returned the application."""
-    if application.state != Application.State.RETURNED:
+    if not application.is_returned:
         return ""
     last = history(application).filter(state=Application.State.RETURNED).last()
     return (last.description or "") if last else ""
@@ -456,17 +458,15 @@ def download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
 
 
 def _submit(request: HttpRequest, application: Application, late_code: str) -> list[str] | None:
-    """None when submitted (with a message), else the reasons it was refused."""
-    if not request.user.has_perm("applications.submit_application", application):
-        raise PermissionDenied(_("Only members of the applicant organisation may submit it."))
+    """None when submitted (with a message), else the reasons it was refused: the catalogue's
+    step (applications/steps.py), its refusal shown as the list of what to do before submitting."""
     try:
-        application = services.submit_application(application, by=request.user, late_code=late_code)
-    except TransitionRefused as refused:
-        return refused.reasons
-    except TransitionNotAllowed:
-        return [_("The application cannot be submitted in its current state. Reload the page and check.")]
-    except ConcurrentTransition:
-        return [_("Someone changed this application at the same moment. Reload and try again.")]
+        APPLICATION.run(application, "submit", user=request.user, data={"late_code": late_code})
+    except Refusal as refusal:
+        if refusal.kind == "forbidden":
+            raise PermissionDenied(_("Only members of the applicant organisation may submit it.")) from None
+        reasons = reasons_of(refusal)
+        return reasons[1:] or reasons  # the problems themselves, without "This step was refused."
     messages.success(
         request,
         _("Your application was submitted. Its registration number is %(number)s.")
@@ -521,11 +521,10 @@ def _detail_page(request, application, *, refusal=None, submit_form=None) -> Htt
             "history": history_rows(application),
             "can_change": application.is_editable
             and user.has_perm("applications.change_application", application),
-            "can_submit": application.is_editable
-            and user.has_perm("applications.submit_application", application),
-            "can_withdraw": application.state in (Application.State.DRAFT, Application.State.SUBMITTED)
-            and user.has_perm("applications.withdraw_application", application),
+            "can_submit": APPLICATION.may(application, user, "submit"),
+            "can_withdraw": APPLICATION.may(application, user, "withdraw"),
             "can_screen": user.has_perm("applications.screen_application", application),
+            "received": application.awaits_screening and bool(revisions),
             "refusal": refusal or [],
             "submit_form": submit_form or SubmitForm(),
             "deadline_passed": _deadline_passed(application.contest),
@@ -574,16 +573,30 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
     if not request.user.has_perm("applications.withdraw_application", application):
         raise PermissionDenied(_("Only members of the applicant organisation may withdraw it."))
-    if application.state not in (Application.State.DRAFT, Application.State.SUBMITTED):
+    if not APPLICATION.may(application, request.user, "withdraw"):
         messages.info(request, _("This application can no longer be withdrawn."))
         return redirect("applications:detail", pk=pk)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.withdraw_application(application, by=request.user, note=form.cleaned_data["note"])
-        except (TransitionRefused, TransitionNotAllowed, ConcurrentTransition):
-            messages.error(request, _("The application could not be withdrawn. Reload the page and check."))
-        else:
-            messages.success(request, _("The application was withdrawn."))
+        run_step(request, application, "withdraw", data={"note": form.cleaned_data["note"]})
         return redirect("applications:detail", pk=pk)
     return render(request, "applications/withdraw.html", {"application": application, "form": form})
+
+
+# --- any step of the catalogue (applications/steps.py) -------------------------------------------
+
+
+def _step_target(request: HttpRequest, pk: int) -> Application:
+    """The application a step runs on (404 outside what the person may see), with the page to
+    return to when the form gives no `next`: screening for its organisers, else its own page."""
+    application = _application(request, pk)
+    screens = application.state != Application.State.DRAFT and request.user.has_perm(
+        "applications.screen_application", application
+    )
+    application.back_url = reverse(
+        "applications:screening_detail" if screens else "applications:detail", args=[application.pk]
+    )
+    return application
+
+
+application_step = step_view(_step_target, lambda application: application.back_url)

@@ -8,7 +8,15 @@ class AwardsConfig(AppConfig):
 
     def ready(self) -> None:
         from awards import events  # noqa: F401 - registers this app's notification events
-        from contests.navigation import ContestLink, register
+        from contests.navigation import ContestLink, register, register_public
 
-        # The contest's organiser page links here (contests never names this app's pages).
+        # The contest's organiser and public pages link here (contests never names this app's pages).
         register(ContestLink(50, _("Winners and announcement"), "awards:organise"))
+        register_public(
+            ContestLink(
+                50,
+                _("Results and winners"),
+                "awards:results",
+                shown=lambda user, contest: contest.results_public,
+            )
+        )

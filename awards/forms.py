@@ -28,10 +28,6 @@ class CitationForm(forms.ModelForm):
         widgets = {"citation": forms.Textarea(attrs={"rows": 2})}
 
 
-class NoteForm(forms.Form):
-    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
-
-
 class SettingsForm(forms.ModelForm):
     class Meta:
         model = AwardSettings

@@ -44,6 +44,11 @@ class Candidate:
     # A higher-ranked application of the same nomination is not chosen: needs a reason.
     out_of_order: bool
 
+    @property
+    def proposable(self) -> bool:
+        """Not chosen yet and still in the running: it may be proposed as a winner."""
+        return self.decision is None and self.application.state == Application.State.UNDER_REVIEW
+
 
 def candidates(contest: Contest, nomination: Nomination | None = None) -> list[Candidate]:
     """The latest round's ranking with each application's live decision, in ranking order.

@@ -1,26 +1,26 @@
-"""Web pages of the awards: the organisers' choice of winners, the public results, diplomas."""
+"""Web pages of the awards: the organisers' choice of winners, the public results, diplomas.
+The steps (a decision's approval or withdrawal, the contest's decision and announcement) are the
+catalogues' (awards.steps), run by core.web; every refusal is shown by core.web's one helper."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from applications.models import Application
 from awards import diplomas, selectors, services
-from awards.forms import CitationForm, NoteForm, ProposeForm, SettingsForm, VerifyForm
+from awards.forms import CitationForm, ProposeForm, SettingsForm, VerifyForm
 from awards.models import CHOOSING_STATES, Decision, Diploma
 from contests.models import Contest
-from core.exceptions import TransitionRefused
+from core.web import REFUSALS, step_view, tell_refused
 
-STEPS = {"decide": services.decide, "announce": services.announce}
-DECISION_STEPS = {
-    "approve": (services.approve, "awards.approve_decision"),
-    "withdraw": (services.withdraw, "awards.withdraw_decision"),
-}
+# The contest's steps the awards own (registered on contests.steps.CONTEST by awards.steps).
+CONTEST_STEPS = ("decide", "announce")
 
 
 def _choosing_contest(request: HttpRequest, pk: int, perm: str = "awards.view_decisions") -> Contest:
@@ -31,17 +31,8 @@ def _choosing_contest(request: HttpRequest, pk: int, perm: str = "awards.view_de
     return contest
 
 
-def _refused(request: HttpRequest, error: Exception) -> None:
-    if isinstance(error, TransitionRefused):
-        reasons = error.reasons
-    elif isinstance(error, ValidationError):
-        reasons = error.messages
-    elif isinstance(error, ConcurrentTransition):
-        reasons = [_("Someone changed this at the same moment. Reload and try again.")]
-    else:
-        reasons = [_("This step is not possible from the current state. Reload the page and check.")]
-    for reason in reasons:
-        messages.error(request, reason)
+def _organise_url(contest_id: int) -> str:
+    return reverse("awards:organise", args=[contest_id])
 
 
 @login_required
@@ -54,6 +45,10 @@ def organise(request: HttpRequest, pk: int) -> HttpResponse:
             "application__organisation", "nomination", "proposed_by", "approved_by"
         )
     )
+    # `{% steps decision %}` asks about each decision's contest and its roles: loaded once.
+    prefetch_related_objects([contest], "roles")
+    for decision in decisions:
+        decision.contest = contest
     by_nomination = []
     for nomination in contest.nominations.order_by("order", "pk"):
         rows = [c for c in candidates if c.row.nomination_id == nomination.pk]
@@ -69,7 +64,6 @@ def organise(request: HttpRequest, pk: int) -> HttpResponse:
             "taken": len(decisions),
             "choosing": contest.state in CHOOSING_STATES,
             "can_propose": request.user.has_perm("awards.propose_winner", contest),
-            "can_step": request.user.has_perm("contests.decide_contest", contest),
             "settings_form": SettingsForm(instance=services.settings_of(contest)),
             "round": selectors.latest_round(contest),
         },
@@ -90,8 +84,8 @@ def propose(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 citation=form.cleaned_data["citation"],
             )
-        except ValidationError as error:
-            _refused(request, error)
+        except REFUSALS as error:
+            tell_refused(request, error)
         else:
             messages.success(request, _("Proposed. Another organiser or the jury chair approves it."))
     else:
@@ -107,24 +101,8 @@ def _decision(request: HttpRequest, pk: int) -> Decision:
     )
 
 
-@login_required
-@require_POST
-def decision_step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
-    if name not in DECISION_STEPS:
-        raise Http404
-    decision = _decision(request, pk)
-    service, perm = DECISION_STEPS[name]
-    if not request.user.has_perm(perm, decision):
-        raise PermissionDenied(_("You may not do this."))
-    form = NoteForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    try:
-        service(decision, by=request.user, note=note)
-    except (TransitionRefused, TransitionNotAllowed, ConcurrentTransition) as error:
-        _refused(request, error)
-    else:
-        messages.success(request, _("Done."))
-    return redirect("awards:organise", pk=decision.contest_id)
+# A decision's steps (awards.steps.DECISION: approve, withdraw), back to the awards page.
+decision_step = step_view(_decision, lambda decision: _organise_url(decision.contest_id))
 
 
 @login_required
@@ -137,8 +115,8 @@ def citation(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.update_citation(decision, citation=form.cleaned_data["citation"])
-        except ValidationError as error:
-            _refused(request, error)
+        except REFUSALS as error:
+            tell_refused(request, error)
         else:
             messages.success(request, _("The citation is saved."))
     return redirect("awards:organise", pk=decision.contest_id)
@@ -152,31 +130,22 @@ def award_settings(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.update_settings(contest, **form.cleaned_data)
-        except ValidationError as error:
-            _refused(request, error)
+        except REFUSALS as error:
+            tell_refused(request, error)
         else:
             messages.success(request, _("The settings are saved."))
     return redirect("awards:organise", pk=contest.pk)
 
 
-@login_required
-@require_POST
+_contest_step = step_view(_choosing_contest, lambda contest: _organise_url(contest.pk))
+
+
 def step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
-    if name not in STEPS:
+    """The contest's decision and announcement from the awards page (the contest's other steps
+    are on its own page): the catalogue's steps, back to the awards page."""
+    if name not in CONTEST_STEPS:
         raise Http404
-    contest = _choosing_contest(request, pk, f"contests.{name}_contest")
-    form = NoteForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    try:
-        STEPS[name](contest, by=request.user, note=note)
-    except (TransitionRefused, TransitionNotAllowed, ConcurrentTransition) as error:
-        _refused(request, error)
-    else:
-        contest.refresh_from_db()
-        messages.success(
-            request, _("Done. The contest is now: %(state)s.") % {"state": contest.get_state_display()}
-        )
-    return redirect("awards:organise", pk=contest.pk)
+    return _contest_step(request, pk, name)
 
 
 # --- public -------------------------------------------------------------------------------------

@@ -11,43 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from contests.models import TIME_ZONES, Contest, ContestRole, Criterion, FormField, Nomination
 from core.files import DOCUMENT_TYPES, validate_upload
+from core.forms import LocalDateTimeField
 from notifications.models import Message
 
 MAX_REGULATIONS_BYTES = 20 * 1024 * 1024
-DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 DATE_FIELDS = ("opens_at", "closes_at", "review_ends_at", "announce_at")
-
-
-def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form's fields (or on the form when no field fits)."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-class LocalDateTimeField(forms.DateTimeField):
-    """A `datetime-local` input whose value stays naive: the form gives it the contest's zone."""
-
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL_FORMAT)
-    input_formats = [DATETIME_LOCAL_FORMAT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        if isinstance(value, datetime):
-            return value.replace(tzinfo=None)
-        value = value.strip()
-        for fmt in self.input_formats:
-            try:
-                return datetime.strptime(value, fmt)
-            except (ValueError, TypeError):
-                continue
-        raise ValidationError(self.error_messages["invalid"], code="invalid")
-
-    def prepare_value(self, value):
-        return value
 
 
 class ContestForm(forms.ModelForm):

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.fsm import history
-from core.steps import Catalogue, Refusal, Step
+from core.steps import Catalogue, Refusal, Step, catalogue_of
 
 
 class TransitionConflictSerializer(serializers.Serializer):
@@ -24,6 +24,21 @@ class TransitionConflictSerializer(serializers.Serializer):
     state = serializers.CharField()
     allowed = serializers.ListField(child=serializers.CharField())
     reasons = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+@extend_schema_field(serializers.ListField(child=serializers.CharField()))
+class AllowedStepsField(serializers.Field):
+    """The steps the caller may take on the object now, from its catalogue (core.steps): the
+    same list the pages render as buttons and a 409 lists as `allowed`."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, obj: Any) -> list[str]:
+        request = self.context.get("request")
+        if request is None:
+            return []
+        return catalogue_of(obj).allowed_names(obj, request.user)
 
 
 class StateLogSerializer(serializers.Serializer):

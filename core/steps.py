@@ -55,6 +55,8 @@ class Step:
     # The web page with its own form for this step (e.g. recording a payment); the catalogue's
     # button then links there instead of posting.
     page: str = ""
+    # What the person reads once it ran; the generic "Done: <label>. Now: <state>." when empty.
+    done: str | Promise = ""
     # Conditions the person must fix before the step is offered (e.g. Contest.publish_problems);
     # while it lists any, the step is not among the allowed ones (its button is not shown).
     problems: Callable[[Any], list] | None = None

@@ -88,7 +88,8 @@ def run_step(request: HttpRequest, obj: models.Model, name: str, data: dict | No
         return False
     obj.refresh_from_db()
     state = getattr(obj, f"get_{catalogue.state_field}_display")()
-    messages.success(request, _("Done: %(step)s. Now: %(state)s.") % {"step": step.label, "state": state})
+    done = step.done or _("Done: %(step)s. Now: %(state)s.") % {"step": step.label, "state": state}
+    messages.success(request, done)
     return True
 
 
@@ -130,7 +131,8 @@ def _form_field(field: serializers.Field) -> forms.Field:
     if isinstance(field, serializers.DecimalField):
         return forms.DecimalField(**common)
     if isinstance(field, serializers.ChoiceField):
-        return forms.ChoiceField(choices=list(field.choices.items()), **common)
+        blank = [("", "—")]  # a required choice is made by the person, never preselected
+        return forms.ChoiceField(choices=blank + list(field.choices.items()), **common)
     if isinstance(field, serializers.IntegerField):
         return forms.IntegerField(**common)
     long_text = field.style.get("base_template") == "textarea.html"
@@ -144,5 +146,7 @@ def form_class(input_class: type[serializers.Serializer]) -> type[forms.Form]:
     return type(f"{input_class.__name__}Form", (forms.Form,), fields)
 
 
-def step_form(step: Step) -> forms.Form:
-    return form_class(step.input)(prefix=step.name)
+def step_form(step: Step, obj: models.Model) -> forms.Form:
+    """The step's fields for `obj`: named `<step>-<field>`, with ids unique on a page listing
+    many objects (a grant's tranches)."""
+    return form_class(step.input)(prefix=step.name, auto_id=f"id_{obj._meta.model_name}{obj.pk}_%s")

@@ -1,6 +1,6 @@
 """The list of cases selected for presentation at a conference, as CSV or XLSX.
 
-Written by applications.exports' writers, so every text cell is formula-safe.
+Written by core.exports' writers, so every text cell is formula-safe.
 """
 
 from collections.abc import Iterator

@@ -11,10 +11,6 @@ class ConsentForm(forms.Form):
     )
 
 
-class NoteForm(forms.Form):
-    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
-
-
 class PresentationForm(forms.Form):
     selected = forms.BooleanField(label=_("Selected for presentation"), required=False)
     note = forms.CharField(

@@ -126,6 +126,15 @@ class Practice(ConcurrentTransitionMixin, TimeStampedModel):
     def number(self) -> int:
         return self.pk
 
+    @property
+    def is_published(self) -> bool:
+        return self.state == self.State.PUBLISHED
+
+    @property
+    def is_draft(self) -> bool:
+        """Selected, never published: it may still be removed from the list."""
+        return self.state == self.State.DRAFT
+
     # --- guards ---------------------------------------------------------------------------------
 
     def publish_problems(self) -> list[str]:

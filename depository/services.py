@@ -102,6 +102,3 @@ def mark_presentation(practice: Practice, *, by: User, selected: bool, note: str
     practice.presentation_note = note.strip() if selected else ""
     practice.save(update_fields=["presentation", "presentation_note", "updated_at"])
     return practice
-
-
-TRANSITION_SERVICES = {"publish": publish, "withdraw": withdraw}

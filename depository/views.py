@@ -9,24 +9,25 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from applications import exports as sheets
 from applications.downloads import attachment_response
 from applications.models import Application, Attachment
 from applications.selectors import applications_visible_to
 from contests.models import Contest
 from contests.selectors import contests_visible_to
-from core.exceptions import TransitionRefused
+from core import exports as sheets
 from core.fsm import history_rows
+from core.web import REFUSALS, step_view, tell_refused
 from depository import exports, selectors, services
 from depository.cases import section_rows, snapshot
 from depository.filters import PracticeFilter
-from depository.forms import ConsentForm, NoteForm, PresentationForm
+from depository.forms import ConsentForm, PresentationForm
 from depository.indicators import indicator_results
 from depository.models import Consent, Practice
 
@@ -145,6 +146,12 @@ def _managed_practice(request: HttpRequest, number: int) -> Practice:
 def manage(request: HttpRequest, pk: int) -> HttpResponse:
     contest = _managed_contest(request, pk)
     page = Paginator(selectors.candidates(contest), MANAGE_PAGE_SIZE).get_page(request.GET.get("page"))
+    # The rows' steps ask the contest's roles: read them once, not once per case.
+    prefetch_related_objects([contest], "roles")
+    for application in page.object_list:
+        practice = getattr(application, "practice", None)
+        if practice is not None:
+            practice.contest = contest
     return render(
         request,
         "depository/manage.html",
@@ -152,18 +159,12 @@ def manage(request: HttpRequest, pk: int) -> HttpResponse:
             "contest": contest,
             "page_obj": page,
             "presentations": selectors.presentation_list(contest),
-            "note_form": NoteForm(),
         },
     )
 
 
 def _back(contest_pk: int) -> HttpResponse:
     return redirect("depository:manage", pk=contest_pk)
-
-
-def _refused(request: HttpRequest, reasons: list[str]) -> None:
-    for reason in reasons:
-        messages.error(request, reason)
 
 
 @login_required
@@ -174,8 +175,8 @@ def select(request: HttpRequest, pk: int, application_pk: int) -> HttpResponse:
     try:
         services.select_case(application, by=request.user)
         messages.success(request, _("The application was added to the cases. Publish it when ready."))
-    except TransitionRefused as refused:
-        _refused(request, refused.reasons)
+    except REFUSALS as error:
+        tell_refused(request, error)
     return _back(contest.pk)
 
 
@@ -188,33 +189,10 @@ def select_winners(request: HttpRequest, pk: int) -> HttpResponse:
     return _back(contest.pk)
 
 
-@login_required
-@require_POST
-def transition(request: HttpRequest, number: int, name: str) -> HttpResponse:
-    practice = _managed_practice(request, number)
-    if not request.user.has_perm("depository.change_practice", practice):
-        raise PermissionDenied
-    service = services.TRANSITION_SERVICES.get(name)
-    if service is None:
-        raise Http404
-    form = NoteForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    try:
-        service(practice, by=request.user, note=note)
-    except TransitionRefused as refused:
-        _refused(request, refused.reasons)
-    except TransitionNotAllowed:
-        messages.error(request, _("This step is not possible from the current state."))
-    except ConcurrentTransition:
-        messages.error(request, _("Someone changed this at the same moment. Reload and try again."))
-    else:
-        messages.success(
-            request,
-            _("The case is published.")
-            if name == "publish"
-            else _("The case is withdrawn from publication."),
-        )
-    return _back(practice.contest_id)
+# Publishing and withdrawing a case: the steps of depository/steps.py, at cases/<number>/<step>/.
+transition = step_view(
+    _managed_practice, lambda practice: reverse("depository:manage", args=[practice.contest_id])
+)
 
 
 @login_required
@@ -226,8 +204,8 @@ def remove(request: HttpRequest, number: int) -> HttpResponse:
     try:
         services.remove_draft(practice, by=request.user)
         messages.success(request, _("The case was removed from the list."))
-    except TransitionRefused as refused:
-        _refused(request, refused.reasons)
+    except REFUSALS as error:
+        tell_refused(request, error)
     return _back(practice.contest_id)
 
 

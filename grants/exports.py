@@ -1,6 +1,6 @@
 """A contest's grants, tranches and reports as CSV (streamed) or XLSX, and a dashboard chart as CSV.
 
-The writers are the applications export's (applications.exports): text cells that a spreadsheet
+The writers are core.exports': text cells that a spreadsheet
 could take for a formula get a leading apostrophe, numbers go out as Decimal. Rows are read as
 plain tuples in chunks, so the query count grows with chunks, not rows.
 """
@@ -15,8 +15,8 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 
 from accounts.regions import Region
-from applications.exports import CHUNK, Batched, Sheet, chunked, csv_sheet_response, xlsx_sheet_response
 from contests.models import Contest
+from core.exports import CHUNK, Batched, Sheet, chunked, csv_sheet_response, xlsx_sheet_response
 from core.money import quantize
 from grants.charts import Chart, number
 from grants.dashboards import ZERO, today_in, with_money

@@ -72,10 +72,6 @@ class ReviewReportForm(forms.Form):
         return data
 
 
-class ApproveTrancheForm(forms.Form):
-    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
-
-
 class PayTrancheForm(forms.Form):
     """The idempotency key is made when the form is shown: a second submit of the same page pays once."""
 

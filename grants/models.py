@@ -309,6 +309,10 @@ class Disbursement(ConcurrentTransitionMixin, TimeStampedModel):
     def clean_fields(self, exclude=None) -> None:
         super().clean_fields(exclude={*(exclude or ()), "state"})
 
+    @property
+    def is_paid(self) -> bool:
+        return self.state == self.State.PAID
+
     def approve_problems(self) -> list[str]:
         problems = []
         if self.grant.state != Grant.State.ACTIVE:

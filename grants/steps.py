@@ -60,7 +60,12 @@ TRANCHE = Catalogue(
     Disbursement,
     [
         Step(
-            "approve", services.approve_tranche, "grants.approve_tranche", _("Approve the payment"), NoInput
+            "approve",
+            services.approve_tranche,
+            "grants.approve_tranche",
+            _("Approve the payment"),
+            NoInput,
+            problems=Disbursement.approve_problems,
         ),
         Step(
             "pay",

@@ -1,6 +1,6 @@
 """A contest's summary as a workbook, and each dashboard chart as CSV.
 
-The CSV goes through the applications export's writer (and its formula-injection guard); the
+The CSV goes through core.exports' writer (and its formula-injection guard); the
 workbook's sheets through core.xlsx with the same guard: every text cell is `neutralise`d and
 stored as text, numbers go out as Decimal.
 """
@@ -15,10 +15,10 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 
 from accounts.regions import Region
-from applications.exports import CHUNK, XLSX_TYPE, Batched, Sheet, chunked, csv_sheet_response, neutralise
 from applications.models import Application
 from contests.models import Contest
 from core import xlsx
+from core.exports import CHUNK, XLSX_TYPE, Batched, Sheet, chunked, csv_sheet_response, neutralise
 from grants.exports import GrantsSheet, ReportsSheet, TranchesSheet
 from grants.models import Grant
 from reports.selectors import Chart, report_round

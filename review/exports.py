@@ -3,7 +3,7 @@
 One query whatever the number of reviews: the scores are pivoted into one column per criterion by
 conditional aggregation (MAX(value) FILTER (criterion = …)) and read through `.iterator()`, a
 server-side cursor on PostgreSQL. The total is the ranking's (`ranking.total_of`). The writers,
-and their protection from formula injection, are the applications export's.
+and their protection from formula injection, are core.exports'.
 """
 
 from collections.abc import Iterator
@@ -15,8 +15,8 @@ from django.db.models import Max, Q, QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 
-from applications.exports import CHUNK, Batched, chunked, csv_sheet_response, xlsx_sheet_response
 from contests.models import Criterion
+from core.exports import CHUNK, Batched, chunked, csv_sheet_response, xlsx_sheet_response
 from review.models import Review, Round
 from review.ranking import display_scale, total_of
 from review.selectors import round_applications, round_criteria

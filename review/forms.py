@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.regions import Region
 from applications.models import Application
-from contests.forms import LocalDateTimeField
 from contests.models import Category, Contest, Criterion, Nomination
+from core.forms import LocalDateTimeField
 from review.models import Juror, Round
 
 SCORE_PREFIX = "score_"
@@ -127,10 +127,6 @@ class ReopenForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("The juror receives this note."),
     )
-
-
-class RoundStepForm(forms.Form):
-    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
 
 
 # --- the organiser's jury page -------------------------------------------------------------------

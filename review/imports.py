@@ -14,10 +14,19 @@ as "will be skipped"; two rows with one e-mail are an error.
 
 from django.core.exceptions import ValidationError
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts import imports
-from accounts.imports import Column, Progress, RowResult, check_email, check_length, choice_lookup
+from accounts.imports import (
+    Column,
+    ImportPages,
+    Progress,
+    RowResult,
+    check_email,
+    check_length,
+    choice_lookup,
+)
 from accounts.models import ImportJob, Invitation, User
 from accounts.regions import Region
 from accounts.services import on_accepting, send_invitations
@@ -45,6 +54,16 @@ def _split(text: str, separators: tuple[str, ...]) -> list[str]:
 
 class JurorImporter:
     kind = ImportJob.Kind.JURORS
+
+    def pages(self, scope: str) -> ImportPages:
+        contest_id = contest_of(scope).pk
+        return ImportPages(
+            upload_url=reverse("review_imports:jurors_import", args=[contest_id]),
+            upload_label=_("Back to the jurors' import"),
+            done_url=reverse("contests:people", args=[contest_id]),
+            done_label=_("See the contest's people"),
+            created_label=_("Seated on the jury"),
+        )
 
     def columns(self) -> list[Column]:
         return [

@@ -37,8 +37,22 @@ def recuse(review: Review, *, by: User, note: str = "") -> Conflict:
 REVIEW = Catalogue(
     Review,
     [
-        Step("submit", services.submit_review, "review.submit_review", _("Submit the review"), NoInput),
-        Step("reopen", services.reopen_review, "review.reopen_review", _("Reopen"), ReasonInput),
+        Step(
+            "submit",
+            services.submit_review,
+            "review.submit_review",
+            _("Submit the review"),
+            NoInput,
+            done=_("Your review was submitted. Thank you!"),
+        ),
+        Step(
+            "reopen",
+            services.reopen_review,
+            "review.reopen_review",
+            _("Reopen"),
+            ReasonInput,
+            done=_("The review was reopened; the juror was told why."),
+        ),
         Step(
             "decline",
             services.decline_review,
@@ -46,6 +60,7 @@ REVIEW = Catalogue(
             _("Decline"),
             DeclineInput,
             danger=True,
+            done=_("You declined the review. The organisers were told your reason."),
         ),
         Step(
             "recuse",
@@ -62,8 +77,22 @@ REVIEW = Catalogue(
 ROUND = Catalogue(
     Round,
     [
-        Step("open", services.open_round, "review.manage_round", _("Open the round"), NoInput),
-        Step("close", services.close_round, "review.manage_round", _("Close the round"), NoInput),
+        Step(
+            "open",
+            services.open_round,
+            "review.manage_round",
+            _("Open for scoring"),
+            NoInput,
+            done=_("The round is open: jurors can score."),
+        ),
+        Step(
+            "close",
+            services.close_round,
+            "review.manage_round",
+            _("Close the round"),
+            NoInput,
+            done=_("The round is closed."),
+        ),
     ],
     url_name="review:round_step",
 )

@@ -10,6 +10,7 @@ urlpatterns = [
     path("reviews/<int:pk>/", juror.score, name="score"),
     path("reviews/<int:pk>/autosave/", juror.autosave, name="autosave"),
     path("reviews/<int:pk>/decline/", juror.decline, name="decline"),
+    path("reviews/<int:pk>/steps/<slug:name>/", juror.review_step, name="review_step"),
     path("reviews/<int:pk>/notes/", juror.note, name="note"),
     # The organiser's jury page of a contest.
     path("contests/<int:pk>/", jury.jury, name="jury"),
@@ -17,7 +18,7 @@ urlpatterns = [
     path("contests/<int:pk>/jurors/<int:juror_pk>/remove/", jury.juror_remove, name="juror_remove"),
     path("contests/<int:pk>/rounds/", jury.round_create, name="round_create"),
     path("contests/<int:pk>/recuse/", jury.recuse, name="recuse"),
-    path("rounds/<int:pk>/<str:step>/step/", jury.round_step, name="round_step"),
+    path("rounds/<int:pk>/<slug:name>/step/", jury.round_step, name="round_step"),
     path("rounds/<int:pk>/auto-assign/", jury.auto_assign, name="auto_assign"),
     path("rounds/<int:pk>/assign/", jury.assign, name="assign"),
     # Progress and results of a round.

@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from accounts.models import User
 from contests.models import Category, Classifier, Contest, ContestRole, Criterion, FormField, Nomination
+from core.api import AllowedStepsField
 from core.files import EXTENSIONS
 
 
@@ -106,7 +107,7 @@ class ContestSerializer(ContestListSerializer):
     classifiers = serializers.PrimaryKeyRelatedField(
         many=True, queryset=Classifier.objects.all(), required=False
     )
-    allowed_transitions = serializers.SerializerMethodField()
+    allowed_transitions = AllowedStepsField()
 
     class Meta(ContestListSerializer.Meta):
         fields = [
@@ -121,13 +122,6 @@ class ContestSerializer(ContestListSerializer):
             "allowed_transitions",
         ]
         read_only_fields = ["state", "published_at"]
-
-    def get_allowed_transitions(self, contest: Contest) -> list[str]:
-        view = self.context.get("view")
-        request = self.context.get("request")
-        if view is None or request is None or not hasattr(view, "allowed_transitions"):
-            return []
-        return view.allowed_transitions(contest, request.user)
 
     def validate(self, attrs: dict) -> dict:
         # Same rules as Contest.clean, reported on the field the user must fix.

@@ -8,8 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from contests import services
-from contests.forms import CloneForm, add_service_errors
+from contests.forms import CloneForm
 from contests.views.access import contest_for
+from core.forms import add_service_errors
 
 
 @login_required

@@ -16,10 +16,10 @@ from django.views.decorators.http import require_GET, require_POST
 from contests import services
 from contests.forms import (
     OutboxFilterForm,
-    add_service_errors,
 )
 from contests.models import Contest
 from contests.views.access import contest_for
+from core.forms import add_service_errors
 from notifications import events as notification_events
 from notifications import services as notification_services
 from notifications.forms import TemplateOverrideForm

@@ -14,12 +14,12 @@ from django.views.decorators.http import require_GET, require_POST
 from contests import selectors, services
 from contests.forms import (
     ContestForm,
-    add_service_errors,
 )
 from contests.models import Contest, ContestRole
 from contests.navigation import contest_links
 from contests.views.access import contest_for, visible_contest
 from contests.views.parts import PARTS, parts_section
+from core.forms import add_service_errors
 from core.fsm import history_rows
 from core.web import step_view
 

@@ -16,10 +16,10 @@ from contests.forms import (
     CriterionForm,
     FormFieldForm,
     NominationForm,
-    add_service_errors,
 )
 from contests.models import Contest, Criterion, FormField, Nomination
 from contests.views.access import contest_for
+from core.forms import add_service_errors
 
 PARTS = {
     "nominations": (Nomination, NominationForm, gettext_lazy("Nominations")),

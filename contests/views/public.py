@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from contests import selectors
 from contests.models import Contest
+from contests.navigation import public_links
 from contests.views.access import visible_contest
 from core import clock
 
@@ -43,6 +44,7 @@ def contest_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "contest": contest,
             "can_change": request.user.has_perm("contests.change_contest", contest),
+            "links": public_links(request.user, contest),
             "now": clock.now(),
         },
     )

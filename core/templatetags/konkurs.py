@@ -7,8 +7,10 @@ from django import forms, template
 from django.urls import reverse
 from django.utils import dateformat
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from core.money import format_money
+from core.panels import render_panels
 from core.steps import catalogue_of
 from core.web import step_form
 
@@ -80,9 +82,10 @@ def may(context, obj, name: str) -> bool:
 
 
 @register.inclusion_tag("includes/steps.html", takes_context=True)
-def steps(context, obj, compact=False, only="", exclude="", next="", empty=""):
+def steps(context, obj, compact=False, only="", exclude="", next="", empty="", of=""):
     """The steps the person may take on `obj` now, as buttons (with their input fields unless
-    `compact`); `only`/`exclude` name steps, comma-separated."""
+    `compact`); `only`/`exclude` name steps, comma-separated; `of` names the object for screen
+    readers where a page lists the same buttons for many objects ("Open the round — Round 2")."""
     catalogue = catalogue_of(obj)
     chosen = catalogue.allowed(obj, context["request"].user)
     if only:
@@ -94,11 +97,12 @@ def steps(context, obj, compact=False, only="", exclude="", next="", empty=""):
         "compact": compact,
         "next": next,
         "empty": empty,
+        "of": of,
         "csrf_token": context.get("csrf_token"),
         "steps": [
             {
                 "step": step,
-                "form": step_form(step),
+                "form": step_form(step, obj),
                 "url": reverse(step.page, args=[getattr(obj, catalogue.url_arg)])
                 if step.page
                 else reverse(catalogue.url_name, args=[getattr(obj, catalogue.url_arg), step.name]),
@@ -106,3 +110,9 @@ def steps(context, obj, compact=False, only="", exclude="", next="", empty=""):
             for step in chosen
         ],
     }
+
+
+@register.simple_tag(takes_context=True)
+def panels(context, place: str, obj):
+    """The panels higher apps registered for this place on the page (core.panels)."""
+    return mark_safe(render_panels(place, context["request"], obj))  # rendered by their templates

@@ -1,5 +1,6 @@
 """Running a grant from its page: the signed agreement (and downloading it), the payee's bank
-details, activation, the tranche plan, the budget lines, the indicator targets and completion.
+details, the tranche plan, the budget lines and the indicator targets (activation and completion
+are catalogue steps: grants/views/steps.py).
 Each form posts here; on an error the grant page comes back with the form as typed and the
 errors next to its fields."""
 
@@ -12,15 +13,17 @@ from django.core.exceptions import PermissionDenied
 from django.db.models.fields.files import FieldFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from applications.downloads import attachment_response
 from core.files import EXTENSIONS
+from core.web import REFUSALS, add_errors
 from grants import services
 from grants.forms import BankDetailsForm, BudgetLineForm, SignAgreementForm, TargetForm, TrancheForm
 from grants.models import Grant, Indicator
-from grants.views.common import REFUSALS, add_errors, grant_for, tell_refused
+from grants.views.common import grant_for, run_form_step
 from grants.views.grantee import render_grant, reporting_periods
 
 
@@ -41,17 +44,16 @@ def _again(request: HttpRequest, pk: int, name: str, form) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def sign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the signed agreement: the page of the catalogue's step "sign_agreement". Its form
+    is on the grant page (a GET goes there); on an error the page comes back with it."""
     grant = _grant(request, pk, "grants.sign_agreement")
+    if request.method == "GET":
+        return redirect(reverse("grants:detail", args=[grant.pk]) + "#sign-heading")
     form = SignAgreementForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.sign_agreement(grant, by=request.user, **form.cleaned_data)
-        except REFUSALS as error:
-            add_errors(form, error)
-        else:
-            return _done(request, grant, _("The signed agreement is recorded."))
+    if form.is_valid() and run_form_step(request, grant, "sign_agreement", form, form.cleaned_data):
+        return _done(request, grant, _("The signed agreement is recorded."))
     return _again(request, pk, "sign_form", form)
 
 
@@ -68,30 +70,6 @@ def bank_details(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return _done(request, grant, _("The bank details are saved."))
     return _again(request, pk, "bank_form", form)
-
-
-@login_required
-@require_POST
-def activate(request: HttpRequest, pk: int) -> HttpResponse:
-    grant = _grant(request, pk, "grants.activate_grant")
-    try:
-        services.activate_grant(grant, by=request.user)
-    except REFUSALS as error:
-        tell_refused(request, error)
-        return redirect("grants:detail", pk=grant.pk)
-    return _done(request, grant, _("The grant is active: tranches can be approved and paid."))
-
-
-@login_required
-@require_POST
-def complete(request: HttpRequest, pk: int) -> HttpResponse:
-    grant = _grant(request, pk, "grants.complete_grant")
-    try:
-        services.complete_grant(grant, by=request.user)
-    except REFUSALS as error:
-        tell_refused(request, error)
-        return redirect("grants:detail", pk=grant.pk)
-    return _done(request, grant, _("The grant is completed."))
 
 
 @login_required

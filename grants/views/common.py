@@ -1,18 +1,17 @@
-"""Lookups shared by the grants' pages: a grant, report or tranche the user may see, or 404."""
+"""Lookups shared by the grants' pages: a grant, report or tranche the user may see, or 404;
+and running a step whose page has a form of its own."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from contests.models import Contest
-from core.exceptions import TransitionRefused
+from core.steps import Refusal, catalogue_of
+from core.web import add_errors
 from grants import selectors
 from grants.models import Disbursement, Grant, GrantReport
-
-REFUSALS = (TransitionRefused, TransitionNotAllowed, ConcurrentTransition, ValidationError)
 
 
 def grant_for(request: HttpRequest, pk: int) -> Grant:
@@ -45,26 +44,29 @@ def officer_contest(request: HttpRequest, pk: int) -> Contest:
     return contest
 
 
-def reasons_of(error: Exception) -> list[str]:
-    if isinstance(error, TransitionRefused):
-        return error.reasons
-    if isinstance(error, ValidationError):
-        return error.messages
-    if isinstance(error, ConcurrentTransition):
-        return [_("Someone changed this at the same moment. Reload and try again.")]
-    return [_("This step is not possible from the current state. Reload the page and check.")]
-
-
-def tell_refused(request: HttpRequest, error: Exception) -> None:
-    for reason in reasons_of(error):
-        messages.error(request, reason)
-
-
-def add_errors(form, error: Exception) -> None:
-    """A service's refusal on the form: field errors next to their fields, the rest on top."""
-    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-        return
-    for reason in reasons_of(error):
-        form.add_error(None, reason)
+def run_form_step(
+    request: HttpRequest,
+    obj: models.Model,
+    name: str,
+    form: forms.Form,
+    data: dict,
+    *,
+    at: dict[str, str] | None = None,
+) -> bool:
+    """Run step `name` of the object's catalogue (grants/steps.py) from a page with its own form
+    (signing, paying, terminating, reviewing or submitting a report): the same permission, input
+    and service as the generic step and the API, but a refusal lands on `form`, field errors next
+    to their fields; `at` puts a guard's reason next to a field ({reason: field}). True when the
+    step ran."""
+    try:
+        catalogue_of(obj).run(obj, name, user=request.user, data=data)
+    except Refusal as refusal:
+        if refusal.kind == "forbidden":
+            raise PermissionDenied(refusal.detail) from None
+        for reason in refusal.reasons:
+            if at and reason in at:
+                refusal.errors.setdefault(at[reason], []).append(reason)
+        refusal.reasons = [r for r in refusal.reasons if not (at and r in at)]
+        add_errors(form, refusal)
+        return False
+    return True

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from applications.downloads import attachment_response
 from core.fsm import history_rows
+from core.web import REFUSALS, add_errors
 from grants import dashboards, selectors, services
 from grants.forms import (
-    ApproveTrancheForm,
     BankDetailsForm,
     BudgetLineForm,
     ReportForm,
@@ -26,7 +26,8 @@ from grants.forms import (
     TrancheForm,
 )
 from grants.models import BudgetLine, Disbursement, Grant, GrantReport, Indicator, IndicatorTarget
-from grants.views.common import REFUSALS, add_errors, grant_for, reasons_of, report_for
+from grants.steps import REPORT
+from grants.views.common import grant_for, report_for, run_form_step
 
 
 @login_required
@@ -85,6 +86,11 @@ def render_grant(
     is_officer = user.has_perm("grants.change_grant", grant)
     totals = selectors.grant_totals(grant)
     live = grant.state in Grant.LIVE_STATES
+    # Annotated for this user, so the rows' steps ({% steps tranche %}) ask no query each.
+    tranches = list(selectors.tranches_visible_to(user).filter(grant=grant).order_by("planned_on", "pk"))
+    for tranche in tranches:
+        tranche.grant = grant
+    complete_problems = grant.complete_problems() if is_officer and grant.state == Grant.State.ACTIVE else []
     reports = list(selectors.with_overdue(grant.reports.all()).order_by("due_on", "pk"))
     indicators = list(Indicator.objects.filter(contest_id=grant.contest_id).order_by("order", "pk"))
     periods = reporting_periods(grant, reports)
@@ -113,7 +119,7 @@ def render_grant(
             "contest": grant.contest,
             "totals": totals,
             "remaining": grant.amount - totals["paid"],
-            "tranches": list(grant.tranches.select_related("after_report").order_by("planned_on", "pk")),
+            "tranches": tranches,
             "reports": reports,
             "lines": _budget_lines(grant),
             "charts": dashboards.grant_indicator_charts(grant),
@@ -124,12 +130,16 @@ def render_grant(
             "can_see_bank": user.has_perm("grants.view_bank_details", grant),
             "can_change_bank": live and user.has_perm("grants.change_bank_details", grant),
             "activate_problems": (
-                grant.activate_problems() if grant.state == Grant.State.AGREEMENT_SIGNED else []
+                grant.activate_problems()
+                if is_officer and grant.state == Grant.State.AGREEMENT_SIGNED
+                else []
             ),
-            "complete_problems": (
-                grant.complete_problems() if is_officer and grant.state == Grant.State.ACTIVE else []
+            "complete_problems": complete_problems,
+            # The page has its own forms for these steps; {% steps grant %} shows the others.
+            # Completion waits until nothing is left open: the page lists what is.
+            "steps_elsewhere": ",".join(
+                ["sign_agreement", "terminate", *(["complete"] if complete_problems else [])]
             ),
-            "approve_form": ApproveTrancheForm(),
             "live": live,
             "history": history_rows(grant),
             **blank,
@@ -173,9 +183,8 @@ def render_report(
     writable = report.state in GrantReport.OPEN_STATES and request.user.has_perm(
         "grants.write_report", report
     )
-    reviewable = report.state == GrantReport.State.SUBMITTED and request.user.has_perm(
-        "grants.review_report", report
-    )
+    # The review form offers the catalogue's two steps, "accept" and "request_changes".
+    reviewable = REPORT.may(report, request.user, "accept")
     read_form = _report_form(report)
     return render(
         request,
@@ -190,6 +199,7 @@ def render_report(
             "attachments": list(report.attachments.order_by("pk")),
             "reviewable": reviewable,
             "review_form": review_form or (ReviewReportForm() if reviewable else None),
+            "changes_requested": report.state == GrantReport.State.CHANGES_REQUESTED,
             "overdue": report.state in GrantReport.OPEN_STATES
             and report.due_on < dashboards.today_in(grant.contest),
             "waiting": list(
@@ -234,19 +244,14 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     if "submit" not in request.POST:
         messages.success(request, _("The draft is saved. Submit the report when it is complete."))
         return redirect("grants:report", pk=report.pk)
-    try:
-        services.submit_report(report, by=request.user)
-    except REFUSALS as error:
-        # The draft stays saved; the reasons are shown next to the form.
-        saved = report_for(request, pk)
-        form = _report_form(saved, request.POST)
-        form.is_valid()
-        missing_narrative = _("Describe what was done in the period.")
-        for reason in reasons_of(error):
-            on_narrative = reason == missing_narrative and not saved.narrative.strip()
-            form.add_error("narrative" if on_narrative else None, reason)
+    # The draft stays saved; a refusal is shown next to the form, the missing narrative at its field.
+    saved = report_for(request, pk)
+    form = _report_form(saved, request.POST)
+    form.is_valid()
+    missing_narrative = _("Describe what was done in the period.")
+    if not run_form_step(request, saved, "submit", form, {}, at={missing_narrative: "narrative"}):
         messages.info(request, _("Your draft is saved, but the report could not be submitted yet."))
-        return render_report(request, saved, form=form, status=400)
+        return render_report(request, report_for(request, pk), form=form, status=400)
     messages.success(request, _("The report is submitted. The grant officer will check it."))
     return redirect("grants:report", pk=report.pk)
 

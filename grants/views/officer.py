@@ -1,5 +1,6 @@
 """The grant officer's pages: the contest's grants dashboard and exports, creating a grant for an
-awarded application, terminating a grant, reviewing a report, approving and paying a tranche."""
+awarded application, terminating a grant, reviewing a report, paying a tranche (approving one is a
+catalogue step: grants/views/steps.py)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,25 +12,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from applications.models import Application
 from contests.models import Contest
+from core.web import REFUSALS, add_errors
 from grants import dashboards, exports, selectors, services
-from grants.forms import (
-    ApproveTrancheForm,
-    IndicatorForm,
-    OfferGrantForm,
-    PayTrancheForm,
-    ReviewReportForm,
-    TerminateForm,
-)
+from grants.forms import IndicatorForm, OfferGrantForm, PayTrancheForm, ReviewReportForm, TerminateForm
 from grants.models import Grant
-from grants.views.common import (
-    REFUSALS,
-    add_errors,
-    grant_for,
-    officer_contest,
-    report_for,
-    tell_refused,
-    tranche_for,
-)
+from grants.views.common import grant_for, officer_contest, report_for, run_form_step, tranche_for
 from grants.views.grantee import render_grant, render_report
 
 
@@ -162,14 +149,11 @@ def terminate(request: HttpRequest, pk: int) -> HttpResponse:
     grant = grant_for(request, pk)
     _require(request, "grants.terminate_grant", grant)
     form = TerminateForm(request.POST)
-    if form.is_valid():
-        try:
-            services.terminate_grant(grant, by=request.user, note=form.cleaned_data["reason"])
-        except REFUSALS as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("The grant is terminated; its unpaid tranches are cancelled."))
-            return redirect("grants:detail", pk=grant.pk)
+    if form.is_valid() and run_form_step(
+        request, grant, "terminate", form, {"note": form.cleaned_data["reason"]}
+    ):
+        messages.success(request, _("The grant is terminated; its unpaid tranches are cancelled."))
+        return redirect("grants:detail", pk=grant.pk)
     return render_grant(request, grant_for(request, pk), forms={"terminate_form": form}, status=400)
 
 
@@ -183,14 +167,10 @@ def review_report(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, "grants.review_report", report)
     form = ReviewReportForm(request.POST)
     if form.is_valid():
-        accept = form.cleaned_data["decision"] == ReviewReportForm.ACCEPT
-        service = services.accept_report if accept else services.request_report_changes
-        try:
-            service(report, by=request.user, note=form.cleaned_data["note"])
-        except REFUSALS as error:
-            add_errors(form, error)
-        else:
-            if accept:
+        # The decision names the catalogue's step: "accept" or "request_changes".
+        decision = form.cleaned_data["decision"]
+        if run_form_step(request, report, decision, form, {"note": form.cleaned_data["note"]}):
+            if decision == ReviewReportForm.ACCEPT:
                 messages.success(
                     request, _("The report is accepted; the tranches waiting for it are approved.")
                 )
@@ -201,22 +181,6 @@ def review_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
-def approve_tranche(request: HttpRequest, pk: int) -> HttpResponse:
-    tranche = tranche_for(request, pk)
-    _require(request, "grants.approve_tranche", tranche)
-    form = ApproveTrancheForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    try:
-        services.approve_tranche(tranche, by=request.user, note=note)
-    except REFUSALS as error:
-        tell_refused(request, error)
-    else:
-        messages.success(request, _("The tranche is approved for payment."))
-    return redirect("grants:detail", pk=tranche.grant_id)
-
-
-@login_required
 @require_http_methods(["GET", "POST"])
 def pay_tranche(request: HttpRequest, pk: int) -> HttpResponse:
     tranche = tranche_for(request, pk)
@@ -224,14 +188,9 @@ def pay_tranche(request: HttpRequest, pk: int) -> HttpResponse:
     grant: Grant = tranche.grant
     if request.method == "POST":
         form = PayTrancheForm(request.POST)
-        if form.is_valid():
-            try:
-                services.pay_tranche(tranche, by=request.user, **form.cleaned_data)
-            except REFUSALS as error:
-                add_errors(form, error)
-            else:
-                messages.success(request, _("The payment is recorded; the grantee has been told."))
-                return redirect("grants:detail", pk=grant.pk)
+        if form.is_valid() and run_form_step(request, tranche, "pay", form, form.cleaned_data):
+            messages.success(request, _("The payment is recorded; the grantee has been told."))
+            return redirect("grants:detail", pk=grant.pk)
     else:
         form = PayTrancheForm(initial={"paid_on": dashboards.today_in(grant.contest)})
     return render(

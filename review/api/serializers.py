@@ -5,6 +5,7 @@ from accounts.models import User
 from accounts.regions import Region
 from applications.answers import display_answer
 from contests.models import Category, Criterion, Nomination
+from core.api import AllowedStepsField
 from review.models import Conflict, Juror, JuryNote, Review, Round, Score
 from review.selectors import (
     jury_notes,
@@ -111,7 +112,7 @@ class ReviewSerializer(ReviewListSerializer):
     scores = ScoreSerializer(many=True, read_only=True)
     peers = serializers.SerializerMethodField()
     notes = serializers.SerializerMethodField()
-    allowed_transitions = serializers.SerializerMethodField()
+    allowed_transitions = AllowedStepsField()  # REVIEW / ROUND (review.steps), whatever the view
 
     class Meta(ReviewListSerializer.Meta):
         fields = [
@@ -154,12 +155,6 @@ class ReviewSerializer(ReviewListSerializer):
             return []
         return JuryNoteSerializer(jury_notes(review.round, review.application), many=True).data
 
-    def get_allowed_transitions(self, review: Review) -> list[str]:
-        view, request = self.context.get("view"), self.context.get("request")
-        if view is None or request is None:
-            return []
-        return view.allowed_transitions(review, request.user)
-
 
 class NoteInputSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=10000)
@@ -173,7 +168,7 @@ class ConsensusInputSerializer(serializers.Serializer):
 class RoundSerializer(serializers.ModelSerializer):
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     criteria = serializers.PrimaryKeyRelatedField(many=True, queryset=Criterion.objects.all(), required=False)
-    allowed_transitions = serializers.SerializerMethodField()
+    allowed_transitions = AllowedStepsField()  # REVIEW / ROUND (review.steps), whatever the view
 
     class Meta:
         model = Round
@@ -197,12 +192,6 @@ class RoundSerializer(serializers.ModelSerializer):
             "allowed_transitions",
         ]
         read_only_fields = ["number", "state"]
-
-    def get_allowed_transitions(self, round_: Round) -> list[str]:
-        view, request = self.context.get("view"), self.context.get("request")
-        if view is None or request is None:
-            return []
-        return view.allowed_transitions(round_, request.user)
 
     def validate(self, attrs: dict) -> dict:
         contest = attrs.get("contest") or getattr(self.instance, "contest", None)

@@ -1,19 +1,18 @@
 """The organiser's progress board of a round: by juror and by application (50 a page), the
-"remind jurors" button and reopening a submitted review."""
+"remind jurors" button and reopening a submitted review (the catalogue's step, through core.web)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from core.exceptions import TransitionRefused
-from review import services
+from core.web import REFUSALS, run_step, tell_refused
 from review.forms import ReopenForm
 from review.pages import remind_jurors, round_for, submitted_reviews_by_application
 from review.selectors import progress_by_application, progress_by_juror, rounds_organised_by
@@ -28,8 +27,12 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
     page = Paginator(progress_by_application(round_), PAGE_SIZE).get_page(request.GET.get("page"))
     applications = list(page.object_list)
     submitted = submitted_reviews_by_application(round_, [a.pk for a in applications])
+    # `{% may review "reopen" %}` asks about each review's round and contest: these, loaded once.
+    prefetch_related_objects([round_.contest], "roles")
     for application in applications:
         application.submitted_reviews = submitted.get(application.pk, [])
+        for review in application.submitted_reviews:
+            review.round = round_
     jurors = progress_by_juror(round_)
     return render(
         request,
@@ -52,9 +55,8 @@ def remind(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = round_for(request, pk)
     try:
         count = remind_jurors(round_)
-    except TransitionRefused as refused:
-        for reason in refused.reasons:
-            messages.error(request, reason)
+    except REFUSALS as error:
+        tell_refused(request, error)
     else:
         if count:
             messages.success(
@@ -90,17 +92,5 @@ def reopen(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Tell the juror why the review is reopened."))
         return redirect(back)
-    try:
-        services.reopen_review(review, by=request.user, note=form.cleaned_data["note"])
-    except TransitionRefused as refused:
-        for reason in refused.reasons:
-            messages.error(request, reason)
-    except (TransitionNotAllowed, ConcurrentTransition):
-        messages.error(request, _("This review cannot be reopened in its current state. Reload the page."))
-    else:
-        messages.success(
-            request,
-            _("The review of %(name)s was reopened; they were told why.")
-            % {"name": review.juror.user.display_name},
-        )
+    run_step(request, review, "reopen", {"note": form.cleaned_data["note"]})
     return redirect(back)

@@ -1,5 +1,6 @@
 """The juror's pages: the queue, and one review's page (answers, scores with autosave, submit,
-decline, other jurors' scores and the jury's notes once the round's rule allows)."""
+decline, other jurors' scores and the jury's notes once the round's rule allows). The review's
+steps (core.steps, review.steps.REVIEW) run through core.web, like every other page's."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,12 +11,11 @@ from django.urls import reverse
 from django.utils import dateformat
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from applications.answers import display_answer
 from contests.models import FormField
 from core import clock
-from core.exceptions import TransitionRefused
+from core.web import REFUSALS, add_errors, run_step, step_view
 from review import services
 from review.forms import DeclineForm, NoteForm, ScoresForm, comment_name, score_name
 from review.models import Review
@@ -71,7 +71,6 @@ def _score_page(
     form: ScoresForm | None = None,
     decline_form: DeclineForm | None = None,
     note_form: NoteForm | None = None,
-    refusal: list[str] | None = None,
 ) -> HttpResponse:
     user = request.user
     criteria = _criteria(review)
@@ -101,9 +100,8 @@ def _score_page(
                 for c in criteria
             ],
             "can_score": can_score,
-            "can_decline": own and user.has_perm("review.decline_review", review),
+            "submitted": review.state == Review.State.SUBMITTED,
             "decline_form": decline_form or DeclineForm(),
-            "refusal": refusal or [],
             "peers": peer_reviews(review) if own else [],
             "criteria": criteria,
             "show_notes": show_notes,
@@ -135,19 +133,10 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
     if "submit" not in request.POST:
         messages.success(request, _("Your scores were saved at %(time)s.") % {"time": _local_time(review)})
         return redirect("review:score", pk=pk)
-    try:
-        services.submit_review(review, by=request.user)
-    except TransitionRefused as refused:
-        return _score_page(request, review, form=form, refusal=refused.reasons)
-    except (TransitionNotAllowed, ConcurrentTransition):
-        return _score_page(
-            request,
-            review,
-            form=form,
-            refusal=[_("The review could not be submitted in its current state. Reload the page and check.")],
-        )
-    messages.success(request, _("Your review was submitted. Thank you!"))
-    return redirect("review:score", pk=pk)
+    # The scores are saved (a draft at least); now the catalogue's step, refused with its reasons.
+    if run_step(request, review, "submit", {}):
+        return redirect("review:score", pk=pk)
+    return _score_page(request, review, form=form)
 
 
 @login_required
@@ -182,29 +171,22 @@ def autosave(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "review/partials/save_status.html", context)
 
 
+# Any step of a review (the buttons `{% steps review %}` renders): back to the review's page.
+review_step = step_view(review_for, lambda review: reverse("review:score", args=[review.pk]))
+
+
 @login_required
 @require_POST
 def decline(request: HttpRequest, pk: int) -> HttpResponse:
+    """The juror's own decline form (its fields worded for the juror): the catalogue's step."""
     review = review_for(request, pk)
     if not (_is_own(request, review) and request.user.has_perm("review.decline_review", review)):
         messages.error(request, _("This review can no longer be declined."))
         return redirect("review:score", pk=pk)
     form = DeclineForm(request.POST)
     if form.is_valid():
-        try:
-            services.decline_review(
-                review,
-                by=request.user,
-                note=form.cleaned_data["reason"],
-                conflict=form.cleaned_data["conflict"],
-            )
-        except TransitionRefused as refused:
-            for reason in refused.reasons:
-                form.add_error(None, reason)
-        except (TransitionNotAllowed, ConcurrentTransition):
-            form.add_error(None, _("The review could not be declined in its current state. Reload the page."))
-        else:
-            messages.success(request, _("You declined the review. The organisers were told your reason."))
+        data = {"note": form.cleaned_data["reason"], "conflict": form.cleaned_data["conflict"]}
+        if run_step(request, review, "decline", data):
             return redirect("review:queue")
     return _score_page(request, review, decline_form=form)
 
@@ -222,8 +204,8 @@ def note(request: HttpRequest, pk: int) -> HttpResponse:
             services.add_note(
                 review.round, review.application, by=request.user, text=form.cleaned_data["text"]
             )
-        except ValidationError as error:
-            form.add_error(None, error)
+        except REFUSALS as error:
+            add_errors(form, error)
         else:
             messages.success(request, _("Your note was added."))
             return redirect(reverse("review:score", args=[pk]) + "#notes")

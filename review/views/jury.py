@@ -1,21 +1,21 @@
 """The organiser's jury page of a contest: jurors, rounds and their steps, automatic and manual
-assignment, recusal and the conflicts of interest. Every write goes through review.services."""
+assignment, recusal and the conflicts of interest. Every write goes through review.services; a
+round's steps are the catalogue's (review.steps.ROUND), run by core.web, and every refusal is shown
+by core.web's one helper."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from applications.models import Application
-from contests.forms import add_service_errors
 from contests.models import Contest
-from core.exceptions import TransitionRefused
+from core.forms import add_service_errors
+from core.web import REFUSALS, step_view, tell_refused
 from review import services
 from review.forms import (
     AssignApplicationForm,
@@ -23,7 +23,6 @@ from review.forms import (
     JurorForm,
     RecuseForm,
     RoundForm,
-    RoundStepForm,
 )
 from review.models import Conflict, Juror, Review, Round
 from review.pages import organised_contest, round_for
@@ -79,6 +78,7 @@ def _jury_page(request: HttpRequest, contest: Contest, *, status: int = 200, **f
         "recuse_form": forms.get("recuse_form")
         or RecuseForm(jurors=_jurors(contest), applications=_contest_applications(contest)),
         "can_create_round": not contest.is_finished,
+        "chosen_closed": chosen is not None and chosen.state == Round.State.CLOSED,
     }
     if chosen is not None and chosen.state != Round.State.CLOSED:
         context["assign_juror_form"] = forms.get("assign_juror_form") or AssignJurorForm(
@@ -117,7 +117,7 @@ def juror_add(request: HttpRequest, pk: int) -> HttpResponse:
                 max_load=data["max_load"],
                 chair=data["chair"],
             )
-        except ValidationError as error:
+        except REFUSALS as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("%(name)s is on the jury.") % {"name": juror.user.display_name})
@@ -132,9 +132,8 @@ def juror_remove(request: HttpRequest, pk: int, juror_pk: int) -> HttpResponse:
     juror = get_object_or_404(Juror.objects.filter(contest=contest).select_related("user"), pk=juror_pk)
     try:
         services.remove_juror(juror)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+    except REFUSALS as error:
+        tell_refused(request, error)
     else:
         messages.success(request, _("%(name)s left the jury.") % {"name": juror.user.display_name})
     return redirect(_jury_url(contest) + "#jurors")
@@ -151,7 +150,7 @@ def round_create(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             round_ = services.create_round(contest, by=request.user, **form.service_fields())
-        except ValidationError as error:
+        except REFUSALS as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("“%(title)s” was planned.") % {"title": round_.title})
@@ -159,33 +158,8 @@ def round_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _jury_page(request, contest, round_form=form)
 
 
-ROUND_STEPS = {"open": services.open_round, "close": services.close_round}
-
-
-@login_required
-@require_POST
-def round_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
-    round_ = round_for(request, pk)
-    run = ROUND_STEPS.get(step)
-    form = RoundStepForm(request.POST)
-    if run is None or not form.is_valid():
-        messages.error(request, _("This step is not available."))
-        return redirect(_jury_url(round_.contest, round_))
-    try:
-        round_ = run(round_, by=request.user, note=form.cleaned_data["note"])
-    except TransitionRefused as refused:
-        for reason in refused.reasons:
-            messages.error(request, reason)
-    except TransitionNotAllowed:
-        messages.error(request, _("This step is not available in the round's current state."))
-    except ConcurrentTransition:
-        messages.error(request, _("Someone changed this round at the same moment. Reload and try again."))
-    else:
-        if step == "open":
-            messages.success(request, _("The round is open: jurors can score."))
-        else:
-            messages.success(request, _("The round is closed."))
-    return redirect(_jury_url(round_.contest, round_))
+# A round's steps (open, close: the buttons `{% steps round %}` renders), back to its assignment.
+round_step = step_view(round_for, lambda round_: _jury_url(round_.contest, round_))
 
 
 # --- assignment ---------------------------------------------------------------------------------
@@ -215,12 +189,8 @@ def auto_assign(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         try:
             report = services.auto_assign_and_notify(round_, by=request.user)
-        except TransitionRefused as refused:
-            for reason in refused.reasons:
-                messages.error(request, reason)
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+        except REFUSALS as error:
+            tell_refused(request, error)
         else:
             (messages.warning if report.unfilled else messages.success)(request, report_message(report))
     return redirect(_jury_url(round_.contest, round_))
@@ -251,9 +221,8 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
             pairs = [(juror, data["application"]) for juror in data["jurors"]]
         try:
             made = services.assign(round_, pairs, by=request.user)
-        except TransitionRefused as refused:
-            for reason in refused.reasons:
-                form.add_error(None, reason)
+        except REFUSALS as error:
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -273,10 +242,7 @@ def recuse(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.recuse(data["juror"], data["application"], by=request.user, reason=data["reason"])
-        except TransitionRefused as refused:
-            for reason in refused.reasons:
-                form.add_error(None, reason)
-        except ValidationError as error:
+        except REFUSALS as error:
             add_service_errors(form, error)
         else:
             messages.success(

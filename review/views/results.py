@@ -3,7 +3,6 @@ application's breakdown with the jury's notes and the consensus note, and the sc
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from applications.models import Application
+from core.web import REFUSALS, add_errors
 from review import services
 from review.exports import scores_csv_response, scores_xlsx_response
 from review.forms import ConsensusForm, RankingFilterForm
@@ -142,8 +142,8 @@ def consensus(request: HttpRequest, pk: int, application_pk: int) -> HttpRespons
     if form.is_valid():
         try:
             services.set_consensus(round_, application, by=request.user, text=form.cleaned_data["text"])
-        except ValidationError as error:
-            form.add_error(None, error)
+        except REFUSALS as error:
+            add_errors(form, error)
         else:
             messages.success(request, _("The consensus note was saved."))
             return redirect("review:breakdown", pk=round_.pk, application_pk=application.pk)

@@ -225,7 +225,8 @@ def test_organiser_creates_contest_and_becomes_its_organiser(api, other_organise
     assert contest.state == S.DRAFT
     assert contest.created_by == other_organiser
     assert contest.roles.filter(user=other_organiser, role=ContestRole.Role.ORGANISER).exists()
-    assert set(r.json()["allowed_transitions"]) == {"publish", "cancel"}
+    # Not yet publishable (no nominations, criteria or form): only cancelling is offered.
+    assert set(r.json()["allowed_transitions"]) == {"cancel"}
 
 
 def test_organiser_sees_own_draft_in_list(api, organiser, contest_in):

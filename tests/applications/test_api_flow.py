@@ -81,7 +81,7 @@ def test_create_patch_upload_submit(
 def test_organiser_marks_eligible(api, organiser, applicant, submitted_application):
     client = api(organiser)
     detail = client.get(url(submitted_application.pk)).json()
-    assert set(detail["allowed_transitions"]) == {"return", "mark_eligible", "mark_ineligible"}
+    assert set(detail["allowed_transitions"]) == {"return_for_correction", "mark_eligible", "mark_ineligible"}
     r = client.post(url(submitted_application.pk, "mark-eligible/"), {"note": "Усе гаразд"}, format="json")
     assert r.status_code == 200, r.content
     assert r.json()["state"] == S.ELIGIBLE

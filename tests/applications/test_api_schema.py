@@ -6,7 +6,7 @@ from openapi_spec_validator import validate
 
 pytestmark = pytest.mark.django_db
 
-TRANSITIONS = ["submit", "withdraw", "return", "mark-eligible", "mark-ineligible"]
+TRANSITIONS = ["submit", "withdraw", "return-for-correction", "return", "mark-eligible", "mark-ineligible"]
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from applications import services
-from applications.exports import neutralise
 from contests.models import FormField
+from core.exports import neutralise
 from tests.applications.screening_data import draft, submitted
 from tests.factories import FormFieldFactory
 

@@ -31,8 +31,8 @@ def test_propose_approve_decide_announce(finished, api):
     candidates = api(finished.organiser).get(f"/api/v1/awards/{finished.contest.pk}/candidates/").json()
     assert len(candidates) == 6 and candidates[0]["position"] == 1
 
-    assert api(finished.organiser).post(f"/api/v1/awards/{finished.contest.pk}/decide/").status_code == 200
-    r = api(finished.organiser).post(f"/api/v1/awards/{finished.contest.pk}/announce/")
+    assert api(finished.organiser).post(f"/api/v1/contests/{finished.contest.pk}/decide/").status_code == 200
+    r = api(finished.organiser).post(f"/api/v1/contests/{finished.contest.pk}/announce/")
     assert r.status_code == 200 and r.json()["state"] == "announced"
 
     results = api().get(f"/api/v1/results/{finished.contest.pk}/").json()
@@ -49,10 +49,10 @@ def test_refusals_in_words_and_state_conflicts(finished, api):
 
     first = finished.ranked(finished.a)[0]
     api(finished.organiser).post("/api/v1/award-decisions/", {"application": first.pk})
-    r = api(finished.organiser).post(f"/api/v1/awards/{finished.contest.pk}/decide/")
+    r = api(finished.organiser).post(f"/api/v1/contests/{finished.contest.pk}/decide/")
     assert r.status_code == 409 and "await approval" in r.json()["reasons"][0]
     assert Contest.objects.get(pk=finished.contest.pk).state == Contest.State.IN_REVIEW
-    r = api(finished.organiser).post(f"/api/v1/awards/{finished.contest.pk}/announce/")
+    r = api(finished.organiser).post(f"/api/v1/contests/{finished.contest.pk}/announce/")
     assert r.status_code == 409 and "decide" in r.json()["allowed"]
 
 

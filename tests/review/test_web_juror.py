@@ -196,7 +196,7 @@ class TestSubmitting:
         response = post_scores(juror, review, jury, impact="7", action="submit")
         assert response.status_code == 200
         body = response.content.decode()
-        assert "Before you can submit:" in body
+        assert "“Submit the review” was refused:" in body  # the catalogue's refusal, as on every page
         assert "Score the criterion “Method”." in body
         assert "Score the criterion “Impact”" not in body
         review.refresh_from_db()

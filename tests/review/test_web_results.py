@@ -91,7 +91,7 @@ class TestProgress:
         review.refresh_from_db()
         assert review.state == Review.State.SUBMITTED
         response = client.post(url, {"note": "Перевірте оцінку методу"}, follow=True)
-        assert "was reopened" in response.content.decode()
+        assert "The review was reopened; the juror was told why." in response.content.decode()
         review.refresh_from_db()
         assert review.state == Review.State.REOPENED
         assert Message.objects.filter(event="review.reopened", user=review.juror.user).exists()

@@ -239,7 +239,7 @@ def test_publish_ready_draft(web, organiser, draft_contest):
     )
     html = response.content.decode()
     assert Contest.objects.get(pk=draft_contest.pk).state == Contest.State.PUBLISHED
-    assert "Done. The contest is now: Published." in html
+    assert "Done: Publish the call. Now: Published." in html
     assert "Go!" in html  # in the history
     assert "Draft → Published" in html
 
@@ -265,7 +265,7 @@ def test_transition_not_allowed_from_state_gives_message(web, organiser, draft_c
         .post(reverse("contests:transition", args=[draft_contest.pk, "announce"]), follow=True)
         .content.decode()
     )
-    assert "is not possible in the contest" in html
+    assert "This step is not possible from the current state." in html
 
 
 def test_closed_after_deadline_without_force(web, organiser, published_contest, settings):

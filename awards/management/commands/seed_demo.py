@@ -43,6 +43,7 @@ from depository.models import Practice
 from grants import services
 from grants.iban import make_ua_iban
 from grants.models import Disbursement, Grant, GrantReport, Indicator
+from review import services as review_services
 
 TITLE = "Бібліотеки — мости до електронного врядування (демо, завершений конкурс)"
 PUBLISH_NOTE = "Демонстраційний конкурс, що дійшов до грантів."
@@ -114,7 +115,7 @@ class Command(ApplicationsSeedCommand):
         if contest.state == Contest.State.CLOSED:
             for application in Application.objects.filter(contest=contest, state=Application.State.SUBMITTED):
                 applications_services.mark_eligible(application, by=organiser, note=demo.ELIGIBLE_NOTES[0])
-            contests_services.start_review(contest, by=organiser, note=PUBLISH_NOTE)
+            review_services.start_contest_review(contest, by=organiser, note=PUBLISH_NOTE)
             self.created.append(f"review started in «{contest.title}»")
         if contest.state == Contest.State.IN_REVIEW:
             self._winners(contest, organiser, admin)

@@ -56,7 +56,7 @@ class Command(ApplicationsSeedCommand):
             contest = self._close(contest, organiser)
         if contest.state == Contest.State.CLOSED:
             self._screen(contest, organiser)
-            contests_services.start_review(contest, by=organiser, note=data.START_REVIEW_NOTE)
+            services.start_contest_review(contest, by=organiser, note=data.START_REVIEW_NOTE)
             self.created.append(f"review started in «{contest.title}»")
         if contest.state != Contest.State.IN_REVIEW:
             self.summary.append(f"«{contest.title}» is {contest.state}: no jury seeded.")
