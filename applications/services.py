@@ -102,6 +102,42 @@ def save_answers(
     return application
 
 
+def save_valid_answers(
+    application: Application,
+    *,
+    answers: dict[str, Any],
+    by: User,
+    title: str | None = None,
+    categories: list[int] | None = None,
+) -> dict[str, list[str]]:
+    """The one rule for a draft, on the pages and in the API: every valid answer is saved (and
+    the title and categories when valid); each refused one keeps its stored value and comes back
+    with its message, keyed `answers.<key>`, `title` or `categories`. Nothing typed correctly is
+    lost, nothing refused is changed. An application that cannot be edited at all raises
+    ValidationError (no key: nothing to keep)."""
+    try:
+        save_answers(application, answers=answers, title=title, categories=categories, by=by)
+        return {}
+    except ValidationError as error:
+        if not hasattr(error, "error_dict"):
+            raise
+        refused = error.message_dict
+    kept = {key: value for key, value in answers.items() if f"answers.{key}" not in refused}
+    try:
+        save_answers(
+            application,
+            answers=kept,
+            title=None if "title" in refused else title,
+            categories=None if "categories" in refused else categories,
+            by=by,
+        )
+    except ValidationError as error:  # only what the first pass could not see (a lost race)
+        if not hasattr(error, "error_dict"):
+            raise
+        refused |= error.message_dict
+    return refused
+
+
 CONTROL_OR_SEPARATOR = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
 
 

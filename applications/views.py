@@ -97,28 +97,19 @@ def _answer_errors(error: ValidationError) -> dict[str, str]:
 
 
 def _save(application: Application, form: AnswersForm, user) -> dict[str, str]:
-    """Save what is right; return the errors of what is not. A refused answer does not keep
-    the others from being saved: nothing the applicant typed correctly is lost."""
-    answers, title, categories = form.answers(), form.title_value(), form.categories_value()
+    """Save what is right; return the errors of what is not (the service's one rule for drafts,
+    the same as the API's): nothing the applicant typed correctly is lost."""
     try:
-        services.save_answers(application, answers=answers, title=title, categories=categories, by=user)
-        return {}
-    except ValidationError as error:
-        errors = _answer_errors(error)
-    if "" in errors:  # not about a question (e.g. no longer editable): nothing more to try
-        return errors
-    rest = {key: value for key, value in answers.items() if key not in errors}
-    try:
-        services.save_answers(
+        refused = services.save_valid_answers(
             application,
-            answers=rest,
-            title=None if "title" in errors else title,
-            categories=None if "categories" in errors else categories,
+            answers=form.answers(),
+            title=form.title_value(),
+            categories=form.categories_value(),
             by=user,
         )
-    except ValidationError as error:
-        errors.update(_answer_errors(error))
-    return errors
+    except ValidationError as error:  # not about a question (e.g. no longer editable)
+        return _answer_errors(error)
+    return _answer_errors(ValidationError(refused)) if refused else {}
 
 
 def _put_errors(form: AnswersForm, errors: dict[str, str]) -> None:

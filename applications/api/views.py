@@ -110,14 +110,18 @@ class ApplicationViewSet(
         responses={200: ApplicationSerializer, 400: AnswerErrorsSerializer},
     )
     def partial_update(self, request, *args, **kwargs):
-        """Save the title and answers of a draft (or of an application returned for correction)."""
+        """Save the title and answers of a draft (or of an application returned for correction).
+
+        The same rule as the web form: every valid answer is saved; a 400 lists each refused
+        answer (or the title, or the categories) with its message, and those keep their stored
+        values. Send the refused ones again once corrected."""
         application = self.get_object()
         self._require_applicant(application)
         payload = ApplicationUpdateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         try:
-            services.save_answers(
+            refused = services.save_valid_answers(
                 application,
                 answers=data.get("answers", {}),
                 title=data.get("title"),
@@ -126,6 +130,8 @@ class ApplicationViewSet(
             )
         except DjangoValidationError as error:
             raise ValidationError(_answer_errors(error)) from None
+        if refused:  # the valid answers were saved, as on the page; say which ones were not
+            raise ValidationError(_answer_errors(DjangoValidationError(refused)))
         return self._detail(application)
 
     # --- attachments --------------------------------------------------------------------------

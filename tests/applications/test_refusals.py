@@ -43,9 +43,12 @@ def url(app_id: int, tail: str = "") -> str:
         ("plan", "plan.pdf", "attached, not typed"),
     ],
 )
-def test_invalid_answer_is_400_on_its_key_and_saves_nothing(api, applicant, application, key, value, message):
+def test_invalid_answer_is_400_on_its_key_and_keeps_its_stored_value(
+    api, applicant, application, key, value, message
+):
+    """The drafts' one rule (as on the web form): the valid answers are saved, the refused one is
+    reported on its key and keeps what was stored."""
     services.save_answers(application, answers=REQUIRED_ANSWERS, by=applicant)
-    before = Application.objects.get(pk=application.pk)
     r = api(applicant).patch(
         url(application.pk),
         {"title": "Нова назва", "answers": {"number": "12", "short": "Інше", key: value}},
@@ -56,9 +59,34 @@ def test_invalid_answer_is_400_on_its_key_and_saves_nothing(api, applicant, appl
     assert list(errors) == [key]
     assert message in errors[key][0]
     after = Application.objects.get(pk=application.pk)
-    assert after.answers == REQUIRED_ANSWERS
-    assert after.title == before.title
-    assert after.updated_at == before.updated_at
+    assert after.answers.get(key) == REQUIRED_ANSWERS.get(key)
+    valid = {k: v for k, v in {"number": "12", "short": "Інше"}.items() if k != key}
+    assert {k: after.answers[k] for k in valid} == valid
+    assert after.title == "Нова назва"
+
+
+def test_the_web_form_and_the_api_keep_the_same_answers(api, applicant, application):
+    """Same input through both doors: the same answers stored, the same question refused."""
+    from django.test import Client
+
+    from applications.forms import ANSWER_PREFIX
+
+    bad = {"number": "дуже багато", "short": "Інше"}
+    web = Client()
+    web.force_login(applicant)
+    page = web.post(
+        f"/applications/{application.pk}/edit/",
+        {"title": application.title, **{f"{ANSWER_PREFIX}{k}": v for k, v in bad.items()}},
+    )
+    assert page.status_code == 200 and "Enter a number" in page.content.decode()
+    application.refresh_from_db()
+    by_web = application.answers
+    Application.objects.filter(pk=application.pk).update(answers={})
+
+    r = api(applicant).patch(url(application.pk), {"answers": bad}, format="json")
+    assert r.status_code == 400 and list(r.json()["answers"]) == ["number"]
+    application.refresh_from_db()
+    assert application.answers == by_web == {"short": "Інше"}
 
 
 def test_answers_must_be_an_object(api, applicant, application):
