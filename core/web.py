@@ -146,7 +146,8 @@ def form_class(input_class: type[serializers.Serializer]) -> type[forms.Form]:
     return type(f"{input_class.__name__}Form", (forms.Form,), fields)
 
 
-def step_form(step: Step, obj: models.Model) -> forms.Form:
-    """The step's fields for `obj`: named `<step>-<field>`, with ids unique on a page listing
-    many objects (a grant's tranches)."""
-    return form_class(step.input)(prefix=step.name, auto_id=f"id_{obj._meta.model_name}{obj.pk}_%s")
+def step_form(step: Step, obj: models.Model | None = None) -> forms.Form:
+    """The step's fields, named `<step>-<field>`. Given the object (a row of a list: a grant's
+    tranches), the ids carry it, so they stay unique on the page."""
+    auto_id = f"id_{obj._meta.model_name}{obj.pk}_%s" if obj is not None else "id_%s"
+    return form_class(step.input)(prefix=step.name, auto_id=auto_id)

@@ -102,7 +102,7 @@ def steps(context, obj, compact=False, only="", exclude="", next="", empty="", o
         "steps": [
             {
                 "step": step,
-                "form": step_form(step, obj),
+                "form": step_form(step, obj if compact else None),
                 "url": reverse(step.page, args=[getattr(obj, catalogue.url_arg)])
                 if step.page
                 else reverse(catalogue.url_name, args=[getattr(obj, catalogue.url_arg), step.name]),

@@ -71,10 +71,24 @@ def test_publish_refusal_is_shown_in_the_page(page, demo, axe_check):
     page.locator("form").filter(has=page.locator("#id_username")).locator("button[type=submit]").click()
     page.wait_for_load_state()
     page.goto(f"/organise/contests/{demo.pk}/")
-    page.locator("button", has_text=re.compile("Оприлюднити|Publish")).first.click()
+    # A draft that cannot be published offers no button (the catalogue's rule, as the API's
+    # `allowed`); the page says what is missing instead.
+    assert page.locator("button", has_text=re.compile("Оприлюднити|Publish")).count() == 0
+    missing = page.locator("section", has=page.get_by_role("heading", name=re.compile("перед оприлюдненням")))
+    assert "Додайте щонайменше одне поле до форми заявки." in missing.inner_text()
+    # Posting the step anyway (a stale page) is refused with the reason, and changes nothing.
+    with page.expect_navigation():
+        page.evaluate(
+            """(url) => { const f = document.createElement('form'); f.method = 'post'; f.action = url;
+            const t = document.createElement('input'); t.type = 'hidden'; t.name = 'csrfmiddlewaretoken';
+            t.value = document.querySelector('[name=csrfmiddlewaretoken]').value; f.appendChild(t);
+            document.body.appendChild(f); f.submit(); }""",
+            f"/organise/contests/{demo.pk}/steps/publish/",
+        )
     page.wait_for_load_state()
     alert = page.locator("[role=alert]")
     assert alert.count() > 0
+    assert "Додайте щонайменше одне поле до форми заявки." in alert.first.inner_text()
     demo.refresh_from_db()
     assert demo.state == Contest.State.DRAFT
     axe_check(page)
