@@ -25,15 +25,8 @@ from accounts.forms import (
 )
 from accounts.models import Invitation
 from core import clock
+from core.web import add_errors
 from notifications.forms import EmailPreferencesForm
-
-
-def _add_service_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -66,7 +59,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
                 language=language,
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_errors(form, error)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome! Your account is ready."))
@@ -129,7 +122,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
         try:
             organisation = services.register_organisation(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The organisation was registered. You are its administrator."))
             return redirect("accounts:organisation", pk=organisation.pk)
@@ -179,7 +172,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.update_organisation(organisation, **form.cleaned_data)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The organisation was saved."))
             return redirect("accounts:organisation", pk=pk)
@@ -197,7 +190,7 @@ def organisation_invite(request: HttpRequest, pk: int) -> HttpResponse:
                 organisation, email=form.cleaned_data["email"], by=request.user
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("An invitation was sent to %(email)s.") % {"email": invitation.email})
             return redirect("accounts:organisation", pk=pk)

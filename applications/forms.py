@@ -34,15 +34,6 @@ def max_length_of(question: FormField) -> int | None:
     return None
 
 
-def add_service_errors(form: forms.BaseForm, error) -> None:
-    """Put a service's ValidationError on the form's fields (or on the form when no field fits)."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 class StartApplicationForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("Your organisation"),

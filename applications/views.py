@@ -30,7 +30,6 @@ from applications.forms import (
     StartApplicationForm,
     SubmitForm,
     WithdrawForm,
-    add_service_errors,
     answer_name,
     file_name,
     max_length_of,
@@ -42,7 +41,7 @@ from contests.models import Contest, FormField
 from core import clock
 from core.fsm import history, history_rows
 from core.steps import Refusal
-from core.web import reasons_of, run_step, step_view
+from core.web import add_errors, reasons_of, run_step, step_view
 
 DASHBOARD_PAGE_SIZE = 30
 OPEN_CALLS_SHOWN = 20
@@ -222,7 +221,7 @@ def start(request: HttpRequest) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Your application was started. Answer the questions below."))
             return redirect("applications:edit", pk=application.pk)

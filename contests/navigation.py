@@ -31,34 +31,26 @@ class ContestLink:
         return reverse(self.url_name, args=[contest.pk])
 
 
-LINKS: list[ContestLink] = []
+class Links:
+    """One place's links, in their order; each link says itself when it shows."""
+
+    def __init__(self) -> None:
+        self._links: list[ContestLink] = []
+
+    def register(self, link: ContestLink) -> ContestLink:
+        self._links.append(link)
+        self._links.sort(key=lambda item: item.order)
+        return link
+
+    def shown_to(self, user: Any, contest: Contest) -> list[tuple[str, str]]:
+        """(label, url) of the pages the person may open for this contest now, in order."""
+        return [(str(link.label), link.url(contest)) for link in self._links if link.shown(user, contest)]
 
 
-def register(link: ContestLink) -> ContestLink:
-    LINKS.append(link)
-    LINKS.sort(key=lambda item: item.order)
-    return link
+ORGANISER_LINKS = Links()  # the organiser's page of a contest
+PUBLIC_LINKS = Links()  # the contest's public page (the published results)
 
-
-def contest_links(user: Any, contest: Contest) -> list[tuple[str, str]]:
-    """(label, url) of the pages the person may open for this contest, in a stable order."""
-    return _links(LINKS, user, contest)
-
-
-# Links on the contest's public page; each link says itself when it shows.
-PUBLIC_LINKS: list[ContestLink] = []
-
-
-def register_public(link: ContestLink) -> ContestLink:
-    PUBLIC_LINKS.append(link)
-    PUBLIC_LINKS.sort(key=lambda item: item.order)
-    return link
-
-
-def public_links(user: Any, contest: Contest) -> list[tuple[str, str]]:
-    """(label, url) of the higher apps' public pages of this contest shown to the person now."""
-    return _links(PUBLIC_LINKS, user, contest)
-
-
-def _links(links: list[ContestLink], user: Any, contest: Contest) -> list[tuple[str, str]]:
-    return [(str(link.label), link.url(contest)) for link in links if link.shown(user, contest)]
+register = ORGANISER_LINKS.register
+register_public = PUBLIC_LINKS.register
+contest_links = ORGANISER_LINKS.shown_to
+public_links = PUBLIC_LINKS.shown_to

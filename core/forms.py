@@ -1,26 +1,12 @@
-"""Form pieces every app's web interface shares: a local date-time field, and a service's
-ValidationError put on a form."""
+"""Form pieces every app's web interface shares: a local date-time field. (A service's refusal goes
+on a form through core.web.add_errors.)"""
 
 from datetime import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
 
-from core.web import add_errors
-
 DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-def add_service_errors(form: forms.BaseForm, error: Exception) -> None:
-    """Put a service's ValidationError on the form's fields (or on the form when no field fits),
-    keeping each error's code; any other refusal goes through core.web.add_errors."""
-    if not isinstance(error, ValidationError):
-        add_errors(form, error)
-    elif hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class LocalDateTimeField(forms.DateTimeField):

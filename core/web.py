@@ -43,20 +43,20 @@ def tell_refused(request: HttpRequest, error: Exception) -> None:
 
 
 def add_errors(form: forms.BaseForm, error: Exception) -> None:
-    """A service's refusal on the form: field errors next to their fields, the rest on top."""
-    field_errors = (
-        error.errors
-        if isinstance(error, Refusal)
-        else error.message_dict
-        if isinstance(error, ValidationError) and hasattr(error, "error_dict")
-        else {}
-    )
-    if field_errors:
-        for name, errors in field_errors.items():
+    """A refusal on the form: field errors next to their fields (a ValidationError keeps its
+    codes), the rest on top. Every page puts a service's refusal on its form through this."""
+    if isinstance(error, ValidationError):
+        if hasattr(error, "error_dict"):
+            for name, errors in error.error_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+        return
+    if isinstance(error, Refusal) and error.errors:
+        for name, errors in error.errors.items():
             form.add_error(name if name in form.fields else None, errors)
-        if isinstance(error, Refusal):
-            for reason in error.reasons:
-                form.add_error(None, reason)
+        for reason in error.reasons:
+            form.add_error(None, reason)
         return
     for reason in reasons_of(error):
         form.add_error(None, reason)
@@ -71,8 +71,23 @@ def step_data(request: HttpRequest, step: Step) -> dict[str, Any]:
     return {key[len(prefix) :]: value for key, value in request.POST.items() if key.startswith(prefix)}
 
 
-def run_step(request: HttpRequest, obj: models.Model, name: str, data: dict | None = None) -> bool:
-    """Run step `name` on `obj` for the person; tell them what happened. True when it ran."""
+def run_step(
+    request: HttpRequest,
+    obj: models.Model,
+    name: str,
+    data: dict | None = None,
+    *,
+    form: forms.BaseForm | None = None,
+    at: dict[str, str] | None = None,
+) -> bool:
+    """Run step `name` on `obj` for the person: the catalogue's permission (403), input and
+    service, as in the API. True when it ran.
+
+    Without `form` the outcome goes into the page's messages. A page with its own form for the
+    step (a payment, a signed agreement) passes it: a refusal then lands on the form, field errors
+    next to their fields (`at` moves a guard's reason next to a field: {reason: field}), and the
+    page says the outcome itself.
+    """
     catalogue = catalogue_of(obj)
     if name not in catalogue:
         raise Http404
@@ -82,14 +97,21 @@ def run_step(request: HttpRequest, obj: models.Model, name: str, data: dict | No
     except Refusal as refusal:
         if refusal.kind == "forbidden":
             raise PermissionDenied(refusal.detail) from None
+        if form is not None:
+            for reason in [r for r in refusal.reasons if at and r in at]:
+                refusal.errors.setdefault(at[reason], []).append(reason)
+                refusal.reasons.remove(reason)
+            add_errors(form, refusal)
+            return False
         messages.error(request, _("“%(step)s” was refused:") % {"step": step.label})
         for line in refusal.messages[1:] or refusal.messages:
             messages.error(request, line)
         return False
-    obj.refresh_from_db()
-    state = getattr(obj, f"get_{catalogue.state_field}_display")()
-    done = step.done or _("Done: %(step)s. Now: %(state)s.") % {"step": step.label, "state": state}
-    messages.success(request, done)
+    if form is None:
+        obj.refresh_from_db()
+        state = getattr(obj, f"get_{catalogue.state_field}_display")()
+        done = step.done or _("Done: %(step)s. Now: %(state)s.") % {"step": step.label, "state": state}
+        messages.success(request, done)
     return True
 
 

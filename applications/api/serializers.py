@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from accounts.models import Organisation
-from applications.models import Application, Attachment, IneligibilityReason, LateSubmissionCode, Revision
+from applications.models import Application, Attachment, LateSubmissionCode, Revision
 from contests.models import Contest, Nomination
 from core import clock
 
@@ -135,26 +135,6 @@ class AnswerErrorsSerializer(serializers.Serializer):
     )
     title = serializers.ListField(child=serializers.CharField(), required=False)
     non_field_errors = serializers.ListField(child=serializers.CharField(), required=False)
-
-
-class SubmitSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
-    late_code = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        max_length=16,
-        default="",
-        help_text=gettext_lazy("A late-submission code from the organisers, needed after the deadline."),
-    )
-
-
-class ReturnSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=2000, help_text=gettext_lazy("What the applicant must correct."))
-
-
-class IneligibleSerializer(serializers.Serializer):
-    reason = serializers.ChoiceField(choices=IneligibilityReason.choices)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
 class AttachmentUploadSerializer(serializers.Serializer):

@@ -136,11 +136,6 @@ class ContestSerializer(ContestListSerializer):
         return attrs
 
 
-class ForceCloseSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
-    force = serializers.BooleanField(required=False, default=False)
-
-
 class ContestRoleSerializer(serializers.Serializer):
     """A role in a contest; granted by e-mail address of an existing user."""
 

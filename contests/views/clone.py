@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from contests import services
 from contests.forms import CloneForm
 from contests.views.access import contest_for
-from core.forms import add_service_errors
+from core.web import add_errors
 
 
 @login_required
@@ -27,7 +27,7 @@ def contest_clone(request: HttpRequest, pk: int) -> HttpResponse:
                 include_jury=form.cleaned_data["include_jury"],
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request,

@@ -19,7 +19,7 @@ from contests.forms import (
 )
 from contests.models import Contest
 from contests.views.access import contest_for
-from core.forms import add_service_errors
+from core.web import add_errors
 from notifications import events as notification_events
 from notifications import services as notification_services
 from notifications.forms import TemplateOverrideForm
@@ -190,7 +190,7 @@ def message_template_edit(request: HttpRequest, pk: int, event: str, language: s
                     scope=scope, event=spec.key, language=language, **wording
                 )
             except ValidationError as error:
-                add_service_errors(form, error)
+                add_errors(form, error)
             else:
                 messages.success(request, _("The wording of this message was saved."))
                 return redirect("contests:messages", pk=pk)

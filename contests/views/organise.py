@@ -19,9 +19,8 @@ from contests.models import Contest, ContestRole
 from contests.navigation import contest_links
 from contests.views.access import contest_for, visible_contest
 from contests.views.parts import PARTS, parts_section
-from core.forms import add_service_errors
 from core.fsm import history_rows
-from core.web import step_view
+from core.web import add_errors, step_view
 
 # --- organiser pages ---------------------------------------------------------------------
 
@@ -52,7 +51,7 @@ def contest_create(request: HttpRequest) -> HttpResponse:
                 by=request.user, classifiers=form.chosen_classifiers() or (), **form.service_fields()
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The contest was created as a draft."))
             return redirect("contests:manage", pk=contest.pk)
@@ -68,7 +67,7 @@ def contest_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.update_contest(editable, classifiers=form.chosen_classifiers(), **form.service_fields())
         except ValidationError as error:
-            add_service_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The contest was saved."))
             return redirect("contests:manage", pk=contest.pk)

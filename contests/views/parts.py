@@ -19,7 +19,7 @@ from contests.forms import (
 )
 from contests.models import Contest, Criterion, FormField, Nomination
 from contests.views.access import contest_for
-from core.forms import add_service_errors
+from core.web import add_errors
 
 PARTS = {
     "nominations": (Nomination, NominationForm, gettext_lazy("Nominations")),
@@ -110,7 +110,7 @@ def _save_part_form(request, contest, kind, form, part) -> HttpResponse:
         try:
             services.save_part(part, **form.service_fields())
         except ValidationError as error:
-            add_service_errors(form, error)
+            add_errors(form, error)
         else:
             message = str(PART_TEXTS[kind].added if adding else PART_TEXTS[kind].saved)
             if request.htmx and adding:

@@ -88,18 +88,6 @@ class GrantBankDetailsSerializer(serializers.Serializer):
     payee_iban = serializers.CharField(max_length=40)
 
 
-class GrantSignSerializer(serializers.Serializer):
-    signed_copy = serializers.FileField(required=False)
-    signed_on = serializers.DateField(required=False)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
-
-
-class GrantReasonSerializer(serializers.Serializer):
-    note = serializers.CharField(
-        max_length=4000, help_text="Why (required): the reason for terminating, or the changes asked for."
-    )
-
-
 class GrantBudgetLineSerializer(serializers.ModelSerializer):
     class Meta:
         model = BudgetLine
@@ -147,13 +135,6 @@ class GrantTrancheCreateSerializer(serializers.Serializer):
         max_digits=5, decimal_places=2, min_value=Decimal("0.01"), max_value=Decimal("100"), required=False
     )
     after_report = serializers.IntegerField(required=False, allow_null=True)
-
-
-class GrantPaySerializer(serializers.Serializer):
-    idempotency_key = serializers.CharField(max_length=100)
-    payment_reference = serializers.CharField(max_length=100)
-    paid_on = serializers.DateField()
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
 class GrantActualSerializer(serializers.Serializer):

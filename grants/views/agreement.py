@@ -19,11 +19,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from applications.downloads import attachment_response
 from core.files import EXTENSIONS
-from core.web import REFUSALS, add_errors
+from core.web import REFUSALS, add_errors, run_step
 from grants import services
 from grants.forms import BankDetailsForm, BudgetLineForm, SignAgreementForm, TargetForm, TrancheForm
 from grants.models import Grant, Indicator
-from grants.views.common import grant_for, run_form_step
+from grants.views.common import grant_for
 from grants.views.grantee import render_grant, reporting_periods
 
 
@@ -52,7 +52,7 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         return redirect(reverse("grants:detail", args=[grant.pk]) + "#sign-heading")
     form = SignAgreementForm(request.POST, request.FILES)
-    if form.is_valid() and run_form_step(request, grant, "sign_agreement", form, form.cleaned_data):
+    if form.is_valid() and run_step(request, grant, "sign_agreement", form.cleaned_data, form=form):
         return _done(request, grant, _("The signed agreement is recorded."))
     return _again(request, pk, "sign_form", form)
 

@@ -1,15 +1,10 @@
 """Lookups shared by the grants' pages: a grant, report or tranche the user may see, or 404;
 and running a step whose page has a form of its own."""
 
-from django import forms
-from django.core.exceptions import PermissionDenied
-from django.db import models
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from contests.models import Contest
-from core.steps import Refusal, catalogue_of
-from core.web import add_errors
 from grants import selectors
 from grants.models import Disbursement, Grant, GrantReport
 
@@ -42,31 +37,3 @@ def officer_contest(request: HttpRequest, pk: int) -> Contest:
     if not request.user.has_perm("grants.offer_grant", contest):
         raise Http404
     return contest
-
-
-def run_form_step(
-    request: HttpRequest,
-    obj: models.Model,
-    name: str,
-    form: forms.Form,
-    data: dict,
-    *,
-    at: dict[str, str] | None = None,
-) -> bool:
-    """Run step `name` of the object's catalogue (grants/steps.py) from a page with its own form
-    (signing, paying, terminating, reviewing or submitting a report): the same permission, input
-    and service as the generic step and the API, but a refusal lands on `form`, field errors next
-    to their fields; `at` puts a guard's reason next to a field ({reason: field}). True when the
-    step ran."""
-    try:
-        catalogue_of(obj).run(obj, name, user=request.user, data=data)
-    except Refusal as refusal:
-        if refusal.kind == "forbidden":
-            raise PermissionDenied(refusal.detail) from None
-        for reason in refusal.reasons:
-            if at and reason in at:
-                refusal.errors.setdefault(at[reason], []).append(reason)
-        refusal.reasons = [r for r in refusal.reasons if not (at and r in at)]
-        add_errors(form, refusal)
-        return False
-    return True

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from applications.downloads import attachment_response
 from core.fsm import history_rows
-from core.web import REFUSALS, add_errors
+from core.web import REFUSALS, add_errors, run_step
 from grants import dashboards, selectors, services
 from grants.forms import (
     BankDetailsForm,
@@ -27,7 +27,7 @@ from grants.forms import (
 )
 from grants.models import BudgetLine, Disbursement, Grant, GrantReport, Indicator, IndicatorTarget
 from grants.steps import REPORT
-from grants.views.common import grant_for, report_for, run_form_step
+from grants.views.common import grant_for, report_for
 
 
 @login_required
@@ -249,7 +249,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     form = _report_form(saved, request.POST)
     form.is_valid()
     missing_narrative = _("Describe what was done in the period.")
-    if not run_form_step(request, saved, "submit", form, {}, at={missing_narrative: "narrative"}):
+    if not run_step(request, saved, "submit", {}, form=form, at={missing_narrative: "narrative"}):
         messages.info(request, _("Your draft is saved, but the report could not be submitted yet."))
         return render_report(request, report_for(request, pk), form=form, status=400)
     messages.success(request, _("The report is submitted. The grant officer will check it."))

@@ -12,11 +12,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from applications.models import Application
 from contests.models import Contest
-from core.web import REFUSALS, add_errors
+from core.web import REFUSALS, add_errors, run_step
 from grants import dashboards, exports, selectors, services
 from grants.forms import IndicatorForm, OfferGrantForm, PayTrancheForm, ReviewReportForm, TerminateForm
 from grants.models import Grant
-from grants.views.common import grant_for, officer_contest, report_for, run_form_step, tranche_for
+from grants.views.common import grant_for, officer_contest, report_for, tranche_for
 from grants.views.grantee import render_grant, render_report
 
 
@@ -149,8 +149,8 @@ def terminate(request: HttpRequest, pk: int) -> HttpResponse:
     grant = grant_for(request, pk)
     _require(request, "grants.terminate_grant", grant)
     form = TerminateForm(request.POST)
-    if form.is_valid() and run_form_step(
-        request, grant, "terminate", form, {"note": form.cleaned_data["reason"]}
+    if form.is_valid() and run_step(
+        request, grant, "terminate", {"note": form.cleaned_data["reason"]}, form=form
     ):
         messages.success(request, _("The grant is terminated; its unpaid tranches are cancelled."))
         return redirect("grants:detail", pk=grant.pk)
@@ -169,7 +169,7 @@ def review_report(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         # The decision names the catalogue's step: "accept" or "request_changes".
         decision = form.cleaned_data["decision"]
-        if run_form_step(request, report, decision, form, {"note": form.cleaned_data["note"]}):
+        if run_step(request, report, decision, {"note": form.cleaned_data["note"]}, form=form):
             if decision == ReviewReportForm.ACCEPT:
                 messages.success(
                     request, _("The report is accepted; the tranches waiting for it are approved.")
@@ -188,7 +188,7 @@ def pay_tranche(request: HttpRequest, pk: int) -> HttpResponse:
     grant: Grant = tranche.grant
     if request.method == "POST":
         form = PayTrancheForm(request.POST)
-        if form.is_valid() and run_form_step(request, tranche, "pay", form, form.cleaned_data):
+        if form.is_valid() and run_step(request, tranche, "pay", form.cleaned_data, form=form):
             messages.success(request, _("The payment is recorded; the grantee has been told."))
             return redirect("grants:detail", pk=grant.pk)
     else:

@@ -44,17 +44,6 @@ class ScoreErrorsSerializer(serializers.Serializer):
     scores = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
 
 
-class DeclineSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=2000, help_text="Why the juror declines.")
-    conflict = serializers.BooleanField(
-        required=False, default=False, help_text="The juror declares a conflict of interest."
-    )
-
-
-class ReopenSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=2000, help_text="Why the review is reopened.")
-
-
 class ReviewListSerializer(serializers.ModelSerializer):
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     contest = serializers.IntegerField(source="round.contest_id", read_only=True)

@@ -14,8 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from applications.models import Application
 from contests.models import Contest
-from core.forms import add_service_errors
-from core.web import REFUSALS, step_view, tell_refused
+from core.web import REFUSALS, add_errors, step_view, tell_refused
 from review import services
 from review.forms import (
     AssignApplicationForm,
@@ -118,7 +117,7 @@ def juror_add(request: HttpRequest, pk: int) -> HttpResponse:
                 chair=data["chair"],
             )
         except REFUSALS as error:
-            add_service_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("%(name)s is on the jury.") % {"name": juror.user.display_name})
             return redirect(_jury_url(contest) + "#jurors")
@@ -151,7 +150,7 @@ def round_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             round_ = services.create_round(contest, by=request.user, **form.service_fields())
         except REFUSALS as error:
-            add_service_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("“%(title)s” was planned.") % {"title": round_.title})
             return redirect(_jury_url(contest, round_))
@@ -222,7 +221,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             made = services.assign(round_, pairs, by=request.user)
         except REFUSALS as error:
-            add_service_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request,
@@ -243,7 +242,7 @@ def recuse(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.recuse(data["juror"], data["application"], by=request.user, reason=data["reason"])
         except REFUSALS as error:
-            add_service_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request,
