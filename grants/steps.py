@@ -15,7 +15,7 @@ class SignInput(NoteInput):
     signed_on = serializers.DateField(label=_("Signed on"), required=False)
 
 
-class ReasonInput(serializers.Serializer):
+class GrantReasonInput(serializers.Serializer):
     note = serializers.CharField(
         label=_("Reason"),
         max_length=4000,
@@ -48,7 +48,7 @@ GRANT = Catalogue(
             services.terminate_grant,
             "grants.terminate_grant",
             _("Terminate the grant"),
-            ReasonInput,
+            GrantReasonInput,
             confirm=_("The grantee is told; the remaining tranches are cancelled."),
             danger=True,
         ),
@@ -92,7 +92,7 @@ REPORT = Catalogue(
             services.request_report_changes,
             "grants.review_report",
             _("Ask for changes"),
-            ReasonInput,
+            GrantReasonInput,
         ),
     ],
     url_name="grants:report_step",

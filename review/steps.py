@@ -25,7 +25,7 @@ class DeclineInput(serializers.Serializer):
     )
 
 
-class ReasonInput(serializers.Serializer):
+class ReviewReasonInput(serializers.Serializer):
     note = serializers.CharField(label=_("Reason"), max_length=2000, help_text=_("Why."), style=TEXTAREA)
 
 
@@ -50,7 +50,7 @@ REVIEW = Catalogue(
             services.reopen_review,
             "review.reopen_review",
             _("Reopen"),
-            ReasonInput,
+            ReviewReasonInput,
             done=_("The review was reopened; the juror was told why."),
         ),
         Step(
@@ -67,7 +67,7 @@ REVIEW = Catalogue(
             recuse,
             "review.recuse_review",
             _("Record a conflict of interest"),
-            ReasonInput,
+            ReviewReasonInput,
             danger=True,
         ),
     ],

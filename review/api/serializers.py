@@ -145,7 +145,7 @@ class ReviewSerializer(ReviewListSerializer):
         return JuryNoteSerializer(jury_notes(review.round, review.application), many=True).data
 
 
-class NoteInputSerializer(serializers.Serializer):
+class JuryNoteInputSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=10000)
 
 

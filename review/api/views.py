@@ -26,7 +26,7 @@ from review.api.serializers import (
     JurorSerializer,
     JuryNoteSerializer,
     ManualAssignmentSerializer,
-    NoteInputSerializer,
+    JuryNoteInputSerializer,
     ProgressSerializer,
     ReviewListSerializer,
     ReviewSerializer,
@@ -107,7 +107,7 @@ class ReviewViewSet(
         return Response(self.get_serializer(self.get_queryset().get(pk=review.pk)).data)
 
     @extend_schema(methods=["GET"], responses=JuryNoteSerializer(many=True))
-    @extend_schema(methods=["POST"], request=NoteInputSerializer, responses={201: JuryNoteSerializer})
+    @extend_schema(methods=["POST"], request=JuryNoteInputSerializer, responses={201: JuryNoteSerializer})
     @action(detail=True, methods=["get", "post"])
     def notes(self, request, pk=None):
         """The jury's discussion of this application, once the juror has submitted their review."""
@@ -118,7 +118,7 @@ class ReviewViewSet(
         if request.method == "GET":
             notes = review.application.jury_notes.filter(round=review.round).select_related("author")
             return Response(JuryNoteSerializer(notes.order_by("-consensus", "created_at"), many=True).data)
-        payload = NoteInputSerializer(data=request.data)
+        payload = JuryNoteInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         note = services.add_note(review.round, review.application, by=request.user, **payload.validated_data)
         return Response(JuryNoteSerializer(note).data, status=status.HTTP_201_CREATED)

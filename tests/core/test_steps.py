@@ -155,3 +155,16 @@ def test_the_manage_page_links_higher_apps_through_their_registrations(organiser
     grant(contest, organiser, role="grant_officer")
     html = page_client(organiser).get(reverse("contests:manage", args=[contest.pk])).content.decode()
     assert reverse("grants:dashboard", args=[contest.pk]) in html
+
+
+def test_every_step_input_has_its_own_schema_name():
+    """drf-spectacular names a component after its class: two inputs with one name would make
+    one schema component stand for both (and `check --deploy` fail)."""
+    from core.steps import NoInput
+
+    seen: dict[str, type] = {}
+    for catalogue in CATALOGUES.values():
+        for step in catalogue:
+            name = step.input.__name__.removesuffix("Serializer")
+            assert seen.setdefault(name, step.input) is step.input, name
+    assert seen.get("NoInput", NoInput) is NoInput
