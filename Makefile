@@ -14,7 +14,7 @@ XDIST ?= -n 2
 PROD_ENV := env -u DATABASE_URL DEBUG=false ALLOWED_HOSTS=konkurs.example.org \
 	SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')"
 
-.PHONY: help venv install run test lint checks messages test-sqlite test-postgres test-browser bench bench-notify bench-ranking bench-assign bench-export bench-imports lock clean
+.PHONY: help venv install run test lint checks messages test-sqlite test-postgres test-browser bench bench-notify bench-ranking bench-assign bench-export bench-imports bench-load bench-announce lock clean
 
 help:
 	@echo "make run    - install, migrate, seed the demo and serve http://127.0.0.1:8000"
@@ -93,6 +93,28 @@ bench-export: install
 
 bench-imports: install
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/konkurs_bench_imports $(PY) benchmarks/imports.py
+
+# Announce, bulk screening and opening the review at 1,000 and 10,000 applicants (goal: announce ≤ 2 s).
+bench-announce: install
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/konkurs_bench_announce $(PY) benchmarks/announce.py
+
+# PostgreSQL + gunicorn (2 workers) + locust, ≤ 60 s of load: saving answers and submitting
+# against a bare DB-write view served beside them (benchmark settings only), with the ratios.
+bench-load: install
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/konkurs_bench_load $(PY) benchmarks/load.py
+
+# --- backups (PostgreSQL): README "Backups" -------------------------------------------------------
+# `make backup`: pg_dump of DATABASE_URL's database + the media listing with SHA-256, into a
+# timestamped folder under BACKUP_DIR (default var/backups). `make restore BACKUP=<folder>
+# DATABASE_URL=<new database>` creates and fills it, then checks every table and media file
+# (CLEAN=1 overwrites a database that already holds tables).
+.PHONY: backup restore
+backup: install
+	$(PY) manage.py backup $(if $(BACKUP_DIR),--dir "$(BACKUP_DIR)")
+
+restore: install
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/<folder> DATABASE_URL=postgres://…/<new database> [CLEAN=1]" >&2; exit 2; }
+	$(PY) manage.py restore "$(BACKUP)" $(if $(CLEAN),--clean)
 
 # Regenerate requirements.lock from pyproject.toml in a throwaway virtualenv, keeping the
 # current pins where they still fit; `make lock UPGRADE=1` re-resolves everything.

@@ -26,7 +26,7 @@ class ApplicationAdmin(admin.ModelAdmin):
     list_display = ["number", "title", "organisation", "contest", "nomination", "state", "submitted_at"]
     list_filter = ["state", "contest"]
     search_fields = ["number", "title", "organisation__name"]
-    readonly_fields = ["state", "number", "submitted_at", "created_by", "answers"]
+    readonly_fields = ["state", "number", "submitted_at", "arrived_at", "created_by", "answers"]
     inlines = [AttachmentInline, RevisionInline, StateLogInline]
 
 

@@ -1,15 +1,17 @@
 """Serving attachments: only after the caller's permission was checked.
 
 On local disk the file streams through Django; on S3 the response is a redirect to a
-presigned URL that expires in minutes (the bucket itself is private).
+presigned URL that expires in minutes (the bucket itself is private). A storage that is down
+answers 503 (core.files.StorageUnavailable), a file missing from it 404.
 """
 
 from urllib.parse import quote
 
 from django.conf import settings
-from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 
 from applications.models import Attachment
+from core.files import check_stored, storing
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -26,6 +28,10 @@ def attachment_response(attachment: Attachment) -> HttpResponse:
     storage = attachment.file.storage
     content_type = CONTENT_TYPES.get(attachment.kind, "application/octet-stream")
     if _is_s3(storage):
+        # The URL is signed here without asking S3: ask first, so that a storage that is down
+        # answers 503 (core.files.StorageUnavailable) instead of sending the person to it.
+        if not check_stored(attachment.file):
+            raise Http404
         disposition = f"attachment; filename*=UTF-8''{quote(attachment.original_name)}"
         url = storage.url(
             attachment.file.name,
@@ -33,8 +39,13 @@ def attachment_response(attachment: Attachment) -> HttpResponse:
             expire=getattr(settings, "AWS_QUERYSTRING_EXPIRE", PRESIGNED_SECONDS),
         )
         return HttpResponseRedirect(url)
+    try:
+        with storing():
+            opened = attachment.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
     response = FileResponse(
-        attachment.file.open("rb"),
+        opened,
         as_attachment=True,
         filename=attachment.original_name,
         content_type=content_type,

@@ -19,6 +19,7 @@ from core import clock
 from core.exceptions import refuse_if
 from core.files import generated_name
 from core.models import TimeStampedModel
+from core.versioning import Versioned
 
 
 class IneligibilityReason(models.TextChoices):
@@ -30,7 +31,7 @@ class IneligibilityReason(models.TextChoices):
     OTHER = "other", _("Other (see the note)")
 
 
-class Application(ConcurrentTransitionMixin, TimeStampedModel):
+class Application(ConcurrentTransitionMixin, Versioned, TimeStampedModel):
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
@@ -65,6 +66,9 @@ class Application(ConcurrentTransitionMixin, TimeStampedModel):
     state = FSMField(_("state"), default=State.DRAFT, choices=State.choices, protected=True)
     number = models.CharField(_("registration number"), max_length=40, blank=True, editable=False)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
+    # When the submitting request reached us (core/arrival.py): the moment the deadline was
+    # judged at, which may be a little earlier than submitted_at under load.
+    arrived_at = models.DateTimeField(_("arrived"), null=True, blank=True, editable=False)
     ineligibility_reason = models.CharField(
         _("reason"), max_length=20, choices=IneligibilityReason.choices, blank=True
     )
@@ -103,6 +107,16 @@ class Application(ConcurrentTransitionMixin, TimeStampedModel):
         return self.state == self.State.RETURNED
 
     @property
+    def arrival_shown_apart(self) -> bool:
+        """The request arrived in another minute than it was recorded (a queue at the deadline):
+        the pages then show the arrival beside the submission."""
+        if not (self.arrived_at and self.submitted_at):
+            return False
+        return self.arrived_at.replace(second=0, microsecond=0) != self.submitted_at.replace(
+            second=0, microsecond=0
+        )
+
+    @property
     def awaits_screening(self) -> bool:
         return self.state == self.State.SUBMITTED
 
@@ -115,7 +129,8 @@ class Application(ConcurrentTransitionMixin, TimeStampedModel):
     def deadline_problems(self, *, late_code: "LateSubmissionCode | None" = None, at=None) -> list[str]:
         """The server's clock decides, in the contest's time zone: no worker needs to have run.
 
-        `at` is the moment judged (default: now); a submission passes the moment it records.
+        `at` is the moment judged (default: now); a submission passes the moment its request
+        arrived (core/arrival.py). The contest's grace period extends the deadline.
         """
         contest = self.contest
         if contest.state != Contest.State.PUBLISHED:
@@ -123,7 +138,7 @@ class Application(ConcurrentTransitionMixin, TimeStampedModel):
         now = at or clock.now()
         if contest.opens_at and now < contest.opens_at:
             return [_("Applications open on %(date)s.") % {"date": contest.moment_label(contest.opens_at)}]
-        if contest.closes_at and now >= contest.closes_at:
+        if contest.closes_at and now >= contest.accepts_until:
             if late_code is not None and late_code.is_usable_for(contest, at=now):
                 return []
             return [
@@ -137,21 +152,33 @@ class Application(ConcurrentTransitionMixin, TimeStampedModel):
     @fsm_log_by
     @fsm_log_description
     @transition(field=state, source=[State.DRAFT, State.RETURNED], target=State.SUBMITTED)
-    def submit(self, by=None, description=None, problems: list[str] | None = None, at=None) -> None:
+    def submit(
+        self, by=None, description=None, problems: list[str] | None = None, at=None, arrived_at=None
+    ) -> None:
         refuse_if(problems or [])
-        # The moment the deadline was checked against, not a second reading of the clock.
         self.submitted_at = at or clock.now()
+        # The moment the deadline was checked against, not a second reading of the clock.
+        self.arrived_at = arrived_at or self.submitted_at
+
+    def screening_problems(self, name: str, *, note: str = "", reason: str = "") -> list[str]:
+        """The guards of a screening step beyond its source state, in the organiser's language:
+        the transitions refuse with them, and bulk screening (services.screen_many) checks them
+        for each application before its set-based update."""
+        problems = []
+        if name == "return_for_correction":
+            if not note.strip():
+                problems.append(_("Tell the applicant what to correct."))
+            if not self.contest.is_accepting_applications:
+                problems.append(_("Applications can be returned only while the call is open."))
+        elif name == "mark_ineligible" and reason not in IneligibilityReason.values:
+            problems.append(_("Choose the reason why the application is ineligible."))
+        return problems
 
     @fsm_log_by
     @fsm_log_description
     @transition(field=state, source=State.SUBMITTED, target=State.RETURNED)
     def return_for_correction(self, by=None, description=None) -> None:
-        problems = []
-        if not (description or "").strip():
-            problems.append(_("Tell the applicant what to correct."))
-        if not self.contest.is_accepting_applications:
-            problems.append(_("Applications can be returned only while the call is open."))
-        refuse_if(problems)
+        refuse_if(self.screening_problems("return_for_correction", note=description or ""))
 
     @fsm_log_by
     @fsm_log_description
@@ -164,11 +191,7 @@ class Application(ConcurrentTransitionMixin, TimeStampedModel):
     @fsm_log_description
     @transition(field=state, source=State.SUBMITTED, target=State.INELIGIBLE)
     def mark_ineligible(self, by=None, description=None, reason: str = "") -> None:
-        refuse_if(
-            []
-            if reason in IneligibilityReason.values
-            else [_("Choose the reason why the application is ineligible.")]
-        )
+        refuse_if(self.screening_problems("mark_ineligible", reason=reason))
         self.ineligibility_reason = reason
         self.screening_note = description or ""
 

@@ -7,14 +7,38 @@ from applications.models import Application
 from contests.rules import is_organiser
 
 
+def _caller_role(user, application: Application, role: str, ask) -> bool:
+    """The caller's role on the application, asked once per loaded object: from the annotations
+    of the scoped load (selectors.with_caller_roles) when it was made for this user, else by a
+    query remembered on the object, so a request checking several steps asks the database once."""
+    if (
+        user.pk is not None
+        and getattr(application, "caller_pk", None) == user.pk
+        and hasattr(application, role)
+    ):
+        return bool(getattr(application, role))
+    known = application.__dict__.setdefault("_caller_roles", {})
+    key = (user.pk, role)
+    if key not in known:
+        known[key] = bool(ask())
+    return known[key]
+
+
 @rules.predicate
 def is_applicant(user, application: Application | None) -> bool:
-    return application is not None and is_organisation_member(user, application.organisation)
+    return application is not None and _caller_role(
+        user,
+        application,
+        "caller_is_member",
+        lambda: is_organisation_member(user, application.organisation),
+    )
 
 
 @rules.predicate
 def organises_its_contest(user, application: Application | None) -> bool:
-    return application is not None and is_organiser(user, application.contest)
+    return application is not None and _caller_role(
+        user, application, "caller_organises", lambda: is_organiser(user, application.contest)
+    )
 
 
 @rules.predicate

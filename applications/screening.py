@@ -33,7 +33,7 @@ from contests.models import Contest, Nomination
 from contests.selectors import contests_visible_to
 from core import clock
 from core.fsm import history_rows
-from core.steps import Refusal, Step
+from core.steps import Step
 from core.web import REFUSALS, add_errors, form_class, run_step
 
 PAGE_SIZE = 50
@@ -206,7 +206,8 @@ def _report(request: HttpRequest, step: Step, done: list[int], refused: dict[int
 
 def _bulk_screen(request: HttpRequest, contest: Contest) -> None:
     """Run one screening step on each selected application, each on its own: a refusal stops no
-    other. The input is checked once, before any runs."""
+    other. The input and the permission are checked once, before any runs; the step then runs
+    set-based on all of them at once (services.screen_many)."""
     posted = _screening_step(request)
     if posted is None:
         messages.error(request, _("Choose what to do with the selected applications."))
@@ -227,26 +228,21 @@ def _bulk_screen(request: HttpRequest, contest: Contest) -> None:
             for message in errors:
                 messages.error(request, str(message))
         return
-    done, refused = [], {}
+    # Every application here is of this contest: its roles, read once, answer the permission.
+    contest = Contest.objects.prefetch_related("roles").get(pk=contest.pk)
+    allowed, refused = [], {}
     for application in applications:
-        if not application.awaits_screening:
-            # Screened meanwhile (another tab, a colleague): say so plainly rather than fail inside.
-            refused[application.pk] = [
-                _("It is no longer waiting for screening (now: %(state)s).")
-                % {"state": application.get_state_display()}
-            ]
-            continue
-        try:
-            APPLICATION.run(application, step.name, user=request.user, data=data)
-        except Refusal as refusal:
-            refused[application.pk] = (
-                [_("You may not screen this application.")]
-                if refusal.kind == "forbidden"
-                else refusal.reasons or refusal.messages
-            )
+        application.contest = contest
+        if request.user.has_perm(step.permission, application):
+            allowed.append(application.pk)
         else:
-            done.append(application.pk)
-    _report(request, step, done, refused)
+            refused[application.pk] = [_("You may not screen this application.")]
+    done, not_done = (
+        services.screen_many(contest, allowed, step.name, by=request.user, **payload.validated_data)
+        if allowed
+        else ([], {})
+    )
+    _report(request, step, done, refused | not_done)
 
 
 @login_required
@@ -267,6 +263,7 @@ def screening_list(request: HttpRequest, contest_pk: int) -> HttpResponse:
             "title",
             "state",
             "submitted_at",
+            "arrived_at",
             "ineligibility_reason",
             "organisation__name",
             "organisation__region",

@@ -3,6 +3,8 @@
 import hashlib
 import re
 import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 
@@ -15,25 +17,44 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.models import Organisation, User
+from accounts.models import Membership, Organisation, User
 from applications import events
 from applications.answers import check_answers, missing_answers
-from applications.models import Application, Attachment, LateSubmissionCode, Revision
+from applications.models import Application, Attachment, IneligibilityReason, LateSubmissionCode, Revision
 from applications.selectors import questions_for
 from contests.models import Category, Contest, FormField, Nomination
 from contests.services import scope_of
-from core import clock
+from core import arrival, clock, versioning
 from core.exceptions import TransitionRefused
 from core.files import validate_upload
-from core.fsm import apply_transition
-from notifications.services import notify
+from core.fsm import apply_transition, bulk_changes, log_transitions
+from notifications.services import notify, notify_many
 
 MB = 1024 * 1024
 
 
 def _locked(application: Application) -> Application:
-    """The row, locked for this transaction: two tabs or two colleagues cannot interleave."""
-    return Application.objects.select_for_update().select_related("contest").get(pk=application.pk)
+    """The row, locked for this transaction: two tabs or two colleagues cannot interleave.
+
+    Only the application's row (`of`): the contest, organisation and nomination come along
+    unlocked, so saves and submissions of one contest never queue behind each other."""
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("contest", "organisation", "nomination")
+        .get(pk=application.pk)
+    )
+
+
+def _write_back(saved: Application, into: Application) -> None:
+    """Put what was saved into the caller's object, so it can answer without reading it again
+    (its files, categories and the caller's roles, loaded once, stay)."""
+    if into is saved:
+        return
+    for field in Application._meta.concrete_fields:
+        if field.attname != "state" and field.attname in saved.__dict__:  # the state is the FSM's
+            into.__dict__[field.attname] = saved.__dict__[field.attname]
+    if "_loaded" in saved.__dict__:  # core.versioning's baseline follows the values
+        into._loaded = saved._loaded
 
 
 def _refuse_unless_editable(application: Application) -> None:
@@ -79,27 +100,52 @@ def save_answers(
     (ids in the contest's classifiers), when given, replace the application's categories.
 
     Invalid values are refused with a message per question and nothing is saved.
+    The given object gets the saved values too; the saved row is returned.
     """
+    saved, _refused = _write_answers(
+        application, answers=answers, title=title, categories=categories, keep_valid=False
+    )
+    return saved
+
+
+def _write_answers(
+    application: Application,
+    *,
+    answers: dict[str, Any],
+    title: str | None,
+    categories: list[int] | None,
+    keep_valid: bool,
+) -> tuple[Application, dict[str, list[str]]]:
+    """One pass under the row's lock: check everything, then either refuse it all (raise) or,
+    with `keep_valid`, save what is valid and return the refused by key. One write either way."""
     with transaction.atomic():
-        application = _locked(application)
-        _refuse_unless_editable(application)
-        check = check_answers(questions_for(application), answers)
-        if not check.ok:
-            raise ValidationError({f"answers.{key}": message for key, message in check.errors.items()})
-        merged = {**application.answers, **check.cleaned}
-        application.answers = {key: value for key, value in merged.items() if value is not None}
+        locked = _locked(application)
+        _refuse_unless_editable(locked)
+        check = check_answers(questions_for(locked), answers)
+        refused = {f"answers.{key}": [str(message)] for key, message in check.errors.items()}
+        clean_title = None
         if title is not None:
-            if not title.strip():
-                raise ValidationError({"title": _("Give your project a title.")})
-            application.title = title.strip()[:300]
+            clean_title = title.strip()[:300]
+            if not clean_title:
+                refused["title"] = [_("Give your project a title.")]
+        chosen = None
         if categories is not None:
-            allowed = Category.objects.filter(classifier__contests=application.contest_id, pk__in=categories)
+            allowed = Category.objects.filter(classifier__contests=locked.contest_id, pk__in=categories)
             chosen = list(allowed.values_list("pk", flat=True))
             if len(set(chosen)) != len(set(categories)):
-                raise ValidationError({"categories": _("Choose categories of this contest's classifiers.")})
-            application.categories.set(chosen)
-        application.save(update_fields=["answers", "title", "updated_at"])
-    return application
+                refused["categories"] = [_("Choose categories of this contest's classifiers.")]
+        if refused and not keep_valid:
+            raise ValidationError(refused)
+        merged = {**locked.answers, **check.cleaned}  # cleaned holds only the valid answers
+        locked.answers = {key: value for key, value in merged.items() if value is not None}
+        if clean_title and "title" not in refused:
+            locked.title = clean_title
+        if chosen is not None and "categories" not in refused:
+            locked.categories.set(chosen)
+            getattr(application, "_prefetched_objects_cache", {}).pop("categories", None)
+        locked.save(update_fields=["answers", "title", "updated_at"])
+    _write_back(locked, application)
+    return locked, refused
 
 
 def save_valid_answers(
@@ -114,28 +160,77 @@ def save_valid_answers(
     the title and categories when valid); each refused one keeps its stored value and comes back
     with its message, keyed `answers.<key>`, `title` or `categories`. Nothing typed correctly is
     lost, nothing refused is changed. An application that cannot be edited at all raises
-    ValidationError (no key: nothing to keep)."""
-    try:
-        save_answers(application, answers=answers, title=title, categories=categories, by=by)
-        return {}
-    except ValidationError as error:
-        if not hasattr(error, "error_dict"):
-            raise
-        refused = error.message_dict
-    kept = {key: value for key, value in answers.items() if f"answers.{key}" not in refused}
-    try:
-        save_answers(
-            application,
-            answers=kept,
-            title=None if "title" in refused else title,
-            categories=None if "categories" in refused else categories,
-            by=by,
-        )
-    except ValidationError as error:  # only what the first pass could not see (a lost race)
-        if not hasattr(error, "error_dict"):
-            raise
-        refused |= error.message_dict
+    ValidationError (no key: nothing to keep).
+
+    One locked read and one write, in one transaction; the given object gets the saved values."""
+    _saved, refused = _write_answers(
+        application, answers=answers, title=title, categories=categories, keep_valid=True
+    )
     return refused
+
+
+@dataclass
+class AnswerConflict:
+    """A question someone else changed since the person loaded the form, with both values."""
+
+    key: str  # the question's key, or "title"
+    stored: Any
+    mine: Any
+    by: str
+    at: datetime | None
+
+
+def _blank(value: Any) -> Any:
+    return None if value in (None, "", [], {}) else value
+
+
+def save_draft(
+    application: Application,
+    *,
+    answers: dict[str, Any],
+    by: User,
+    version: int | None = None,
+    choices: dict[str, str] | None = None,
+    title: str | None = None,
+    categories: list[int] | None = None,
+) -> tuple[dict[str, list[str]], list[AnswerConflict]]:
+    """The page's save (the whole form, by hand or by autosave) without silent overwrites.
+
+    `version` is the one the page loaded. An answer (or the title) someone else saved since, and
+    that differs from what this person sends, is not saved: it comes back as a conflict with both
+    values, the person's input kept. `choices` settle conflicts shown before, by key: "mine"
+    saves the person's value, "theirs" keeps the stored one, "pending" (not chosen yet) keeps
+    the conflict. Everything else is saved by `save_valid_answers`' rule; its refusals come back
+    too. No `version`: as before, the last save wins."""
+    choices = choices or {}
+    with transaction.atomic(), versioning.editing_as(by):
+        current = _locked(application)
+        stale = version is not None and version != current.version
+        changed = set(current.changed_since(version)) if stale and version < current.version else set()
+        cleaned = check_answers(questions_for(current), answers).cleaned
+        stored_of = {**{key: current.answers.get(key) for key in answers}, "title": current.title}
+        mine_of = {**{key: cleaned.get(key, answers[key]) for key in answers}, "title": title}
+        keep: dict[str, Any] = dict(answers)
+        conflicts = []
+        for key, name in [*((key, f"answers.{key}") for key in answers), ("title", "title")]:
+            if key == "title" and title is None:
+                continue
+            choice = choices.get(key)
+            if choice == "mine":
+                continue
+            if choice == "theirs" or (
+                (choice == "pending" or (stale and name in changed))
+                and _blank(mine_of[key]) != _blank(stored_of[key])
+            ):
+                if choice != "theirs":
+                    who, when = current.change_of(name)
+                    conflicts.append(AnswerConflict(key, stored_of[key], mine_of[key], who, when))
+                if key == "title":
+                    title = None
+                else:
+                    keep.pop(key)
+        refused = save_valid_answers(current, answers=keep, title=title, categories=categories, by=by)
+    return refused, conflicts
 
 
 CONTROL_OR_SEPARATOR = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
@@ -220,14 +315,16 @@ def remove_attachment(attachment: Attachment, *, by: User) -> None:
         transaction.on_commit(lambda: storage.delete(name))
 
 
-def _snapshot(application: Application) -> dict[str, Any]:
+def _snapshot(application: Application, attachments: list[Attachment] | None = None) -> dict[str, Any]:
+    if attachments is None:
+        attachments = list(application.attachments.order_by("field_key"))
     return {
         "title": application.title,
         "nomination": application.nomination.title,
         "answers": application.answers,
         "attachments": [
             {"question": a.field_key, "name": a.original_name, "size": a.size, "sha256": a.sha256}
-            for a in application.attachments.order_by("field_key")
+            for a in attachments
         ],
     }
 
@@ -236,10 +333,15 @@ def submit_application(
     application: Application, *, by: User, note: str = "", late_code: str = ""
 ) -> Application:
     """draft/returned → submitted: refused after the deadline (unless a valid late code),
-    or with the list of what is missing; freezes a revision and sends a receipt."""
+    or with the list of what is missing; freezes a revision and sends a receipt.
+
+    The deadline is judged at the moment the request arrived (core/arrival.py), not when a
+    worker got to it: a submission sent in time is not refused for waiting in a queue. That
+    moment is stored as `arrived_at`; `submitted_at` is when it was recorded."""
+    arrived = arrival.moment()
     with transaction.atomic():
         application = _locked(application)
-        now = clock.now()  # one reading: the deadline check and submitted_at agree
+        now = max(clock.now(), arrived)
         code = None
         if late_code.strip():
             code = (
@@ -249,26 +351,27 @@ def submit_application(
             )
             if code is None:
                 raise TransitionRefused([_("This late-submission code is not valid for this contest.")])
-        problems = application.deadline_problems(late_code=code, at=now)
+        problems = application.deadline_problems(late_code=code, at=arrived)
         questions = questions_for(application)
         stored = check_answers(questions, application.answers)
         problems += [
             _("“%(question)s”: %(error)s") % {"question": k, "error": e} for k, e in stored.errors.items()
         ]
-        missing = missing_answers(
-            questions, application.answers, set(application.attachments.values_list("field_key", flat=True))
-        )
+        attachments = list(application.attachments.order_by("field_key"))  # read once: check and revision
+        missing = missing_answers(questions, application.answers, {a.field_key for a in attachments})
         problems += [
             _("Answer the required question “%(question)s”.") % {"question": label} for label in missing
         ]
-        apply_transition(application, "submit", by=by, note=note, problems=problems, at=now)
-        if code is not None and now >= application.contest.closes_at:
+        apply_transition(
+            application, "submit", by=by, note=note, problems=problems, at=now, arrived_at=arrived
+        )
+        if code is not None and arrived >= application.contest.accepts_until:
             # The code was needed: count the use (the row is locked, the limit is a constraint).
             LateSubmissionCode.objects.filter(pk=code.pk).update(uses=F("uses") + 1)
         if not application.number:
             application.number = f"K{application.contest_id}-{application.pk:05d}"
             Application.objects.filter(pk=application.pk).update(number=application.number)
-        snapshot = _snapshot(application)
+        snapshot = _snapshot(application, attachments)
         revision = Revision.objects.create(
             application=application,
             number=application.revisions.count() + 1,
@@ -335,6 +438,96 @@ def mark_ineligible(application: Application, *, by: User, note: str = "", reaso
         )
         _tell_applicant(application, events.SCREENED.key, note)
     return application
+
+
+# The screening steps bulk screening runs set-based: their targets (the source is `submitted`).
+SCREENING_TARGETS = {
+    "mark_eligible": Application.State.ELIGIBLE,
+    "return_for_correction": Application.State.RETURNED,
+    "mark_ineligible": Application.State.INELIGIBLE,
+}
+
+
+def screen_many(
+    contest: Contest, pks: list[int], name: str, *, by: User, note: str = "", reason: str = ""
+) -> tuple[list[int], dict[int, list[str]]]:
+    """One screening step on many applications of `contest` at once, in one transaction: each
+    is judged on its own (state and the step's guards, Application.screening_problems) and a
+    refusal stops no other; those that pass change by one UPDATE, each with its history row,
+    and their applicants are told as by the single step. (done pks, {refused pk: reasons}).
+    The caller checks the step's permission."""
+    target = SCREENING_TARGETS[name]
+    source = Application.State.SUBMITTED
+    done: list[Application] = []
+    refused: dict[int, list[str]] = {}
+    with transaction.atomic():
+        rows = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("contest", "organisation")
+            .filter(contest=contest, pk__in=pks)
+            .order_by("pk")
+        )
+        for application in rows:
+            if application.state != source:
+                # Screened meanwhile (another tab, a colleague): say so plainly.
+                refused[application.pk] = [
+                    _("It is no longer waiting for screening (now: %(state)s).")
+                    % {"state": application.get_state_display()}
+                ]
+            elif problems := application.screening_problems(name, note=note, reason=reason):
+                refused[application.pk] = problems
+            else:
+                done.append(application)
+        if not done:
+            return [], refused
+        now = clock.now()
+        changes: dict[str, Any] = {"state": target, "updated_at": now}
+        if name != "return_for_correction":  # as the transitions set them
+            changes |= {
+                "ineligibility_reason": reason if name == "mark_ineligible" else "",
+                "screening_note": note,
+            }
+        done_pks = [a.pk for a in done]
+        changed = Application.objects.filter(pk__in=done_pks, state=source).update(
+            **bulk_changes(Application, **changes)
+        )
+        if changed != len(done):  # the rows are locked: only a bug could get here
+            raise RuntimeError(f"{name}: {changed} applications changed, {len(done)} expected")
+        log_transitions(Application, done_pks, name, source=source, target=target, by=by, note=note, at=now)
+        _tell_applicants(done, target, reason, note)
+    return done_pks, refused
+
+
+def _tell_applicants(applications: list[Application], state: str, reason: str, note: str) -> None:
+    """_tell_applicant for many applications of one contest, all in one write to the outbox."""
+    members: dict[int, list[User]] = {}
+    for membership in (
+        Membership.objects.filter(
+            organisation__in={a.organisation_id for a in applications}, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("user_id")
+    ):
+        members.setdefault(membership.organisation_id, []).append(membership.user)
+    event = events.RETURNED.key if state == Application.State.RETURNED else events.SCREENED.key
+    stamp = clock.now().isoformat()
+    context = {
+        "state": str(Application.State(state).label),
+        "reason": str(IneligibilityReason(reason).label) if reason else "",
+        "note": note,
+    }
+    notify_many(
+        event,
+        [
+            (
+                members.get(application.organisation_id, []),
+                {**_application_context(application), **context},
+                f"{state}:{application.pk}:{stamp}",
+            )
+            for application in applications
+        ],
+        scope=scope_of(applications[0].contest),
+    )
 
 
 def _tell_applicant(application: Application, event: str, note: str) -> None:

@@ -6,6 +6,7 @@ Reading starts from the selectors (what a user may not see answers 404); writing
 applications.services; permissions come from applications/rules.py.
 """
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,8 @@ from applications.answers import display_answer
 from applications.downloads import attachment_response
 from applications.forms import (
     ANSWER_PREFIX,
+    NO,
+    YES,
     AnswersForm,
     StartApplicationForm,
     SubmitForm,
@@ -38,7 +41,7 @@ from applications.models import Application, Attachment
 from applications.steps import APPLICATION
 from contests import selectors as contest_selectors
 from contests.models import Contest, FormField
-from core import clock
+from core import clock, versioning
 from core.fsm import history, history_rows
 from core.steps import Refusal
 from core.web import add_errors, reasons_of, run_step, step_view
@@ -97,18 +100,50 @@ def _answer_errors(error: ValidationError) -> dict[str, str]:
 
 def _save(application: Application, form: AnswersForm, user) -> dict[str, str]:
     """Save what is right; return the errors of what is not (the service's one rule for drafts,
-    the same as the API's): nothing the applicant typed correctly is lost."""
+    the same as the API's): nothing the applicant typed correctly is lost. The form carries the
+    version it was loaded at: what a colleague saved since and this post would overwrite is kept
+    back as `form.conflicts`, both values shown for the person to choose (services.save_draft)."""
+    posted = form.data
+    choices = {key: posted.get(f"choice-{key}") or "pending" for key in posted.getlist("conflict")}
     try:
-        refused = services.save_valid_answers(
+        refused, conflicts = services.save_draft(
             application,
             answers=form.answers(),
             title=form.title_value(),
             categories=form.categories_value(),
+            version=versioning.parse_version(posted.get("version")),
+            choices=choices,
             by=user,
         )
     except ValidationError as error:  # not about a question (e.g. no longer editable)
         return _answer_errors(error)
+    form.conflicts = _conflict_rows(application, form, conflicts)
     return _answer_errors(ValidationError(refused)) if refused else {}
+
+
+def _conflict_rows(application: Application, form: AnswersForm, conflicts) -> list[dict[str, Any]]:
+    labels = {q.key: q.label for q in form.questions}
+    return [
+        {
+            "key": c.key,
+            "label": labels.get(c.key) or _("Project title"),
+            "by": c.by or _("someone"),
+            "at": application.contest.moment_label(c.at) if c.at else "",
+            "stored": display_answer(c.stored, empty=_("(empty)")),
+            "mine": display_answer(c.mine, empty=_("(empty)")),
+            "stored_json": json.dumps(_form_value(c.stored), ensure_ascii=False),
+        }
+        for c in conflicts
+    ]
+
+
+def _form_value(value: Any) -> Any:
+    """A stored answer as the form's inputs hold it (for the page's script that puts it back)."""
+    if isinstance(value, bool):
+        return YES if value else NO
+    if value is None:
+        return ""
+    return [str(v) for v in value] if isinstance(value, list) else str(value)
 
 
 def _put_errors(form: AnswersForm, errors: dict[str, str]) -> None:
@@ -166,7 +201,8 @@ def _rows(form: AnswersForm, application: Application, file_errors: dict[str, st
 
 
 def _deadline_passed(contest: Contest) -> bool:
-    return bool(contest.closes_at and clock.now() >= contest.closes_at)
+    """Past the deadline and its grace period: only a late-submission code lets one in."""
+    return bool(contest.closes_at and clock.now() >= contest.accepts_until)
 
 
 # --- dashboard ---------------------------------------------------------------------------------
@@ -249,6 +285,7 @@ def _form_page(request, application, form, *, refusal=None, file_errors=None, su
             "returned": application.is_returned,
             "returned_note": _returned_note(application),
             "now": clock.now(),
+            "conflicts": getattr(form, "conflicts", []),
         },
         status=status,
     )
@@ -284,7 +321,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as error:
                 errors[""] = " ".join(error.messages)
     application.refresh_from_db()
-    if errors or file_errors:
+    if errors or file_errors or getattr(form, "conflicts", []):
         _put_errors(form, errors)
         return _form_page(request, application, form, file_errors=file_errors)
 
@@ -355,6 +392,8 @@ def autosave(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "questions": [q for q in questions if q.field_type != FormField.Type.FILE],
             "error_keys": errors,
+            "conflicts": getattr(form, "conflicts", []),
+            "version": Application.objects.values_list("version", flat=True).get(pk=application.pk),
         },
     )
 

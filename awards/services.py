@@ -5,7 +5,7 @@ Web views, the API and commands all call these; none calls a model's transition 
 """
 
 from collections import defaultdict
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,8 +22,8 @@ from contests.models import Contest
 from contests.services import scope_of
 from core import clock
 from core.exceptions import refuse_if
-from core.fsm import apply_transition
-from notifications.services import notify
+from core.fsm import apply_transition, bulk_changes, log_transitions
+from notifications.services import notify_many
 from review.models import Review, Score
 from review.ranking import RankedRow, rank
 
@@ -178,18 +178,19 @@ def _award(contest: Contest, *, by: User) -> None:
     )
     _number_places(winners, positions)
     won = {d.application_id for d in winners}
-    applications = list(
-        Application.objects.select_for_update(of=("self",))
-        .select_related("nomination")
+    # Locked and read as plain rows: 10,000 model instances cost more than the writes.
+    applications = [
+        Notified(*row)
+        for row in Application.objects.select_for_update(of=("self",))
         .filter(contest=contest, state=Application.State.UNDER_REVIEW)
         .order_by("pk")
-    )
-    for application in applications:
-        apply_transition(application, "award" if application.pk in won else "decline_award", by=by)
+        .values_list(*Notified._fields)
+    ]
+    _close_applications(contest, applications, won, by=by)
     signatory = settings_of(contest)
     today = clock.local(clock.now(), contest.time_zone).date()
-    for decision in winners:
-        Diploma.objects.create(
+    diplomas = Diploma.objects.bulk_create(
+        Diploma(
             decision=decision,
             organisation_name=decision.application.organisation.name,
             contest_title=contest.title,
@@ -200,9 +201,52 @@ def _award(contest: Contest, *, by: User) -> None:
             signatory_name=signatory.signatory_name,
             signatory_title=signatory.signatory_title,
         )
+        for decision in winners
+    )
+    for decision, diploma in zip(winners, diplomas, strict=True):
+        decision.diploma = diploma
     if round_ is not None:
         results.publish(contest, round_, ranking, winners)
     _notify_applicants(contest, applications, {d.application_id: d for d in winners}, signatory)
+
+
+class Recipient(NamedTuple):
+    """An applicant to tell, as notify_many reads one: enough of the user, without the model."""
+
+    pk: int
+    email: str
+    language: str
+
+
+class Notified(NamedTuple):
+    """What the announcement reads of each application (10,000 of them: no more than it needs)."""
+
+    pk: int
+    title: str
+    number: str
+    organisation_id: int
+    created_by_id: int | None
+    nomination__title: str
+
+
+def _close_applications(contest: Contest, applications: list[Notified], won: set[int], *, by: User) -> None:
+    """under_review → awarded for the winners, → not_awarded for the rest: two set-based UPDATEs
+    of the locked rows (the FSM's per-row save would be 10,000 round trips) and one history row
+    per application, as the transitions `award` and `decline_award` would have logged."""
+    now = clock.now()
+    source = Application.State.UNDER_REVIEW
+    for name, target, pks in (
+        ("award", Application.State.AWARDED, [a.pk for a in applications if a.pk in won]),
+        ("decline_award", Application.State.NOT_AWARDED, [a.pk for a in applications if a.pk not in won]),
+    ):
+        if not pks:
+            continue
+        rows = Application.objects.filter(contest=contest, state=source)
+        rows = rows.filter(pk__in=won) if target == Application.State.AWARDED else rows
+        changed = rows.update(**bulk_changes(Application, state=target, updated_at=now))
+        if changed != len(pks):  # the rows are locked: only a bug could get here
+            raise RuntimeError(f"{name}: {changed} applications changed, {len(pks)} expected")
+        log_transitions(Application, pks, name, source=source, target=target, by=by, at=now)
 
 
 def _number_places(winners: list[Decision], positions: dict[int, int]) -> None:
@@ -217,13 +261,17 @@ def _number_places(winners: list[Decision], positions: dict[int, int]) -> None:
     Decision.objects.bulk_update(winners, ["place"])
 
 
-def _comments(contest: Contest, applications: list[Application]) -> dict[int, list[dict]]:
+def _comments(contest: Contest, applications: list[Notified]) -> dict[int, list[dict]]:
     """The latest round's submitted comments per application, jurors numbered anonymously."""
     round_ = latest_round(contest)
     if round_ is None:
         return {}
     reviews = Review.objects.filter(
-        round=round_, state=Review.State.SUBMITTED, application__in=applications
+        round=round_,
+        state=Review.State.SUBMITTED,
+        # The applications just announced (a join, not 10,000 ids).
+        application__contest=contest,
+        application__state__in=(Application.State.AWARDED, Application.State.NOT_AWARDED),
     ).order_by("juror_id", "pk")
     labels = {pk: n for n, pk in enumerate(sorted({r.juror_id for r in reviews}), start=1)}
     scores: dict[int, list[str]] = defaultdict(list)
@@ -243,26 +291,34 @@ def _comments(contest: Contest, applications: list[Application]) -> dict[int, li
 
 
 def _notify_applicants(
-    contest: Contest, applications: list[Application], winners: dict[int, Decision], award: AwardSettings
+    contest: Contest, applications: list[Notified], winners: dict[int, Decision], award: AwardSettings
 ) -> None:
     comments = _comments(contest, applications) if award.release_comments else {}
     link = settings.SITE_URL + reverse("awards:results", args=[contest.pk])
-    members: dict[int, set[User]] = defaultdict(set)
-    for membership in Membership.objects.filter(
-        organisation__in={a.organisation_id for a in applications}, user__is_active=True
-    ).select_related("user"):
-        members[membership.organisation_id].add(membership.user)
-    creators = User.objects.in_bulk({a.created_by_id for a in applications if a.created_by_id})
+    # The recipients as plain rows (pk, e-mail, language), two queries: no model per applicant.
+    members: dict[int, set[Recipient]] = defaultdict(set)
+    told = Application.objects.filter(contest=contest)  # a superset: subqueries, not 10,000 ids
+    for organisation_id, *person in Membership.objects.filter(
+        organisation__in=told.values("organisation_id"), user__is_active=True
+    ).values_list("organisation_id", "user_id", "user__email", "user__language"):
+        members[organisation_id].add(Recipient(*person))
+    creators = {
+        pk: Recipient(pk, email, language)
+        for pk, email, language in User.objects.filter(pk__in=told.values("created_by_id")).values_list(
+            "pk", "email", "language"
+        )
+    }
+    messages: dict[str, list[tuple[list[Recipient], dict, str]]] = defaultdict(list)
+    common = {"contest": contest.title, "link": link}
     for application in applications:
         recipients = set(members.get(application.organisation_id, ()))
         if application.created_by_id in creators:
             recipients.add(creators[application.created_by_id])
         context = {
-            "contest": contest.title,
+            **common,
             "application": application.title,
             "number": application.number,
-            "nomination": application.nomination.title,
-            "link": link,
+            "nomination": application.nomination__title,
             "comments": comments.get(application.pk, []),
         }
         decision = winners.get(application.pk)
@@ -274,10 +330,8 @@ def _notify_applicants(
             )
         else:
             event = events.NOT_AWARDED.key
-        notify(
-            event,
-            sorted(recipients, key=lambda u: u.pk),
-            context,
-            dedupe_key=f"awards:{application.pk}",
-            scope=scope_of(contest),
-        )
+        messages[event].append((sorted(recipients), context, f"awards:{application.pk}"))
+    # Each application its own batch and dedupe key, all written at once (per event).
+    scope = scope_of(contest)
+    for event, items in messages.items():
+        notify_many(event, items, scope=scope)

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 MIDDLEWARE = [
+    # First: the moment a request reached us, which deadlines are judged at (core/arrival.py).
+    "core.arrival.ArrivalMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -72,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # The file storage being down answers 503 with a page saying so (core/middleware.py).
+    "core.middleware.StorageUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -97,11 +101,19 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'konkurs.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL and a busy timeout let the dev server and a worker share the file.
+    # WAL and a busy timeout let the dev server and a worker share the file. Transactions open
+    # IMMEDIATE, taking the write lock up front: a writer then waits (up to the timeout) for the
+    # one before it instead of failing with "database is locked" when its read turns into a write.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
     )
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+else:
+    # Persistent connections: a request (or a Celery task) reuses its worker's connection for up
+    # to DB_CONN_MAX_AGE seconds instead of opening one each time; the health check replaces a
+    # connection the server dropped (a restart, a killed backend) before it is used, not after.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DB_CONN_HEALTH_CHECKS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -131,6 +143,12 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# Uploaded archives (DOCX, XLSX, ODT are ZIPs) are refused before anything is unpacked when their
+# members declare more than this in all, more than this many times their compressed size, or more
+# members (core.files.check_archive).
+UPLOAD_ARCHIVE_MAX_UNPACKED_MB = env.int("UPLOAD_ARCHIVE_MAX_UNPACKED_MB", default=100)
+UPLOAD_ARCHIVE_MAX_RATIO = env.int("UPLOAD_ARCHIVE_MAX_RATIO", default=100)
+UPLOAD_ARCHIVE_MAX_MEMBERS = env.int("UPLOAD_ARCHIVE_MAX_MEMBERS", default=10_000)
 
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
 if AWS_STORAGE_BUCKET_NAME:
@@ -141,6 +159,14 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_QUERYSTRING_AUTH = True
     AWS_QUERYSTRING_EXPIRE = env.int("AWS_QUERYSTRING_EXPIRE", default=300)
     AWS_S3_FILE_OVERWRITE = False
+    # An unreachable storage must answer within a request (503, core.files), not hang a worker.
+    from botocore.config import Config as _S3Config
+
+    AWS_S3_CLIENT_CONFIG = _S3Config(
+        connect_timeout=env.float("AWS_S3_CONNECT_TIMEOUT", default=3.0),
+        read_timeout=env.float("AWS_S3_READ_TIMEOUT", default=20.0),
+        retries={"max_attempts": env.int("AWS_S3_MAX_ATTEMPTS", default=3), "mode": "standard"},
+    )
     DEFAULT_FILE_BACKEND = "storages.backends.s3.S3Storage"
 else:
     DEFAULT_FILE_BACKEND = "django.core.files.storage.FileSystemStorage"
@@ -161,6 +187,10 @@ if EMAIL_CONFIG.get("EMAIL_BACKEND", "").endswith("filebased.EmailBackend"):
     EMAIL_CONFIG["EMAIL_FILE_PATH"] = str(env.path("EMAIL_FILE_PATH", default=VAR_DIR / "mail"))
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Konkurs <noreply@konkurs.localhost>")
+# A silent SMTP server fails the attempt (recorded on the message), not the worker.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=EMAIL_CONFIG.get("EMAIL_TIMEOUT") or 30)
+# Delivery attempts of one e-mail before it is marked failed (backoff 30 s, 1, 2, 4, 8… min).
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=6)
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="memory://")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=None)
@@ -192,8 +222,15 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
         "rest_framework.filters.SearchFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",  # + If-Match and 412 of versioned records
     "EXCEPTION_HANDLER": "core.api.exception_handler",
+    # The stock parsers, but a JSON body nested too deep and a multipart part whose headers are too
+    # long (a file name of hundreds of characters) answer 400 with a message for people, not 500.
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsing.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "core.parsing.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Konkurs API",
@@ -214,6 +251,12 @@ SPECTACULAR_SETTINGS = {
         "RoundStateEnum": "review.models.Round.State",
     },
 }
+
+# Arrival of a request (core/arrival.py): the front proxy's `X-Request-Start` is believed only
+# from these direct peers (IP addresses or networks, `unix` for a Unix socket), and only when
+# it is neither in the future nor older than REQUEST_START_MAX_AGE seconds.
+TRUSTED_PROXY_IPS = env.list("TRUSTED_PROXY_IPS", default=[])
+REQUEST_START_MAX_AGE = env.int("REQUEST_START_MAX_AGE", default=300)
 
 # Production hardening: on whenever DEBUG is off.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

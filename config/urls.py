@@ -21,5 +21,7 @@ urlpatterns = [
     path("", include("depository.urls")),
     path("", include("contests.urls")),
 ]
+# A request whose body cannot be parsed (a file name too long for the form) says so (core.parsing).
+handler400 = "core.parsing.bad_request"
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -37,6 +37,7 @@ class ContestForm(forms.ModelForm):
             "time_zone",
             "opens_at",
             "closes_at",
+            "grace_minutes",
             "review_ends_at",
             "announce_at",
             "max_winners",
@@ -70,6 +71,7 @@ class ContestForm(forms.ModelForm):
             del self.fields["tie_break_criterion"]
         for name in DATE_FIELDS:
             self.fields[name].help_text = _("Date and time in the contest's time zone.")
+        self.fields["grace_minutes"].required = False  # empty: no grace period
         if not self.fields["classifiers"].queryset.exists():
             del self.fields["classifiers"]
 
@@ -81,6 +83,9 @@ class ContestForm(forms.ModelForm):
             # taken from the content, survives from here.
             upload.name = f"regulations.{kind}"
         return upload
+
+    def clean_grace_minutes(self):
+        return self.cleaned_data.get("grace_minutes") or 0
 
     def clean(self):
         cleaned = super().clean()

@@ -1,6 +1,7 @@
 """The call: contest, nominations, criteria, application-form schema, classifier, roles."""
 
 import zoneinfo
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -18,8 +19,11 @@ from core.exceptions import refuse_if
 from core.files import DOCUMENT_TYPES, EXTENSIONS, generated_name
 from core.models import TimeStampedModel
 from core.money import Currency, amount_field
+from core.versioning import Versioned
 
 TIME_ZONES = sorted(zoneinfo.available_timezones())
+# A grace period longer than a day would be a second deadline, not a tolerance.
+MAX_GRACE_MINUTES = 24 * 60
 
 
 def regulations_path(instance: "Contest", filename: str) -> str:
@@ -69,7 +73,7 @@ class Category(models.Model):
             raise ValidationError({"parent": _("The parent must belong to the same classifier.")})
 
 
-class Contest(ConcurrentTransitionMixin, TimeStampedModel):
+class Contest(ConcurrentTransitionMixin, Versioned, TimeStampedModel):
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
@@ -105,6 +109,15 @@ class Contest(ConcurrentTransitionMixin, TimeStampedModel):
     )
     opens_at = models.DateTimeField(_("applications open"), null=True, blank=True)
     closes_at = models.DateTimeField(_("application deadline"), null=True, blank=True)
+    grace_minutes = models.PositiveIntegerField(
+        _("grace period (minutes)"),
+        default=0,
+        validators=[MaxValueValidator(MAX_GRACE_MINUTES)],
+        help_text=_(
+            "Submissions arriving up to this many minutes after the deadline are accepted; "
+            "the call states it next to the deadline. 0 for none."
+        ),
+    )
     review_ends_at = models.DateTimeField(_("review ends"), null=True, blank=True)
     announce_at = models.DateTimeField(_("results announced"), null=True, blank=True)
     time_zone = models.CharField(
@@ -204,6 +217,13 @@ class Contest(ConcurrentTransitionMixin, TimeStampedModel):
         return self.state != self.State.DRAFT
 
     @property
+    def accepts_until(self):
+        """The last moment a submission may arrive: the deadline plus the grace period."""
+        if self.closes_at is None:
+            return None
+        return self.closes_at + timedelta(minutes=self.grace_minutes or 0)
+
+    @property
     def is_accepting_applications(self) -> bool:
         now = clock.now()
         return (
@@ -260,7 +280,8 @@ class Contest(ConcurrentTransitionMixin, TimeStampedModel):
         return problems
 
     def close_problems(self, *, force: bool, note: str | None) -> list[str]:
-        if self.closes_at and clock.now() >= self.closes_at:
+        # Not during the grace period: submissions arriving in it are still accepted.
+        if self.closes_at and clock.now() >= self.accepts_until:
             return []
         if not force:
             return [_("The call is still open. To close it before the deadline, force it and give a reason.")]
@@ -340,7 +361,7 @@ class ContestRole(TimeStampedModel):
         return f"{self.user} — {self.get_role_display()} — {self.contest}"
 
 
-class ContestPart(TimeStampedModel):
+class ContestPart(Versioned, TimeStampedModel):
     """Something a contest is made of, ordered, optionally limited to one nomination."""
 
     order = models.PositiveIntegerField(_("order"), default=0)

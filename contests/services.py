@@ -19,6 +19,7 @@ from accounts.models import User
 from contests import events
 from contests.form_templates import CASE_STRUCTURE
 from contests.models import Contest, ContestPart, ContestRole, FormField
+from core import versioning
 from core.fsm import apply_transition
 from notifications.models import TemplateOverride
 from notifications.services import notify
@@ -52,11 +53,20 @@ def budget_refusal(error: DatabaseError) -> ValidationError | None:
     return None
 
 
-def update_contest(contest: Contest, *, classifiers=None, **fields: Any) -> Contest:
+def update_contest(
+    contest: Contest, *, classifiers=None, version: int | None = None, **fields: Any
+) -> Contest:
+    """`version`, the one the page loaded: if the contest was saved since, StaleVersion
+    (core.versioning) and nothing changes; None: no check."""
     if contest.is_finished:
         raise ValidationError(_("This contest is finished and can no longer be changed."))
     try:
         with transaction.atomic():
+            if version is not None:
+                locked = (
+                    Contest.objects.select_for_update().only("version", "field_versions").get(pk=contest.pk)
+                )
+                versioning.check(locked, version)
             for name, value in fields.items():
                 setattr(contest, name, value)
             contest.full_clean()
@@ -200,6 +210,7 @@ CLONED_FIELDS = (
     "time_zone",
     "max_winners",
     "max_upload_mb",
+    "grace_minutes",
     "blind_review",
     "conflict_same_region",
     "grant_budget",

@@ -4,7 +4,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -15,8 +17,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core import versioning
+from core.files import STORAGE_RETRY_AFTER_SECONDS, STORAGE_UNAVAILABLE_MESSAGE, log_outage, storage_outage
 from core.fsm import history
-from core.steps import Catalogue, Refusal, Step, catalogue_of
+from core.steps import Catalogue, Refusal, Step, catalogue_of, fresh
 
 
 class TransitionConflictSerializer(serializers.Serializer):
@@ -118,11 +122,15 @@ class TransitionActionsMixin:
             self.catalogue.run(obj, name, user=request.user, data=request.data)
         except Refusal as refusal:
             return refusal_response(refusal)
-        try:  # re-read through the queryset, for its annotations
-            obj = self.get_object()
+        return Response(self.get_serializer(self.after_step(obj)).data)
+
+    def after_step(self, obj: Any) -> Any:
+        """The object to answer a step with: re-read through the queryset, for its annotations.
+        A view set whose steps change only the row may override it with something cheaper."""
+        try:
+            return self.get_object()
         except Http404:  # the step took it out of the caller's view (a juror declining)
-            obj.refresh_from_db()
-        return Response(self.get_serializer(obj).data)
+            return fresh(obj)
 
     @extend_schema(responses=StateLogSerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -144,7 +152,16 @@ def refusal_response(refusal: Refusal) -> Response:
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
-    """DRF's handler, plus Django's ValidationError from services as 400 with field errors."""
+    """DRF's handler, plus Django's ValidationError from services as 400 with field errors, and
+    the file storage being down as 503 with a Retry-After (core.files.storage_outage)."""
+    if (outage := storage_outage(exc)) is not None:
+        request = context.get("request")
+        log_outage(outage, f"{request.method} {request.path}" if request is not None else "")
+        return Response(
+            {"detail": str(STORAGE_UNAVAILABLE_MESSAGE)},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(STORAGE_RETRY_AFTER_SECONDS)},
+        )
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = DRFValidationError(detail=detail)
@@ -169,3 +186,72 @@ class RulesPermission(BasePermission):
             return True
         target = view.permission_object(obj) if hasattr(view, "permission_object") else obj
         return request.user.has_perm(perm, target)
+
+
+# --- versions: ETag and If-Match --------------------------------------------------------------
+
+
+def stale_response(error: versioning.StaleVersion) -> Response:
+    body = {
+        "detail": _(
+            "Someone changed this record since you loaded it. Reload it and apply your change again."
+        ),
+        "version": error.current,
+        "changed": error.changed,
+    }
+    return Response(
+        body, status=status.HTTP_412_PRECONDITION_FAILED, headers={"ETag": versioning.etag(error.current)}
+    )
+
+
+class VersionedAPIMixin:
+    """For view sets of versioned records: an ETag on every single object answered to GET, PUT
+    and PATCH (from the serializer's `version`), and `If-Match` honoured by the writing actions
+    (`versioned_actions`): the row is locked and checked in the request's transaction, before
+    the service writes."""
+
+    versioned_actions: tuple[str, ...] = ("update", "partial_update")
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self._editor_token = versioning.set_editor(request.user)
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method in ("PUT", "PATCH") and request.headers.get("If-Match"):
+            with transaction.atomic():  # the lock taken in get_object holds until the write
+                return super().dispatch(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self):
+        obj = super().get_object()
+        checking = self.request.method in ("PUT", "PATCH") and self.action in self.versioned_actions
+        if checking and not getattr(self, "_version_checked", False):
+            self._version_checked = True  # once: the response may read the object again after the write
+            expected = versioning.parse_version(self.request.headers.get("If-Match"))
+            if expected is not None:
+                locked = (
+                    type(obj).objects.select_for_update().only("version", "field_versions").get(pk=obj.pk)
+                )
+                versioning.check(locked, expected)
+        return obj
+
+    def handle_exception(self, exc):
+        if isinstance(exc, versioning.StaleVersion):
+            return stale_response(exc)
+        return super().handle_exception(exc)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        token = getattr(self, "_editor_token", None)
+        if token is not None:
+            versioning.reset_editor(token)
+            self._editor_token = None
+        data = getattr(response, "data", None)
+        if (
+            request.method in ("GET", "HEAD", "PUT", "PATCH")
+            and 200 <= response.status_code < 300
+            and isinstance(data, dict)
+            and isinstance(data.get("version"), int)
+            and self.kwargs.get(self.lookup_url_kwarg or self.lookup_field) is not None
+        ):
+            response["ETag"] = versioning.etag(data["version"])
+        return super().finalize_response(request, response, *args, **kwargs)

@@ -1,10 +1,15 @@
 """State-machine helpers shared by every app: run a transition, list them, read history."""
 
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 from django_fsm_log.models import StateLog
+
+from core import clock
+from core.bulk import insert_rows
 
 M = TypeVar("M", bound=models.Model)
 
@@ -16,6 +21,46 @@ def apply_transition(obj: M, name: str, *, by: Any, note: str = "", **kwargs: An
         getattr(obj, name)(by=by, description=note or None, **kwargs)
         obj.save()
     return obj
+
+
+def log_transitions(
+    model: type[models.Model],
+    pks: Iterable[int],
+    name: str,
+    *,
+    source: str,
+    target: str,
+    by: Any,
+    note: str = "",
+    at: Any = None,
+) -> int:
+    """The history rows of a transition applied to many rows at once by a set-based UPDATE
+    (which bypasses the FSM and its logging): one row per object, as `apply_transition` writes,
+    in one statement (core.bulk.insert_rows). Call it in the transaction of the UPDATE."""
+    return insert_rows(
+        StateLog,
+        ({"object_id": pk} for pk in pks),
+        same={
+            "content_type": ContentType.objects.get_for_model(model),
+            "transition": name,
+            "source_state": source,
+            "state": target,
+            "by": by if getattr(by, "pk", None) else None,
+            "timestamp": at or clock.now(),
+            "description": note or None,
+        },
+    )
+
+
+def bulk_changes(model: type[models.Model], **changes: Any) -> dict[str, Any]:
+    """The columns a set-based transition writes: the given ones, `updated_at`, and a raised
+    `version` on versioned models (a writer holding the old version then gets its conflict)."""
+    names = {f.name for f in model._meta.concrete_fields}
+    if "updated_at" in names:
+        changes.setdefault("updated_at", clock.now())
+    if "version" in names:
+        changes["version"] = models.F("version") + 1
+    return changes
 
 
 def transitions_from_state(obj: models.Model, field: str = "state") -> list[str]:

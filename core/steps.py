@@ -199,14 +199,21 @@ class Catalogue:
         return obj
 
     def _conflict(self, obj: models.Model, user: Any, name: str, detail: str, reasons=None) -> Refusal:
-        obj.refresh_from_db()
+        # The state that won, read into a copy of its own: the caller's object keeps what it
+        # loaded (refreshing it would also reset its ConcurrentTransition baseline).
+        stored = fresh(obj)
         return Refusal(
             "conflict",
             detail,
             reasons=reasons,
-            state=getattr(obj, self.state_field),
-            allowed=[n for n in self.allowed_names(obj, user) if n != name],
+            state=getattr(stored, self.state_field),
+            allowed=[n for n in self.allowed_names(stored, user) if n != name],
         )
+
+
+def fresh(obj: models.Model) -> models.Model:
+    """A new copy of `obj` as stored now (whatever scope the default manager has)."""
+    return type(obj)._base_manager.get(pk=obj.pk)
 
 
 # model class -> its catalogue, so a template tag can find the steps of any object.

@@ -18,9 +18,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, HttpResponse
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
+from openpyxl.reader.excel import ExcelReader
 
-from core.files import XLSX, sniff_type
+from core.files import XLSX, ArchiveBomb, BoundedZipFile, check_archive, sniff_type
 
 CSV = "csv"
 MAX_ROWS = 20_000
@@ -169,7 +170,9 @@ def _cell_text(value) -> str:
 def _xlsx_records(upload: UploadedFile) -> tuple[list[str] | None, Iterable[tuple[int, list[str]]]]:
     upload.seek(0)
     try:
-        workbook = load_workbook(upload, read_only=True, data_only=True)
+        workbook = _open_workbook(upload)
+    except ArchiveBomb:
+        raise
     except Exception:
         raise ValidationError(
             _("The XLSX file cannot be read. Open it in a spreadsheet and save it again.")
@@ -187,6 +190,23 @@ def _xlsx_records(upload: UploadedFile) -> tuple[list[str] | None, Iterable[tupl
     finally:
         workbook.close()
     return header, records
+
+
+def _open_workbook(upload: UploadedFile):
+    """openpyxl's load_workbook (read-only, values only) on an archive checked before it reads a
+    byte: members' declared sizes and ratios (core.files.check_archive), and members inflated a
+    chunk at a time (BoundedZipFile), so a part whose header understates its size stops there."""
+    reader = ExcelReader(upload, read_only=True, data_only=True)
+    reader.archive.close()
+    upload.seek(0)
+    reader.archive = BoundedZipFile(upload)
+    try:
+        check_archive(reader.archive)
+        reader.read()
+    except Exception:
+        reader.archive.close()
+        raise
+    return reader.wb
 
 
 # --- blank templates --------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from rest_framework import serializers
 
 from core.exceptions import TransitionRefused
-from core.steps import Refusal, Step, catalogue_of
+from core.steps import Refusal, Step, catalogue_of, fresh
 
 # What a service may raise when it refuses; every page catches these and nothing else.
 REFUSALS = (TransitionRefused, TransitionNotAllowed, ConcurrentTransition, ValidationError, Refusal)
@@ -108,8 +108,8 @@ def run_step(
             messages.error(request, line)
         return False
     if form is None:
-        obj.refresh_from_db()
-        state = getattr(obj, f"get_{catalogue.state_field}_display")()
+        # The state now, from a copy of its own (a service may have moved a locked copy).
+        state = getattr(fresh(obj), f"get_{catalogue.state_field}_display")()
         done = step.done or _("Done: %(step)s. Now: %(state)s.") % {"step": step.label, "state": state}
         messages.success(request, done)
     return True

@@ -23,6 +23,7 @@ from core.exceptions import refuse_if
 from core.files import generated_name
 from core.models import TimeStampedModel
 from core.money import Currency, amount_field
+from core.versioning import Versioned
 from grants.iban import validate_ua_iban
 
 POSITIVE = [MinValueValidator(Decimal("0.01"))]
@@ -147,7 +148,7 @@ class Grant(ConcurrentTransitionMixin, TimeStampedModel):
         self.termination_reason = reason
 
 
-class BudgetLine(models.Model):
+class BudgetLine(Versioned, models.Model):
     """A line of the grantee's budget: what the money is planned for."""
 
     grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="budget_lines")
@@ -168,7 +169,7 @@ class BudgetLine(models.Model):
         return self.title
 
 
-class GrantReport(ConcurrentTransitionMixin, TimeStampedModel):
+class GrantReport(ConcurrentTransitionMixin, Versioned, TimeStampedModel):
     """A grantee's report for a period: narrative, indicator actuals, spending per budget line."""
 
     class Kind(models.TextChoices):

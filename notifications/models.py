@@ -67,6 +67,11 @@ class Message(models.Model):
     def __str__(self) -> str:
         return f"{self.event} → {self.recipient_key} ({self.channel})"
 
+    @property
+    def retry_at(self):
+        """When a message waiting after a failed attempt is tried again; None for any other."""
+        return self.next_attempt_at if self.state == self.State.PENDING and self.last_error else None
+
 
 class EmailOptOut(TimeStampedModel):
     """A user who does not want e-mail for an event that is not mandatory."""

@@ -22,8 +22,23 @@ def outbox_progress(scope: str) -> dict[str, int]:
     counts = outbox_of(scope).aggregate(
         total=Count("pk"),
         **{state: Count("pk", filter=Q(state=state)) for state in Message.State.values},
+        # Waiting again after a failed attempt: the mail server is down or refuses us.
+        retrying=Count("pk", filter=Q(state=Message.State.PENDING) & ~Q(last_error="")),
     )
     return counts
+
+
+def outbox_trouble(scope: str) -> Message | None:
+    """The latest unsent message of a scope whose last attempt failed (its error, attempts and
+    next attempt tell the organiser why the outbox is stuck), or None when nothing failed."""
+    return (
+        outbox_of(scope)
+        .filter(state__in=[Message.State.PENDING, Message.State.FAILED])
+        .exclude(last_error="")
+        .only("state", "attempts", "last_error", "next_attempt_at")
+        .order_by("-next_attempt_at", "-pk")
+        .first()
+    )
 
 
 def overridden_events(scope: str) -> set[tuple[str, str]]:

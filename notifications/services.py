@@ -1,6 +1,5 @@
 """Writes of the notifications app: the outbox, delivery, sweeping, inbox and preferences."""
 
-import json
 import logging
 import uuid
 from collections.abc import Iterable
@@ -18,6 +17,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from core import clock
+from core.bulk import insert_rows
 from notifications import events
 from notifications.models import EmailOptOut, Message, TemplateOverride
 from notifications.rendering import render, template_errors
@@ -25,7 +25,7 @@ from notifications.rendering import render, template_errors
 log = logging.getLogger(__name__)
 
 CHUNK = 100
-MAX_ATTEMPTS = 6
+MAX_ATTEMPTS = 6  # unless settings.EMAIL_MAX_ATTEMPTS says otherwise (max_attempts())
 SENDING_LEASE = timedelta(minutes=5)  # a claim older than this belonged to a worker that died
 PENDING_GRACE = timedelta(seconds=30)  # fresh rows are enqueued by their own commit hook
 
@@ -38,91 +38,111 @@ def notify(
     Recipients are users (in-app and, unless they opted out, e-mail) or e-mail addresses.
     A second call with the same event, recipient and dedupe key writes nothing new.
     """
-    spec = events.get(event)
-    batch = uuid.uuid4()
-    users = [r for r in recipients if not isinstance(r, str)]
-    addresses = {r.strip().lower() for r in recipients if isinstance(r, str) and r.strip()}
-    opted_out = (
-        set()
-        if spec.mandatory
-        else set(EmailOptOut.objects.filter(event=event, user__in=users).values_list("user_id", flat=True))
-    )
-    now = clock.now()
-    common = {"event": event, "batch": batch, "scope": scope, "dedupe_key": dedupe_key, "context": context}
-    rows = []
-    for user in users:
-        key = f"user:{user.pk}"
-        language = getattr(user, "language", "") or settings.LANGUAGE_CODE
-        rows.append(
-            Message(
-                channel=Message.Channel.INAPP,
-                user=user,
-                recipient_key=key,
-                language=language,
-                state=Message.State.SENT,
-                sent_at=now,
-                **common,
-            )
-        )
-        if user.email and user.pk not in opted_out:
-            rows.append(
-                Message(
-                    channel=Message.Channel.EMAIL,
-                    user=user,
-                    email=user.email,
-                    recipient_key=key,
-                    language=language,
-                    next_attempt_at=now,
-                    **common,
-                )
-            )
-    if db_connection.vendor == "postgresql":
-        _insert_addresses(sorted(addresses), now=now, **common)
-        addresses = set()
-    for address in addresses:
-        rows.append(
-            Message(
-                channel=Message.Channel.EMAIL,
-                email=address,
-                recipient_key=f"email:{address}",
-                language=settings.LANGUAGE_CODE,
-                next_attempt_at=now,
-                **common,
-            )
-        )
-    Message.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    [batch] = _write(event, [(recipients, context, dedupe_key)], scope=scope)
     transaction.on_commit(lambda: enqueue_batch(batch))
     return batch
 
 
-def _insert_addresses(addresses: list[str], *, now, **common) -> None:
-    """bulk_create() for e-mail addresses, in one statement on PostgreSQL: the addresses travel
-    as one JSON array rather than ~15 quoted values each (10,000 rows: ~0.2 s instead of ~2 s)."""
-    if not addresses:
-        return
-    with db_connection.cursor() as cursor:
-        cursor.execute(
-            f"""INSERT INTO {Message._meta.db_table} (uuid, batch, event, channel, email, recipient_key,
-                    language, scope, dedupe_key, context, state, attempts, last_error, created_at,
-                    next_attempt_at)
-                SELECT gen_random_uuid(), %s, %s, %s, a.address, 'email:' || a.address, %s, %s, %s,
-                    %s::jsonb, %s, 0, '', %s, %s
-                FROM jsonb_array_elements_text(%s::jsonb) AS a(address)
-                ON CONFLICT DO NOTHING""",
-            [
-                common["batch"],
-                common["event"],
-                Message.Channel.EMAIL.value,
-                settings.LANGUAGE_CODE,
-                common["scope"],
-                common["dedupe_key"],
-                json.dumps(common["context"]),
-                Message.State.PENDING.value,
-                now,
-                now,
-                json.dumps(addresses),
-            ],
-        )
+def notify_many(
+    event: str, items: Iterable[tuple[Iterable[Any], dict, str]], *, scope: str = ""
+) -> list[uuid.UUID]:
+    """notify() for many (recipients, context, dedupe_key) of one event at once — an
+    announcement to every applicant: one opt-out query, one insert and one hand-off to Celery
+    on commit, however many items. Each item is a batch of its own (one context per batch, as
+    delivery assumes) and keeps its dedupe key, so a repeated call writes nothing new.
+    A recipient is a user, anything with the user's `pk`, `email` and `language` (a row read
+    with values_list: no model per applicant), or an e-mail address.
+    """
+    batches = _write(event, items, scope=scope)
+    if batches:
+        transaction.on_commit(lambda: enqueue_batches(batches))
+    return batches
+
+
+def _write(event: str, items: Iterable[tuple[Iterable[Any], dict, str]], *, scope: str) -> list[uuid.UUID]:
+    """The outbox rows of notify()/notify_many() in one statement (core.bulk.insert_rows: on
+    PostgreSQL one INSERT … SELECT from a JSON document, not 20,000 rows built by the ORM)."""
+    spec = events.get(event)
+    items = [(list(recipients), context, dedupe_key) for recipients, context, dedupe_key in items]
+    if not items:
+        return []
+    opted_out: set[int] = set()
+    if not spec.mandatory:
+        user_ids = {r.pk for recipients, _c, _k in items for r in recipients if not isinstance(r, str)}
+        if user_ids:
+            opted_out = set(
+                EmailOptOut.objects.filter(event=event, user_id__in=user_ids).values_list(
+                    "user_id", flat=True
+                )
+            )
+    now = clock.now()
+    default_language = settings.LANGUAGE_CODE
+    inapp, email = Message.Channel.INAPP.value, Message.Channel.EMAIL.value
+    sent, pending = Message.State.SENT.value, Message.State.PENDING.value
+    rows, batches = [], []
+    for recipients, context, dedupe_key in items:
+        batch = uuid.uuid4()
+        batches.append(batch)
+        for user in recipients:
+            if isinstance(user, str):
+                continue
+            key = f"user:{user.pk}"
+            language = getattr(user, "language", "") or default_language
+            rows.append((batch, dedupe_key, context, inapp, user.pk, "", key, language, sent, now, None))
+            if user.email and user.pk not in opted_out:
+                rows.append(
+                    (
+                        batch,
+                        dedupe_key,
+                        context,
+                        email,
+                        user.pk,
+                        user.email,
+                        key,
+                        language,
+                        pending,
+                        None,
+                        now,
+                    )
+                )
+        for address in sorted({r.strip().lower() for r in recipients if isinstance(r, str) and r.strip()}):
+            rows.append(
+                (
+                    batch,
+                    dedupe_key,
+                    context,
+                    email,
+                    None,
+                    address,
+                    f"email:{address}",
+                    default_language,
+                    pending,
+                    None,
+                    now,
+                )
+            )
+    insert_rows(
+        Message,
+        (dict(zip(MESSAGE_COLUMNS, row, strict=True)) for row in rows),
+        same={"event": event, "scope": scope, "created_at": now},
+        ignore_conflicts=True,
+    )
+    return batches
+
+
+MESSAGE_COLUMNS = (
+    "batch",
+    "dedupe_key",
+    "context",
+    "channel",
+    "user_id",
+    "email",
+    "recipient_key",
+    "language",
+    "state",
+    "sent_at",
+    "next_attempt_at",
+)
 
 
 def enqueue_batch(batch: uuid.UUID) -> None:
@@ -133,6 +153,23 @@ def enqueue_batch(batch: uuid.UUID) -> None:
         deliver_batch.delay(str(batch))
     except Exception:
         log.warning("Broker unavailable; batch %s stays pending for the sweeper.", batch, exc_info=True)
+
+
+BATCHES_PER_TASK = 500
+
+
+def enqueue_batches(batches: list[uuid.UUID]) -> None:
+    """Hand many batches to Celery in a few tasks; if the broker is down, the sweeper sends them."""
+    from notifications.tasks import deliver_batches
+
+    for start in range(0, len(batches), BATCHES_PER_TASK):
+        try:
+            deliver_batches.delay([str(b) for b in batches[start : start + BATCHES_PER_TASK]])
+        except Exception:
+            log.warning(
+                "Broker unavailable; %d batches stay pending for the sweeper.", len(batches), exc_info=True
+            )
+            return
 
 
 def enqueue_messages(ids: list[int]) -> None:
@@ -149,6 +186,14 @@ def enqueue_messages(ids: list[int]) -> None:
 def pending_ids_of_batch(batch: str) -> list[int]:
     return list(
         Message.objects.filter(batch=batch, channel=Message.Channel.EMAIL, state=Message.State.PENDING)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def pending_ids_of_batches(batches: list[str]) -> list[int]:
+    return list(
+        Message.objects.filter(batch__in=batches, channel=Message.Channel.EMAIL, state=Message.State.PENDING)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
@@ -302,14 +347,19 @@ def deliver_messages(ids: Iterable[int]) -> dict[str, int]:
                 stats["skipped"] += len(claimed) - index
                 break
             if connection is None:
-                connection = get_connection()
-                connection.open()
+                try:  # a server that is down or refuses our login fails every message left
+                    connection = _open_connection()
+                except Exception as exc:
+                    log.warning("Could not connect to the mail server: %s: %s", type(exc).__name__, exc)
+                    for outcome in _record_failures(claimed[index:], exc):
+                        stats[outcome] += 1
+                    break
             try:
                 _send_one(connection, message, cache)
             except Exception as exc:
                 stats[_record_failure(message, exc)] += 1
                 # A broken connection must not fail the rest of the chunk.
-                connection.close()
+                _close_quietly(connection)
                 connection = None
                 continue
             _mark_sent(message)
@@ -317,26 +367,68 @@ def deliver_messages(ids: Iterable[int]) -> dict[str, int]:
     finally:
         _wait_for_disk(True)
         if connection is not None:
-            connection.close()
+            _close_quietly(connection)
     return stats
 
 
+def _open_connection() -> Any:
+    connection = get_connection()
+    try:
+        connection.open()
+    except Exception:
+        _close_quietly(connection)  # e.g. connected, then the login was refused
+        raise
+    return connection
+
+
+def _close_quietly(connection: Any) -> None:
+    try:
+        connection.close()
+    except Exception as exc:  # the server is gone already: nothing left to close cleanly
+        log.info("Closing the mail connection failed: %s: %s", type(exc).__name__, exc)
+
+
+def max_attempts() -> int:
+    """Attempts of one e-mail before it is marked failed (settings.EMAIL_MAX_ATTEMPTS)."""
+    return getattr(settings, "EMAIL_MAX_ATTEMPTS", MAX_ATTEMPTS)
+
+
+def _error_text(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:2000]
+
+
 def _record_failure(message: Message, exc: Exception) -> str:
-    error = f"{type(exc).__name__}: {exc}"[:2000]
-    if message.attempts >= MAX_ATTEMPTS:
-        Message.objects.filter(pk=message.pk).update(state=Message.State.FAILED, last_error=error)
-        return "failed"
-    delay = retry_delay(message.attempts)
-    Message.objects.filter(pk=message.pk).update(
-        state=Message.State.PENDING, last_error=error, next_attempt_at=clock.now() + delay
-    )
+    [outcome] = _record_failures([message], exc)
+    return outcome
+
+
+def _record_failures(messages: list[Message], exc: Exception) -> list[str]:
+    """Record one error on each of `messages` (all claimed by us): back to pending with a backoff
+    by its own attempts and a retry queued then, or failed at the attempt limit. One UPDATE and
+    one task per number of attempts, not per message (a whole chunk fails when the server is down)."""
+    error = _error_text(exc)
+    now = clock.now()
+    limit = max_attempts()
+    by_attempts: dict[int, list[int]] = {}
+    for message in messages:
+        by_attempts.setdefault(message.attempts, []).append(message.pk)
+    outcomes = {}
     from notifications.tasks import deliver_messages as task
 
-    try:
-        task.apply_async([[message.pk]], countdown=delay.total_seconds())
-    except Exception:
-        log.warning("Could not schedule retry of message %s", message.pk, exc_info=True)
-    return "retry"
+    for attempts, ids in sorted(by_attempts.items()):
+        mine = Message.objects.filter(pk__in=ids, state=Message.State.SENDING)
+        if attempts >= limit:
+            mine.update(state=Message.State.FAILED, last_error=error)
+            outcomes.update(dict.fromkeys(ids, "failed"))
+            continue
+        delay = retry_delay(attempts)
+        mine.update(state=Message.State.PENDING, last_error=error, next_attempt_at=now + delay)
+        outcomes.update(dict.fromkeys(ids, "retry"))
+        try:
+            task.apply_async([ids], countdown=delay.total_seconds())
+        except Exception:
+            log.warning("Could not schedule retry of messages %s", ids, exc_info=True)
+    return [outcomes[m.pk] for m in messages]
 
 
 def retry_delay(attempts: int) -> timedelta:

@@ -12,6 +12,13 @@ def deliver_batch(batch: str) -> int:
     return len(ids)
 
 
+@shared_task(name="notifications.deliver_batches", acks_late=True)
+def deliver_batches(batches: list[str]) -> int:
+    ids = services.pending_ids_of_batches(batches)
+    services.enqueue_messages(ids)
+    return len(ids)
+
+
 @shared_task(name="notifications.deliver_messages", acks_late=True)
 def deliver_messages(ids: list[int]) -> dict[str, int]:
     return services.deliver_messages(ids)

@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership
 from applications.models import Application
 from contests.models import Contest
+from core import clock
+from core.fsm import bulk_changes, log_transitions
 from review.models import Conflict, Juror, Review
 
 
@@ -39,10 +41,11 @@ def automatic_conflicts(contest: Contest) -> dict[tuple[int, int], str]:
     return found
 
 
-def record_automatic_conflicts(contest: Contest) -> int:
+def record_automatic_conflicts(contest: Contest, *, by=None) -> int:
     """Write the automatic conflicts not yet recorded. An unfinished review that one of them
-    forbids is declined first; a submitted one stays (it is evidence) and keeps its pair out of
-    the table, for the organiser to judge. Returns how many conflicts were added."""
+    forbids is declined first (set-based, each with its history row: the `recuse` step, by `by`
+    or the system); a submitted one stays (it is evidence) and keeps its pair out of the table,
+    for the organiser to judge. Returns how many conflicts were added."""
     found = automatic_conflicts(contest)
     with transaction.atomic():
         known = set(Conflict.objects.filter(juror__contest=contest).values_list("juror_id", "application_id"))
@@ -50,17 +53,24 @@ def record_automatic_conflicts(contest: Contest) -> int:
         if not new:
             return 0
         live = Review.objects.filter(juror__contest=contest, state__in=Review.LIVE_STATES)
-        to_decline, submitted = [], set()
+        to_decline: dict[str, list[int]] = {}
+        submitted = set()
         rows = live.values_list("pk", "juror_id", "application_id", "state")
         for pk, juror_id, application_id, state in rows:
             if (juror_id, application_id) in new:
                 if state == Review.State.SUBMITTED:
                     submitted.add((juror_id, application_id))
                 else:
-                    to_decline.append(pk)
-        Review.objects.filter(pk__in=to_decline).update(
-            state=Review.State.DECLINED, decline_reason=_("A conflict of interest was found automatically.")
-        )
+                    to_decline.setdefault(state, []).append(pk)
+        reason = _("A conflict of interest was found automatically.")
+        now = clock.now()
+        for state, pks in to_decline.items():
+            Review.objects.filter(pk__in=pks, state=state).update(
+                **bulk_changes(Review, state=Review.State.DECLINED, decline_reason=reason, updated_at=now)
+            )
+            log_transitions(
+                Review, pks, "recuse", source=state, target=Review.State.DECLINED, by=by, note=reason, at=now
+            )
         added = [
             Conflict(juror_id=j, application_id=a, kind=kind)
             for (j, a), kind in new.items()

@@ -20,6 +20,7 @@ from contests.models import Category, Contest, Criterion, Nomination
 from core import clock
 from core.exceptions import refuse_if
 from core.models import TimeStampedModel
+from core.versioning import Versioned
 
 
 class Round(ConcurrentTransitionMixin, TimeStampedModel):
@@ -195,7 +196,7 @@ class Conflict(TimeStampedModel):
         return f"{self.juror} ⟂ {self.application}"
 
 
-class Review(ConcurrentTransitionMixin, TimeStampedModel):
+class Review(ConcurrentTransitionMixin, Versioned, TimeStampedModel):
     """One juror's assignment to one application in one round, and their scores."""
 
     class State(models.TextChoices):

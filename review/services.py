@@ -13,14 +13,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django_fsm import TransitionNotAllowed
 
 from accounts.models import User
 from applications.models import Application
 from contests.models import Category, Contest, ContestRole, Nomination
 from contests.services import grant_role, scope_of
-from core import clock
+from core import clock, versioning
 from core.exceptions import TransitionRefused
-from core.fsm import apply_transition
+from core.fsm import apply_transition, bulk_changes, log_transitions
 from notifications.services import notify
 from review import events
 from review.conflicts import automatic_conflicts, record_automatic_conflicts
@@ -112,10 +113,21 @@ def start_contest_review(contest: Contest, *, by: User, note: str = "") -> Conte
     not planned one."""
     with transaction.atomic():
         apply_transition(contest, "start_review", by=by, note=note)
-        for application in Application.objects.select_for_update().filter(
-            contest=contest, state=Application.State.ELIGIBLE
-        ):
-            apply_transition(application, "start_review", by=by)
+        # Set-based: lock the eligible rows, move them in one UPDATE, one history row each.
+        eligible = Application.objects.filter(contest=contest, state=Application.State.ELIGIBLE)
+        pks = list(eligible.select_for_update().order_by("pk").values_list("pk", flat=True))
+        if pks:
+            eligible.filter(pk__in=pks).update(
+                **bulk_changes(Application, state=Application.State.UNDER_REVIEW)
+            )
+            log_transitions(
+                Application,
+                pks,
+                "start_review",
+                source=Application.State.ELIGIBLE,
+                target=Application.State.UNDER_REVIEW,
+                by=by,
+            )
         if not contest.review_rounds.exists():
             create_round(contest, by=by, due_at=contest.review_ends_at)
     return contest
@@ -125,7 +137,7 @@ def open_round(round_: Round, *, by: User, note: str = "") -> Round:
     with transaction.atomic():
         round_ = Round.objects.select_for_update().get(pk=round_.pk)
         round_ = apply_transition(round_, "open", by=by, note=note)
-        record_automatic_conflicts(round_.contest)
+        record_automatic_conflicts(round_.contest, by=by)
     return round_
 
 
@@ -259,11 +271,15 @@ def save_scores(
     by: User,
     scores: dict[int, dict[str, Any]],
     overall_comment: str | None = None,
+    version: int | None = None,
 ) -> Review:
     """Autosave of a draft: `scores` maps criterion id → {"value": int | None, "comment": str}.
-    A value of None clears the score. Bad values refuse everything with errors by criterion."""
+    A value of None clears the score. Bad values refuse everything with errors by criterion.
+    `version`, the one the page loaded: if the review was saved since (another window),
+    core.versioning.StaleVersion, and nothing is saved."""
     with transaction.atomic():
         review = _locked(review)
+        versioning.check(review, version)
         if not review.is_writable:
             raise ValidationError(
                 _("This review was submitted and can no longer be changed. Ask the organisers to reopen it.")
@@ -304,11 +320,14 @@ def save_scores(
             if value is None:
                 if score is not None:
                     score.delete()
+                    versioning.touch(review, f"scores.{key}", by=by)
             elif score is None:
                 Score.objects.create(review=review, criterion_id=key, value=value, comment=comment)
+                versioning.touch(review, f"scores.{key}", by=by)
             elif (score.value, score.comment) != (value, comment):
                 score.value, score.comment = value, comment
                 score.save(update_fields=["value", "comment", "updated_at"])
+                versioning.touch(review, f"scores.{key}", by=by)
         if overall_comment is not None:
             review.overall_comment = overall_comment
         review.save()
@@ -379,6 +398,19 @@ def recuse(juror: Juror, application: Application, *, by: User, reason: str) -> 
             if review.round.is_open:
                 _replace(review, by=by)
     return conflict
+
+
+def recuse_review(review: Review, *, by: User, note: str = "") -> Conflict:
+    """The review's step "recuse": `recuse` for its juror and application, refused like any step
+    once the review is no longer live, so of two organisers recusing at once one records it and
+    the other is told it happened (recuse alone finds nothing live and succeeds again)."""
+    with transaction.atomic():
+        review = _locked(review)
+        if review.state not in Review.LIVE_STATES:
+            raise TransitionNotAllowed(
+                f"Can't recuse from state '{review.state}'.", object=review, method=review.recuse
+            )
+        return recuse(review.juror, review.application, by=by, reason=note)
 
 
 def _replace(review: Review, *, by: User) -> None:

@@ -4,11 +4,10 @@ the review owns, starting the review."""
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from accounts.models import User
 from contests.steps import CONTEST
 from core.steps import Catalogue, NoInput, Step
 from review import services
-from review.models import Conflict, Review, Round
+from review.models import Review, Round
 
 TEXTAREA = {"base_template": "textarea.html"}
 
@@ -27,11 +26,6 @@ class DeclineInput(serializers.Serializer):
 
 class ReviewReasonInput(serializers.Serializer):
     note = serializers.CharField(label=_("Reason"), max_length=2000, help_text=_("Why."), style=TEXTAREA)
-
-
-def recuse(review: Review, *, by: User, note: str = "") -> Conflict:
-    """An organiser records the juror's conflict with the application, taking the review away."""
-    return services.recuse(review.juror, review.application, by=by, reason=note)
 
 
 REVIEW = Catalogue(
@@ -64,7 +58,7 @@ REVIEW = Catalogue(
         ),
         Step(
             "recuse",
-            recuse,
+            services.recuse_review,
             "review.recuse_review",
             _("Record a conflict of interest"),
             ReviewReasonInput,

@@ -7,7 +7,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -26,7 +26,7 @@ from applications.api.serializers import (
     RevisionSerializer,
 )
 from applications.downloads import attachment_response
-from applications.models import Attachment
+from applications.models import Application, Attachment
 from applications.rules import is_applicant
 from applications.selectors import (
     applications_visible_to,
@@ -34,10 +34,12 @@ from applications.selectors import (
     late_codes_organised_by,
     questions_for,
     revisions_of,
+    visible_with_caller_roles,
 )
 from applications.steps import APPLICATION
 from contests.selectors import contests_visible_to
-from core.api import RulesPermission, TransitionActionsMixin
+from core.api import ErrorSerializer, RulesPermission, TransitionActionsMixin, VersionedAPIMixin
+from core.parsing import MultiPartParser
 
 ATTACHMENT_ID = OpenApiParameter(
     "attachment_id", int, OpenApiParameter.PATH, description="The attachment's id."
@@ -55,6 +57,7 @@ class ApplicationPermission(RulesPermission):
 
 
 class ApplicationViewSet(
+    VersionedAPIMixin,
     TransitionActionsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -76,14 +79,25 @@ class ApplicationViewSet(
     step_aliases = {"return": "return_for_correction"}  # the old name, kept for older clients
 
     def get_queryset(self):
-        applications = applications_visible_to(self.request.user).select_related(
-            "organisation", "contest", "nomination"
-        )
         if self.action == "list":
-            return applications
-        return applications.prefetch_related(
-            Prefetch("attachments", queryset=Attachment.objects.order_by("field_key", "pk")), "categories"
+            return applications_visible_to(self.request.user).select_related(
+                "organisation", "contest", "nomination"
+            )
+        # One scoped load: the row, its files and categories, and the caller's roles on it (the
+        # permission checks of the request and of the allowed steps answer from those, and they
+        # scope it too).
+        return (
+            visible_with_caller_roles(self.request.user)
+            .select_related("organisation", "contest", "nomination")
+            .prefetch_related(
+                Prefetch("attachments", queryset=Attachment.objects.order_by("field_key", "pk")), "categories"
+            )
         )
+
+    def filter_queryset(self, queryset):
+        # One application is found by its id: the list's filters, search and ordering (a filter
+        # set built per request) do not apply to it.
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
 
     def get_serializer_class(self):
         return ApplicationListSerializer if self.action == "list" else ApplicationSerializer
@@ -91,6 +105,18 @@ class ApplicationViewSet(
     def _require_applicant(self, application) -> None:
         if not is_applicant(self.request.user, application):
             raise PermissionDenied(_("Only the applicant organisation's members may change the application."))
+
+    def after_step(self, application):
+        """A step changes the application's row only, never its files, its categories or the
+        caller's roles on it: re-read the row (one query, no scoping to build) and keep those."""
+        fresh = Application.objects.select_related("organisation", "contest", "nomination").get(
+            pk=application.pk
+        )
+        fresh._prefetched_objects_cache = getattr(application, "_prefetched_objects_cache", {})
+        for role in ("caller_pk", "caller_is_member", "caller_organises"):
+            if hasattr(application, role):
+                setattr(fresh, role, getattr(application, role))
+        return fresh
 
     def _detail(self, application, status_code=status.HTTP_200_OK) -> Response:
         fresh = self.get_queryset().get(pk=application.pk)
@@ -132,7 +158,8 @@ class ApplicationViewSet(
             raise ValidationError(_answer_errors(error)) from None
         if refused:  # the valid answers were saved, as on the page; say which ones were not
             raise ValidationError(_answer_errors(DjangoValidationError(refused)))
-        return self._detail(application)
+        # The service wrote the saved row back into `application`: answer from it, no re-read.
+        return Response(self.get_serializer(application).data)
 
     # --- attachments --------------------------------------------------------------------------
 
@@ -144,7 +171,12 @@ class ApplicationViewSet(
     @extend_schema(
         methods=["POST"],
         request={"multipart/form-data": AttachmentUploadSerializer},
-        responses={201: AttachmentSerializer},
+        responses={
+            201: AttachmentSerializer,
+            503: OpenApiResponse(
+                ErrorSerializer, description="The file storage is down; nothing else was changed."
+            ),
+        },
         description="Attach (or replace) the file answering a file question. The type is read "
         "from the content; the stored name is generated.",
     )
@@ -208,6 +240,7 @@ class ApplicationViewSet(
         responses={
             (200, "application/octet-stream"): OpenApiTypes.BINARY,
             302: OpenApiResponse(description="A short-lived presigned URL of the file in object storage."),
+            503: OpenApiResponse(ErrorSerializer, description="The file storage is down; try again later."),
         },
     )
     @action(

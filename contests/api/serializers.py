@@ -11,7 +11,7 @@ from core.files import EXTENSIONS
 class NominationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Nomination
-        fields = ["id", "contest", "title", "description", "max_winners", "order"]
+        fields = ["id", "contest", "title", "description", "max_winners", "order", "version"]
 
 
 class CriterionSerializer(serializers.ModelSerializer):
@@ -27,6 +27,7 @@ class CriterionSerializer(serializers.ModelSerializer):
             "scale_min",
             "scale_max",
             "order",
+            "version",
         ]
 
 
@@ -55,6 +56,7 @@ class FormFieldSerializer(serializers.ModelSerializer):
             "file_types",
             "max_file_mb",
             "order",
+            "version",
         ]
 
 
@@ -85,6 +87,7 @@ class ContestListSerializer(serializers.ModelSerializer):
             "state_display",
             "opens_at",
             "closes_at",
+            "grace_minutes",
             "review_ends_at",
             "announce_at",
             "time_zone",
@@ -120,6 +123,7 @@ class ContestSerializer(ContestListSerializer):
             "criteria",
             "form_fields",
             "allowed_transitions",
+            "version",
         ]
         read_only_fields = ["state", "published_at"]
 

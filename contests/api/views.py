@@ -23,7 +23,7 @@ from contests.api.serializers import (
 from contests.models import Classifier, Contest, Criterion, FormField, Nomination
 from contests.selectors import contests_visible_to, with_structure
 from contests.steps import CONTEST
-from core.api import RulesPermission, TransitionActionsMixin
+from core.api import RulesPermission, TransitionActionsMixin, VersionedAPIMixin
 
 
 class ContestFilter(filters.FilterSet):
@@ -32,7 +32,7 @@ class ContestFilter(filters.FilterSet):
         fields = {"state": ["exact", "in"], "closes_at": ["gte", "lte"], "currency": ["exact"]}
 
 
-class ContestViewSet(TransitionActionsMixin, viewsets.ModelViewSet):
+class ContestViewSet(VersionedAPIMixin, TransitionActionsMixin, viewsets.ModelViewSet):
     """Contests visible to the caller. Anonymous callers see published contests and later."""
 
     serializer_class = ContestSerializer
@@ -118,7 +118,7 @@ class ContestViewSet(TransitionActionsMixin, viewsets.ModelViewSet):
         services.delete_contest(instance)
 
 
-class ContestPartViewSet(viewsets.ModelViewSet):
+class ContestPartViewSet(VersionedAPIMixin, viewsets.ModelViewSet):
     """Nominations, criteria and form fields; only a contest's organisers change them."""
 
     permission_classes = [RulesPermission]

@@ -25,7 +25,13 @@ from notifications import services as notification_services
 from notifications.forms import TemplateOverrideForm
 from notifications.models import TemplateOverride
 from notifications.rendering import render as render_message
-from notifications.selectors import outbox_of, outbox_progress, overridden_events, template_override
+from notifications.selectors import (
+    outbox_of,
+    outbox_progress,
+    outbox_trouble,
+    overridden_events,
+    template_override,
+)
 
 # --- contest e-mail: the outbox --------------------------------------------------------
 
@@ -39,6 +45,8 @@ def _progress(contest: Contest) -> dict:
         **counts,
         "active": bool(counts["pending"] or counts["sending"]),
         "percent": round(100 * counts["sent"] / total) if total else 0,
+        # Always asked (one query), so the page costs the same with or without trouble.
+        "trouble": outbox_trouble(services.scope_of(contest)),
     }
 
 
@@ -49,7 +57,7 @@ def contest_outbox(request: HttpRequest, pk: int) -> HttpResponse:
     filter_form = OutboxFilterForm(request.GET)
     state = filter_form.cleaned_data["state"] if filter_form.is_valid() else ""
     rows = outbox_of(services.scope_of(contest)).only(
-        "event", "email", "state", "attempts", "last_error", "created_at", "sent_at"
+        "event", "email", "state", "attempts", "last_error", "next_attempt_at", "created_at", "sent_at"
     )
     if state:
         rows = rows.filter(state=state)

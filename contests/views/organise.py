@@ -19,6 +19,7 @@ from contests.models import Contest, ContestRole
 from contests.navigation import contest_links
 from contests.views.access import contest_for, visible_contest
 from contests.views.parts import PARTS, parts_section
+from core import versioning
 from core.fsm import history_rows
 from core.web import add_errors, step_view
 
@@ -63,15 +64,40 @@ def contest_edit(request: HttpRequest, pk: int) -> HttpResponse:
     contest = contest_for(request, pk)
     editable = Contest.objects.get(pk=contest.pk)  # the form changes its instance while validating
     form = ContestForm(request.POST or None, request.FILES or None, instance=editable)
+    version = contest.version
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_contest(editable, classifiers=form.chosen_classifiers(), **form.service_fields())
+            with versioning.editing_as(request.user):  # who saved it, for the next stale form
+                services.update_contest(
+                    editable,
+                    classifiers=form.chosen_classifiers(),
+                    version=versioning.parse_version(request.POST.get("version")),
+                    **form.service_fields(),
+                )
         except ValidationError as error:
             add_errors(form, error)
+        except versioning.StaleVersion as stale:  # the input stays in the form; saving again is deliberate
+            form.add_error(None, _stale_message(contest, form, stale))
         else:
             messages.success(request, _("The contest was saved."))
             return redirect("contests:manage", pk=contest.pk)
-    return render(request, "contests/contest_form.html", {"form": form, "contest": contest})
+    return render(
+        request, "contests/contest_form.html", {"form": form, "contest": contest, "version": version}
+    )
+
+
+def _stale_message(contest: Contest, form: ContestForm, stale: versioning.StaleVersion) -> str:
+    labels = [str(form.fields[name].label) if name in form.fields else name for name in stale.changed]
+    who, when = contest.change_of(stale.changed[0]) if stale.changed else ("", None)
+    return _(
+        "Someone saved this contest after you opened this page (%(who)s, %(when)s): %(fields)s. Nothing "
+        "was overwritten and your input is kept below; compare it with the contest's page and save again "
+        "to keep yours."
+    ) % {
+        "who": who or _("someone"),
+        "when": contest.moment_label(when) if when else "",
+        "fields": ", ".join(labels) or _("its settings"),
+    }
 
 
 @login_required

@@ -91,8 +91,8 @@ class GrantBankDetailsSerializer(serializers.Serializer):
 class GrantBudgetLineSerializer(serializers.ModelSerializer):
     class Meta:
         model = BudgetLine
-        fields = ["id", "title", "planned", "order"]
-        read_only_fields = ["id"]
+        fields = ["id", "title", "planned", "order", "version"]
+        read_only_fields = ["id", "version"]
 
 
 class GrantTargetSerializer(serializers.ModelSerializer):
@@ -182,6 +182,7 @@ class GrantReportSerializer(serializers.ModelSerializer):
             "submitted_at",
             "reviewed_at",
             "review_note",
+            "version",
         ]
         read_only_fields = fields
 

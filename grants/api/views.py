@@ -11,7 +11,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from applications.models import Application
-from core.api import TransitionActionsMixin
+from core.api import TransitionActionsMixin, VersionedAPIMixin
 from grants import selectors, services
 from grants.api.serializers import (
     GrantAuditEntrySerializer,
@@ -169,7 +169,11 @@ class GrantTrancheViewSet(
 
 
 class GrantReportViewSet(
-    TransitionActionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    VersionedAPIMixin,
+    TransitionActionsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Grantee reports. The grantee writes (PATCH: narrative, indicator actuals, spending per
     budget line; POST attachments) and submits; grant officers accept or request changes.

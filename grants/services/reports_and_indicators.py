@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from applications.services import safe_display_name
 from contests.models import Contest
+from core import versioning
 from core.files import DOCUMENT_TYPES, JPEG, PNG, XLSX, validate_upload
 from core.fsm import apply_transition
 from grants import audit, events
@@ -88,7 +89,6 @@ def save_report(
         grant = report.grant
         if narrative is not None:
             report.narrative = narrative
-            report.save(update_fields=["narrative", "updated_at"])
         if actuals:
             indicators = set(Indicator.objects.filter(contest=grant.contest_id).values_list("pk", flat=True))
             for indicator_id, value in actuals.items():
@@ -99,6 +99,7 @@ def save_report(
                     indicator_id=int(indicator_id),
                     defaults={"value": money(value, "actuals", allow_zero=True)},
                 )
+                versioning.touch(report, f"actuals.{int(indicator_id)}", by=by)
         if spending:
             lines = set(grant.budget_lines.values_list("pk", flat=True))
             for line_id, value in spending.items():
@@ -109,6 +110,9 @@ def save_report(
                     line_id=int(line_id),
                     defaults={"amount": money(value, "spending", allow_zero=True)},
                 )
+                versioning.touch(report, f"spending.{int(line_id)}", by=by)
+        versioning.touch(report, by=by)
+        report.save(update_fields=["narrative", "updated_at"])  # and its version (core.versioning)
     return report
 
 

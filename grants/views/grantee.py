@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from applications.downloads import attachment_response
+from core.files import StorageUnavailable, storing
 from core.fsm import history_rows
 from core.web import REFUSALS, add_errors, run_step
 from grants import dashboards, selectors, services
@@ -223,8 +224,8 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return render_report(request, report, form=form, status=400)
     try:
-        # The draft and its files are saved together or not at all.
-        with transaction.atomic():
+        # The draft and its files are saved together or not at all…
+        with storing(), transaction.atomic():
             report = services.save_report(
                 report,
                 by=request.user,
@@ -234,6 +235,17 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
             )
             for upload in form.cleaned_data["attachments"]:
                 services.add_report_attachment(report, by=request.user, upload=upload)
+    except StorageUnavailable:
+        # …unless the storage is down: then the draft is saved without them, and the 503 page
+        # (core.middleware) asks for the files again later.
+        services.save_report(
+            report_for(request, pk),
+            by=request.user,
+            narrative=form.cleaned_data["narrative"],
+            actuals=form.actuals(),
+            spending=form.spending(),
+        )
+        raise
     except REFUSALS as error:
         add_errors(form, error)
         if form.cleaned_data["attachments"]:

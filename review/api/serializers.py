@@ -115,6 +115,7 @@ class ReviewSerializer(ReviewListSerializer):
             "peers",
             "notes",
             "allowed_transitions",
+            "version",
         ]
 
     def _is_organiser(self, review: Review) -> bool:

@@ -16,7 +16,7 @@ from accounts.models import User
 from applications.models import Application
 from contests.models import ContestRole
 from contests.selectors import contests_visible_to
-from core.api import RulesPermission, TransitionActionsMixin
+from core.api import RulesPermission, TransitionActionsMixin, VersionedAPIMixin
 from core.exceptions import TransitionRefused
 from review import services
 from review.api.serializers import (
@@ -24,9 +24,9 @@ from review.api.serializers import (
     ConflictSerializer,
     ConsensusInputSerializer,
     JurorSerializer,
+    JuryNoteInputSerializer,
     JuryNoteSerializer,
     ManualAssignmentSerializer,
-    JuryNoteInputSerializer,
     ProgressSerializer,
     ReviewListSerializer,
     ReviewSerializer,
@@ -51,7 +51,11 @@ class ReviewPermission(RulesPermission):
 
 
 class ReviewViewSet(
-    TransitionActionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    VersionedAPIMixin,
+    TransitionActionsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     """The juror's queue (their live reviews) and, for organisers, every review of their contests.
     A juror with a conflict of interest, or not assigned, gets 404."""
@@ -62,6 +66,7 @@ class ReviewViewSet(
     filterset_fields = ["round", "state", "application", "juror"]
     ordering_fields = ["round__due_at", "application__number", "submitted_at"]
     catalogue = REVIEW
+    versioned_actions = ("scores",)  # If-Match on PUT/PATCH …/scores/
 
     def get_queryset(self):
         reviews = reviews_visible_to(self.request.user).select_related(

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from applications.answers import display_answer
 from contests.models import FormField
-from core import clock
+from core import clock, versioning
 from core.web import REFUSALS, add_errors, run_step, step_view
 from review import services
 from review.forms import DeclineForm, NoteForm, ScoresForm, comment_name, score_name
@@ -125,10 +125,18 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
     form = _form(review, criteria, request.POST)
     try:
         review = services.save_scores(
-            review, by=request.user, scores=form.scores(), overall_comment=form.overall()
+            review,
+            by=request.user,
+            scores=form.scores(),
+            overall_comment=form.overall(),
+            version=versioning.parse_version(request.POST.get("version")),
         )
     except ValidationError as error:
         form.put_service_errors(error)
+        return _score_page(request, review, form=form)
+    except versioning.StaleVersion:
+        review.refresh_from_db()  # the page carries the current version: saving again is deliberate
+        form.add_error(None, _stale_message(review))
         return _score_page(request, review, form=form)
     if "submit" not in request.POST:
         messages.success(request, _("Your scores were saved at %(time)s.") % {"time": _local_time(review)})
@@ -153,7 +161,16 @@ def autosave(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "review/partials/save_status.html", context)
     form = _form(review, criteria, request.POST)
     try:
-        services.save_scores(review, by=request.user, scores=form.scores(), overall_comment=form.overall())
+        services.save_scores(
+            review,
+            by=request.user,
+            scores=form.scores(),
+            overall_comment=form.overall(),
+            version=versioning.parse_version(request.POST.get("version")),
+        )
+    except versioning.StaleVersion:
+        review.refresh_from_db()
+        context["general_error"] = _stale_message(review)
     except ValidationError as error:
         titles = {str(c.pk): c.title for c in criteria}
         if hasattr(error, "error_dict"):
@@ -168,7 +185,16 @@ def autosave(request: HttpRequest, pk: int) -> HttpResponse:
             context["general_error"] = " ".join(error.messages)
     else:
         context["saved_at"] = _local_time(review)
+    context["version"] = Review.objects.values_list("version", flat=True).get(pk=review.pk)
     return render(request, "review/partials/save_status.html", context)
+
+
+def _stale_message(review: Review) -> str:
+    """The scores were saved elsewhere (another window) since this page was loaded."""
+    return _(
+        "These scores were changed elsewhere (another window?) at %(time)s, after you opened this page, "
+        "and were not overwritten. Your input is kept here: check it, then save again to keep it."
+    ) % {"time": dateformat.format(review.round.contest.local(review.updated_at), "H:i")}
 
 
 # Any step of a review (the buttons `{% steps review %}` renders): back to the review's page.

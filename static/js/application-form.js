@@ -41,6 +41,31 @@
     }
   });
 
+  /* A conflict settled with "Take the saved answer": put the saved value back into the question,
+     so that the next save sends it and not the person's (the server keeps it either way). */
+  function putBack(radio) {
+    var key = radio.name.slice("choice-".length);
+    var value = JSON.parse(radio.getAttribute("data-stored") || '""');
+    var name = key === "title" ? "title" : "answer_" + key;
+    var inputs = document.querySelectorAll('#answers-form [name="' + name + '"]');
+    for (var i = 0; i < inputs.length; i++) {
+      var input = inputs[i];
+      if (input.type === "checkbox" || input.type === "radio") {
+        input.checked = Array.isArray(value) ? value.indexOf(input.value) !== -1 : input.value === value;
+      } else {
+        input.value = Array.isArray(value) ? value.join("\n") : value;
+        if (input.matches("textarea[data-counter]")) { updateCounter(input); }
+      }
+    }
+  }
+
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target.matches && target.matches('input[type="radio"][name^="choice-"][value="theirs"]') && target.checked) {
+      putBack(target);
+    }
+  });
+
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", function () { initCounters(document); });
   } else {

@@ -107,7 +107,7 @@ def test_csv_has_a_row_per_application(web, organiser, contest, applications):
     assert "attachment" in response["Content-Disposition"]
     rows = read_csv(response)
     header, body = rows[0], rows[1:]
-    assert header[:10] == [
+    assert header[:11] == [
         "Registration number",
         "Project title",
         "Organisation",
@@ -116,6 +116,7 @@ def test_csv_has_a_row_per_application(web, organiser, contest, applications):
         "Nomination",
         "State",
         "Submitted (Europe/Kyiv)",
+        "Arrived (Europe/Kyiv)",
         "Reason of ineligibility",
         "Screening note",
     ]

@@ -25,7 +25,8 @@ PACKAGES = (
 SIGNAL_USE = re.compile(
     r"@receiver\b"
     r"|\bSignal\("
-    r"|\.connect\("
+    # a Django signal's `.connect(`; not a database driver's (psycopg.connect) nor Celery's task hooks
+    r"|(?<!psycopg)(?<!_prerun)(?<!_postrun)\.connect\("
     r"|^\s*(?:from\s+django\.\S*signals\s+import|import\s+django\.\S*signals)",
     re.MULTILINE,
 )
@@ -50,6 +51,7 @@ def test_the_pattern():
     assert signal_uses("post_save.connect(handler)")
     assert signal_uses("from django.db.models.signals import post_save")
     assert not signal_uses("services.decide(contest)  # no signals here")
+    assert not signal_uses("psycopg.connect(**params)")
 
 
 def test_no_module_uses_signals():
