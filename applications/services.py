@@ -3,6 +3,7 @@
 import hashlib
 import re
 import unicodedata
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import PurePosixPath, PureWindowsPath
@@ -11,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Sum
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -28,21 +29,35 @@ from core import arrival, clock, versioning
 from core.exceptions import TransitionRefused
 from core.files import validate_upload
 from core.fsm import apply_transition, bulk_changes, log_transitions
-from notifications.services import notify, notify_many
+from notifications.services import Recipient, notify, notify_many
 
 MB = 1024 * 1024
 
 
-def _locked(application: Application) -> Application:
+def _locked(application: Application, *, related: bool = True) -> Application:
     """The row, locked for this transaction: two tabs or two colleagues cannot interleave.
 
     Only the application's row (`of`): the contest, organisation and nomination come along
-    unlocked, so saves and submissions of one contest never queue behind each other."""
-    return (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("contest", "organisation", "nomination")
-        .get(pk=application.pk)
-    )
+    unlocked (unless `related=False`: a write that needs none of them reads the row alone), so
+    saves and submissions of one contest never queue behind each other."""
+    rows = Application.objects.select_for_update(of=("self",))
+    if related:
+        rows = rows.select_related("contest", "organisation", "nomination")
+    return rows.get(pk=application.pk)
+
+
+def loaded_for_update(application: Application) -> Application:
+    """Mark an application its caller read `select_for_update(of=("self",))` inside the
+    `transaction.atomic()` block still open: the writes below use it as their locked row instead
+    of reading it again, and add no savepoint (the caller's block is the transaction: an error
+    leaves it, a return commits it)."""
+    application._locked_by = connection.atomic_blocks[0] if connection.in_atomic_block else None
+    return application
+
+
+def _holds_lock(application: Application) -> bool:
+    block = getattr(application, "_locked_by", None)
+    return block is not None and connection.in_atomic_block and connection.atomic_blocks[0] is block
 
 
 def _write_back(saved: Application, into: Application) -> None:
@@ -118,8 +133,9 @@ def _write_answers(
 ) -> tuple[Application, dict[str, list[str]]]:
     """One pass under the row's lock: check everything, then either refuse it all (raise) or,
     with `keep_valid`, save what is valid and return the refused by key. One write either way."""
-    with transaction.atomic():
-        locked = _locked(application)
+    held = _holds_lock(application)
+    with nullcontext() if held else transaction.atomic():
+        locked = application if held else _locked(application, related=False)  # the row alone
         _refuse_unless_editable(locked)
         check = check_answers(questions_for(locked), answers)
         refused = {f"answers.{key}": [str(message)] for key, message in check.errors.items()}
@@ -362,15 +378,21 @@ def submit_application(
         problems += [
             _("Answer the required question “%(question)s”.") % {"question": label} for label in missing
         ]
+        if not application.number:  # written with the transition's own UPDATE
+            application.number = f"K{application.contest_id}-{application.pk:05d}"
         apply_transition(
-            application, "submit", by=by, note=note, problems=problems, at=now, arrived_at=arrived
+            application,
+            "submit",
+            by=by,
+            note=note,
+            problems=problems,
+            at=now,
+            arrived_at=arrived,
+            savepoint=False,  # inside this block, which a refusal leaves anyway
         )
         if code is not None and arrived >= application.contest.accepts_until:
             # The code was needed: count the use (the row is locked, the limit is a constraint).
             LateSubmissionCode.objects.filter(pk=code.pk).update(uses=F("uses") + 1)
-        if not application.number:
-            application.number = f"K{application.contest_id}-{application.pk:05d}"
-            Application.objects.filter(pk=application.pk).update(number=application.number)
         snapshot = _snapshot(application, attachments)
         revision = Revision.objects.create(
             application=application,
@@ -463,11 +485,13 @@ def screen_many(
     with transaction.atomic():
         rows = (
             Application.objects.select_for_update(of=("self",))
-            .select_related("contest", "organisation")
+            .select_related("organisation")
+            .only(*SCREENED_FIELDS)
             .filter(contest=contest, pk__in=pks)
             .order_by("pk")
         )
         for application in rows:
+            application.contest = contest  # one contest for all: not one copy per row
             if application.state != source:
                 # Screened meanwhile (another tab, a colleague): say so plainly.
                 refused[application.pk] = [
@@ -498,17 +522,28 @@ def screen_many(
     return done_pks, refused
 
 
+SENTINEL = 987654321987  # an id no application has, replaced in the link rendered once
+
+# What bulk screening reads of each application (10,000 of them: no more than it needs).
+SCREENED_FIELDS = ("pk", "state", "title", "number", "contest_id", "organisation_id", "organisation__name")
+
+
 def _tell_applicants(applications: list[Application], state: str, reason: str, note: str) -> None:
-    """_tell_applicant for many applications of one contest, all in one write to the outbox."""
-    members: dict[int, list[User]] = {}
-    for membership in (
+    """_tell_applicant for many applications of one contest, all in one write to the outbox;
+    the recipients read as plain rows in one query, what is common rendered once."""
+    members: dict[int, list[Recipient]] = {}
+    contest = applications[0].contest
+    for organisation_id, *person in (
         Membership.objects.filter(
-            organisation__in={a.organisation_id for a in applications}, user__is_active=True
+            organisation__in=Application.objects.filter(contest=contest).values("organisation_id"),
+            user__is_active=True,
         )
-        .select_related("user")
         .order_by("user_id")
+        .values_list("organisation_id", "user_id", "user__email", "user__language")
     ):
-        members.setdefault(membership.organisation_id, []).append(membership.user)
+        members.setdefault(organisation_id, []).append(Recipient(*person))
+    # One reverse() for all: the links differ only in the application's id.
+    link = settings.SITE_URL + reverse("applications:detail", args=[SENTINEL]).replace(str(SENTINEL), "{}")
     event = events.RETURNED.key if state == Application.State.RETURNED else events.SCREENED.key
     stamp = clock.now().isoformat()
     context = {
@@ -521,12 +556,19 @@ def _tell_applicants(applications: list[Application], state: str, reason: str, n
         [
             (
                 members.get(application.organisation_id, []),
-                {**_application_context(application), **context},
+                {
+                    "contest": contest.title,
+                    "application": application.title,
+                    "number": application.number,
+                    "organisation": application.organisation.name,
+                    "link": link.format(application.pk),
+                    **context,
+                },
                 f"{state}:{application.pk}:{stamp}",
             )
             for application in applications
         ],
-        scope=scope_of(applications[0].contest),
+        scope=scope_of(contest),
     )
 
 

@@ -23,7 +23,7 @@ from contests.services import scope_of
 from core import clock
 from core.exceptions import refuse_if
 from core.fsm import apply_transition, bulk_changes, log_transitions
-from notifications.services import notify_many
+from notifications.services import Recipient, notify_many
 from review.models import Review, Score
 from review.ranking import RankedRow, rank
 
@@ -208,14 +208,6 @@ def _award(contest: Contest, *, by: User) -> None:
     if round_ is not None:
         results.publish(contest, round_, ranking, winners)
     _notify_applicants(contest, applications, {d.application_id: d for d in winners}, signatory)
-
-
-class Recipient(NamedTuple):
-    """An applicant to tell, as notify_many reads one: enough of the user, without the model."""
-
-    pk: int
-    email: str
-    language: str
 
 
 class Notified(NamedTuple):

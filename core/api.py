@@ -119,14 +119,15 @@ class TransitionActionsMixin:
     def run_step(self, request: Request, name: str) -> Response:
         obj = self.get_object()
         try:
-            self.catalogue.run(obj, name, user=request.user, data=request.data)
+            stored = self.catalogue.run(obj, name, user=request.user, data=request.data)
         except Refusal as refusal:
             return refusal_response(refusal)
-        return Response(self.get_serializer(self.after_step(obj)).data)
+        return Response(self.get_serializer(self.after_step(obj, stored)).data)
 
-    def after_step(self, obj: Any) -> Any:
-        """The object to answer a step with: re-read through the queryset, for its annotations.
-        A view set whose steps change only the row may override it with something cheaper."""
+    def after_step(self, obj: Any, stored: Any) -> Any:
+        """The object to answer a step with (`obj` as loaded, `stored` what the step's service
+        returned): re-read through the queryset, for its annotations. A view set whose steps
+        change only the row may override it with something cheaper."""
         try:
             return self.get_object()
         except Http404:  # the step took it out of the caller's view (a juror declining)

@@ -2,14 +2,14 @@
 
 Django's bulk_create() adapts every value of every row in Python and sends ~15 quoted values per
 row: for the 20,000 outbox rows of an announcement that was most of its time. On PostgreSQL
-`insert_rows` sends the rows as one JSON document instead and lets the server expand it
-(`INSERT … SELECT … FROM jsonb_to_recordset(%s::jsonb)`); the values common to every row travel
-once. Other databases (SQLite, the embedded mode) take the portable bulk_create() path.
+`insert_rows` sends the rows as one JSON document of arrays instead and lets the server expand
+it (`INSERT … SELECT … FROM jsonb_array_elements(%s::jsonb)`); the values common to every row
+travel once. Other databases (SQLite, the embedded mode) take the portable bulk_create() path.
 """
 
 import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -55,33 +55,37 @@ def _columns_not_given(model: type[models.Model], given: set[str]) -> tuple[dict
 
 def insert_rows(
     model: type[models.Model],
-    rows: Iterable[dict[str, Any]],
+    rows: Iterable[dict[str, Any]] | Iterable[Sequence[Any]],
     *,
+    columns: Sequence[str] | None = None,
     same: dict[str, Any] | None = None,
     ignore_conflicts: bool = False,
 ) -> int:
-    """Insert `rows` (dicts of field names → values, the same keys in each) with the values of
-    `same` in every row, in the caller's transaction; the columns given nowhere get their
-    defaults (`auto_now_add`: now). Returns how many rows were written (elsewhere than on
-    PostgreSQL with `ignore_conflicts`: how many were sent). Nothing is returned per row."""
+    """Insert `rows` (dicts of field names → values, the same keys in each; or tuples of the
+    values of `columns`) with the values of `same` in every row, in the caller's transaction;
+    the columns given nowhere get their defaults (`auto_now_add`: now). Returns how many rows
+    were written (elsewhere than on PostgreSQL with `ignore_conflicts`: how many were sent)."""
     rows = list(rows)
     if not rows:
         return 0
     same = dict(same or {})
     meta = model._meta
-    keys = list(rows[0])
+    if columns is None:
+        keys = list(rows[0])
+        rows = [tuple(row[key] for key in keys) for row in rows]
+    else:
+        keys = list(columns)
     row_fields = [meta.get_field(key) for key in keys]
     fixed = {meta.get_field(key): value for key, value in same.items()}
     defaults, drawn = _columns_not_given(model, set(keys) | set(same))
     fixed = {**defaults, **fixed}
     quote = connection.ops.quote_name
     if connection.vendor != "postgresql":
-        return _insert_portably(model, rows, keys, row_fields, fixed, drawn, ignore_conflicts)
-    columns = [f.column for f in (*drawn, *fixed, *row_fields)]
+        return _insert_portably(model, rows, row_fields, fixed, drawn, ignore_conflicts)
+    names = [f.column for f in (*drawn, *fixed, *row_fields)]
     selected = [
         *("gen_random_uuid()" for _f in drawn),
         *("%s::jsonb" if _is_json(f) else "%s" for f in fixed),
-        *(f"r.r{k}" for k in range(len(row_fields))),
     ]
     params = [
         json.dumps(value, default=_default, ensure_ascii=False)
@@ -89,18 +93,17 @@ def insert_rows(
         else f.get_db_prep_save(value.pk if isinstance(value, models.Model) else value, connection)
         for f, value in fixed.items()
     ]
-    # Each row's values travel under short names (r0, r1, …) and are cast to the column's type by
-    # the record definition; the function scan keeps the rows' order (their ids follow it).
-    record = ", ".join(f"r{k} {f.db_type(connection)}" for k, f in enumerate(row_fields))
-    payload = json.dumps(
-        [{f"r{k}": row[key] for k, key in enumerate(keys)} for row in rows],
-        default=_default,
-        ensure_ascii=False,
-    )
+    # Each row travels as a JSON array; its values are cast to the columns' types by the server
+    # (jsonb ones taken as they are) and the array's order is the rows' order (their ids follow it).
+    selected += [
+        f"r.value -> {k}" if _is_json(f) else f"(r.value ->> {k})::{f.db_type(connection)}"
+        for k, f in enumerate(row_fields)
+    ]
+    payload = json.dumps(rows, default=_default, ensure_ascii=False)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {quote(meta.db_table)} ({', '.join(map(quote, columns))}) "
-            f"SELECT {', '.join(selected)} FROM jsonb_to_recordset(%s::jsonb) AS r({record})"
+            f"INSERT INTO {quote(meta.db_table)} ({', '.join(map(quote, names))}) "
+            f"SELECT {', '.join(selected)} FROM jsonb_array_elements(%s::jsonb) AS r(value)"
             + (" ON CONFLICT DO NOTHING" if ignore_conflicts else ""),
             [*params, payload],
         )
@@ -109,8 +112,7 @@ def insert_rows(
 
 def _insert_portably(
     model: type[models.Model],
-    rows: list[dict[str, Any]],
-    keys: list[str],
+    rows: list[Sequence[Any]],
     row_fields: list[models.Field],
     fixed: dict[models.Field, Any],
     drawn: list[models.Field],
@@ -129,7 +131,7 @@ def _insert_portably(
         [
             *(prep(f, uuid.uuid4()) for f in drawn),
             *same,
-            *(prep(f, row[key]) for f, key in zip(row_fields, keys, strict=True)),
+            *(prep(f, value) for f, value in zip(row_fields, row, strict=True)),
         ]
         for row in rows
     ]

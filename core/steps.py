@@ -164,7 +164,9 @@ class Catalogue:
         """Check the permission, validate the input, call the service; raise `Refusal` otherwise.
 
         The object is re-read after a refusal, so the allowed steps are those of the stored state,
-        and never include the step just refused.
+        and never include the step just refused. Returns what the service returned when it is
+        the object as stored after the step (services return the row they locked and wrote),
+        else `obj`.
         """
         step = self[name]
         if not user.has_perm(step.permission, obj):
@@ -177,7 +179,7 @@ class Catalogue:
                 errors={k: [str(e) for e in v] for k, v in payload.errors.items()},
             )
         try:
-            step.service(obj, by=user, **payload.validated_data)
+            result = step.service(obj, by=user, **payload.validated_data)
         except TransitionNotAllowed:
             raise self._conflict(
                 obj, user, name, _("This step is not possible from the current state.")
@@ -196,6 +198,8 @@ class Catalogue:
                 reasons=[] if errors else error.messages,
                 errors=errors,
             ) from None
+        if isinstance(result, type(obj)) and result.pk == obj.pk:
+            return result
         return obj
 
     def _conflict(self, obj: models.Model, user: Any, name: str, detail: str, reasons=None) -> Refusal:

@@ -9,6 +9,7 @@ from accounts.models import Membership
 from applications.models import Application
 from contests.models import Contest
 from core import clock
+from core.bulk import insert_rows
 from core.fsm import bulk_changes, log_transitions
 from review.models import Conflict, Juror, Review
 
@@ -71,13 +72,12 @@ def record_automatic_conflicts(contest: Contest, *, by=None) -> int:
             log_transitions(
                 Review, pks, "recuse", source=state, target=Review.State.DECLINED, by=by, note=reason, at=now
             )
-        added = [
-            Conflict(juror_id=j, application_id=a, kind=kind)
-            for (j, a), kind in new.items()
-            if (j, a) not in submitted
-        ]
-        Conflict.objects.bulk_create(added)
-    return len(added)
+        # 30 jurors of one oblast each, 10,000 applications: ~60,000 rows in one statement.
+        return insert_rows(
+            Conflict,
+            [(j, a, kind) for (j, a), kind in new.items() if (j, a) not in submitted],
+            columns=["juror_id", "application_id", "kind"],
+        )
 
 
 def conflicted_pairs(contest: Contest) -> set[tuple[int, int]]:

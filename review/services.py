@@ -117,9 +117,10 @@ def start_contest_review(contest: Contest, *, by: User, note: str = "") -> Conte
         eligible = Application.objects.filter(contest=contest, state=Application.State.ELIGIBLE)
         pks = list(eligible.select_for_update().order_by("pk").values_list("pk", flat=True))
         if pks:
-            eligible.filter(pk__in=pks).update(
-                **bulk_changes(Application, state=Application.State.UNDER_REVIEW)
-            )
+            # The rows are locked: the same condition moves exactly them (no list of 10,000 ids).
+            changed = eligible.update(**bulk_changes(Application, state=Application.State.UNDER_REVIEW))
+            if changed != len(pks):  # only a bug could get here
+                raise RuntimeError(f"start_review: {changed} applications changed, {len(pks)} expected")
             log_transitions(
                 Application,
                 pks,

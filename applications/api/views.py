@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -86,13 +87,16 @@ class ApplicationViewSet(
         # One scoped load: the row, its files and categories, and the caller's roles on it (the
         # permission checks of the request and of the allowed steps answer from those, and they
         # scope it too).
-        return (
+        applications = (
             visible_with_caller_roles(self.request.user)
             .select_related("organisation", "contest", "nomination")
             .prefetch_related(
                 Prefetch("attachments", queryset=Attachment.objects.order_by("field_key", "pk")), "categories"
             )
         )
+        if self.action == "partial_update":  # saving answers: the row only, not the contest's
+            applications = applications.select_for_update(of=("self",))
+        return applications
 
     def filter_queryset(self, queryset):
         # One application is found by its id: the list's filters, search and ordering (a filter
@@ -106,12 +110,17 @@ class ApplicationViewSet(
         if not is_applicant(self.request.user, application):
             raise PermissionDenied(_("Only the applicant organisation's members may change the application."))
 
-    def after_step(self, application):
+    def after_step(self, application, stored):
         """A step changes the application's row only, never its files, its categories or the
-        caller's roles on it: re-read the row (one query, no scoping to build) and keep those."""
-        fresh = Application.objects.select_related("organisation", "contest", "nomination").get(
-            pk=application.pk
-        )
+        caller's roles on it: answer with the row the service wrote (no re-read) and those."""
+        fresh = stored
+        if (
+            fresh is application
+            or not {"organisation", "contest", "nomination"} <= fresh._state.fields_cache.keys()
+        ):
+            fresh = Application.objects.select_related("organisation", "contest", "nomination").get(
+                pk=application.pk
+            )
         fresh._prefetched_objects_cache = getattr(application, "_prefetched_objects_cache", {})
         for role in ("caller_pk", "caller_is_member", "caller_organises"):
             if hasattr(application, role):
@@ -141,21 +150,22 @@ class ApplicationViewSet(
         The same rule as the web form: every valid answer is saved; a 400 lists each refused
         answer (or the title, or the categories) with its message, and those keep their stored
         values. Send the refused ones again once corrected."""
-        application = self.get_object()
-        self._require_applicant(application)
-        payload = ApplicationUpdateSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
-        try:
-            refused = services.save_valid_answers(
-                application,
-                answers=data.get("answers", {}),
-                title=data.get("title"),
-                categories=data.get("categories"),
-                by=request.user,
-            )
-        except DjangoValidationError as error:
-            raise ValidationError(_answer_errors(error)) from None
+        with transaction.atomic():  # the scoped load is the locked read of the save (get_queryset)
+            application = services.loaded_for_update(self.get_object())
+            self._require_applicant(application)
+            payload = ApplicationUpdateSerializer(data=request.data)
+            payload.is_valid(raise_exception=True)
+            data = payload.validated_data
+            try:
+                refused = services.save_valid_answers(
+                    application,
+                    answers=data.get("answers", {}),
+                    title=data.get("title"),
+                    categories=data.get("categories"),
+                    by=request.user,
+                )
+            except DjangoValidationError as error:
+                raise ValidationError(_answer_errors(error)) from None
         if refused:  # the valid answers were saved, as on the page; say which ones were not
             raise ValidationError(_answer_errors(DjangoValidationError(refused)))
         # The service wrote the saved row back into `application`: answer from it, no re-read.

@@ -28,8 +28,8 @@ REPO = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 PARALLEL = 64
 
-# A decided contest (to announce) and a scheduled tranche (to approve), each with its person's
-# token; printed as "contest token tranche token".
+# For each server, a decided contest (to announce) and a scheduled tranche (to approve), each with
+# its person's token; printed as "server contest token tranche token".
 SEED = """
 from datetime import date
 from rest_framework.authtoken.models import Token
@@ -37,13 +37,15 @@ from contests.models import Contest
 from grants import services
 from tests.factories import UserFactory, contest_in_state
 from tests.grants.conftest import World
-organiser = UserFactory()
-contest = contest_in_state(Contest.State.DECIDED, organiser)
-world = World()
-tranche = services.schedule_tranche(
-    world.active("1000.00"), by=world.officer, planned_on=date(2025, 5, 1), amount="600.00"
-)
-print(contest.pk, Token.objects.create(user=organiser).key, tranche.pk, Token.objects.create(user=world.officer).key)
+for _server in ("processes", "threads"):
+    organiser = UserFactory()
+    contest = contest_in_state(Contest.State.DECIDED, organiser)
+    world = World()
+    tranche = services.schedule_tranche(
+        world.active("1000.00"), by=world.officer, planned_on=date(2025, 5, 1), amount="600.00"
+    )
+    tokens = [Token.objects.create(user=person).key for person in (organiser, world.officer)]
+    print(_server, contest.pk, tokens[0], tranche.pk, tokens[1])
 """
 
 
@@ -56,7 +58,8 @@ def _server_url() -> str:
 
 @pytest.fixture(scope="module")
 def database():
-    """A PostgreSQL database of this test's own, migrated; dropped at the end: its environment."""
+    """A PostgreSQL database of this test's own, migrated and seeded, dropped at the end:
+    (its environment, {server: (contest, token, tranche, token)})."""
     parts = urlsplit(_server_url())
     name = f"konkurs_race_{os.getpid()}"
     admin = parts._replace(path="/postgres").geturl()
@@ -71,7 +74,16 @@ def database():
             "DEBUG": "true",
         }
         subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=REPO, env=env, check=True)
-        yield env
+        seeded = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", SEED],
+            cwd=REPO,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        lines = [line.split() for line in seeded.stdout.splitlines() if line.strip()]
+        yield env, {line[0]: line[1:] for line in lines[-2:]}
     finally:
         with psycopg.connect(admin, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -127,24 +139,17 @@ def _serve(env: dict, tmp_path: Path, worker: list[str]):
     [["--worker-class", "sync"], ["--worker-class", "gthread", "--threads", "8"]],
     ids=["processes", "threads"],
 )
-def test_64_racing_requests_through_gunicorn_one_wins_the_rest_409(database, tmp_path, worker):
-    seeded = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", SEED],
-        cwd=REPO,
-        env=database,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    contest, organiser_token, tranche, officer_token = seeded.stdout.split()[-4:]
-    server, base = _serve(database, tmp_path, worker)
+def test_64_racing_requests_through_gunicorn_one_wins_the_rest_409(database, tmp_path, worker, request):
+    env, seeds = database
+    contest, organiser_token, tranche, officer_token = seeds[request.node.callspec.id]
+    server, base = _serve(env, tmp_path, worker)
     try:
         for url, token, won_state in [
             (f"{base}/api/v1/contests/{contest}/announce/", organiser_token, "announced"),
             (f"{base}/api/v1/grant-tranches/{tranche}/approve/", officer_token, "approved"),
         ]:
             with ThreadPoolExecutor(PARALLEL) as pool:
-                answers = list(pool.map(lambda _: _post(url, token), range(PARALLEL)))
+                answers = list(pool.map(_post, [url] * PARALLEL, [token] * PARALLEL))
             statuses = Counter(status for status, _ in answers)
             assert statuses == {200: 1, 409: PARALLEL - 1}, (url, statuses, answers)
             assert {state for _, state in answers} == {won_state}, (url, answers)
