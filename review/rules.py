@@ -31,19 +31,21 @@ def is_its_juror(user, review: Review | None) -> bool:
 
 
 @rules.predicate
-def is_writable(user, review: Review | None) -> bool:
-    return review is not None and review.is_writable
+def holds_its_seat(user, review: Review | None) -> bool:
+    """The review is this juror's, whatever its state: declining is theirs to ask, and the
+    state machine answers a review already declined (409), not the permission (403)."""
+    return review is not None and user.is_authenticated and review.juror.user_id == user.pk
 
 
 @rules.predicate
-def may_decline(user, review: Review | None) -> bool:
-    return review is not None and review.state in (Review.State.ASSIGNED, Review.State.IN_PROGRESS)
+def is_writable(user, review: Review | None) -> bool:
+    return review is not None and review.is_writable
 
 
 rules.add_perm("review.view_review", is_its_juror | organises_its_contest)
 rules.add_perm("review.score_review", is_its_juror & is_writable)
 rules.add_perm("review.submit_review", is_its_juror)
-rules.add_perm("review.decline_review", is_its_juror & may_decline)
+rules.add_perm("review.decline_review", holds_its_seat)
 rules.add_perm("review.reopen_review", organises_its_contest)
 rules.add_perm("review.recuse_review", organises_its_contest)
 rules.add_perm("review.manage_round", organises_round)

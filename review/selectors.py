@@ -39,15 +39,15 @@ def round_criteria(round_: Round, nomination_id: int | None = None) -> QuerySet[
 # --- what a person may see ----------------------------------------------------------------------
 
 
-def reviews_visible_to(user: User) -> QuerySet[Review]:
+def reviews_visible_to(user: User, *, own_in_any_state: bool = False) -> QuerySet[Review]:
     """Jurors see their own live reviews (a conflicted pair has none: the database refuses it);
-    organisers every review of their contests."""
+    organisers every review of their contests. `own_in_any_state` adds the juror's declined ones,
+    for a step on a review that another request has just declined: it answers 409, not 404."""
     if not user.is_authenticated:
         return Review.objects.none()
     organised = ContestRole.objects.filter(user=user, role=ContestRole.Role.ORGANISER).values("contest")
-    return Review.objects.filter(
-        Q(juror__user=user, state__in=Review.LIVE_STATES) | Q(round__contest__in=organised)
-    )
+    own = Q(juror__user=user) if own_in_any_state else Q(juror__user=user, state__in=Review.LIVE_STATES)
+    return Review.objects.filter(own | Q(round__contest__in=organised))
 
 
 def rounds_organised_by(user: User) -> QuerySet[Round]:

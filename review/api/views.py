@@ -69,7 +69,10 @@ class ReviewViewSet(
     versioned_actions = ("scores",)  # If-Match on PUT/PATCH …/scores/
 
     def get_queryset(self):
-        reviews = reviews_visible_to(self.request.user).select_related(
+        # A step (decline, submit…) finds the juror's review whatever its state, so the loser of
+        # a race, or a repeated click, hears 409 with the state that won rather than 404.
+        in_any_state = self.action in {step.name for step in REVIEW}
+        reviews = reviews_visible_to(self.request.user, own_in_any_state=in_any_state).select_related(
             "round__contest", "juror__user", "application__nomination", "application__organisation"
         )
         if self.action == "list":

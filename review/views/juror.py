@@ -29,6 +29,7 @@ from review.selectors import (
     shown_questions,
     shows_applicant,
 )
+from review.steps import REVIEW
 
 
 @login_required
@@ -206,7 +207,7 @@ review_step = step_view(review_for, lambda review: reverse("review:score", args=
 def decline(request: HttpRequest, pk: int) -> HttpResponse:
     """The juror's own decline form (its fields worded for the juror): the catalogue's step."""
     review = review_for(request, pk)
-    if not (_is_own(request, review) and request.user.has_perm("review.decline_review", review)):
+    if not (_is_own(request, review) and REVIEW.may(review, request.user, "decline")):
         messages.error(request, _("This review can no longer be declined."))
         return redirect("review:score", pk=pk)
     form = DeclineForm(request.POST)

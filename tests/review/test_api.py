@@ -109,6 +109,11 @@ def test_declaring_a_conflict_removes_the_application_from_the_juror(api, jury, 
     conflict = Conflict.objects.get(juror=review.juror, application=review.application)
     assert conflict.kind == Conflict.Kind.DECLARED
     assert client.get(url(review)).status_code == 404
+    # A second click (or the loser of a race) hears what happened, not "not found".
+    again = client.post(url(review, "decline"), {"note": "Ще раз", "conflict": True})
+    assert again.status_code == 409, again.content
+    assert again.json()["state"] == Review.State.DECLINED
+    assert "decline" not in again.json()["allowed"]
     # …and they cannot be given it again, by hand or by the database.
     with pytest.raises(Exception, match="conflict"):
         jury.assign(review.juror, review.application)
