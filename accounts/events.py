@@ -29,3 +29,43 @@ JURY_INVITATION = register(
         },
     )
 )
+
+GRANT_OFFICER_INVITATION = register(
+    Event(
+        "accounts.grant_officer_invitation",
+        _("Invitation to be a contest's grant officer"),
+        mandatory=True,
+        placeholders={
+            "contest": _("the contest's title"),
+            "inviter": _("who sent the invitation"),
+            "link": _("the link that accepts it"),
+            "expires": _("until when it is valid"),
+        },
+    )
+)
+
+ORGANISER_INVITATION = register(
+    Event(
+        "accounts.organiser_invitation",
+        _("Invitation to organise contests"),
+        mandatory=True,
+        placeholders={
+            "inviter": _("who sent the invitation"),
+            "link": _("the link that accepts it"),
+            "expires": _("until when it is valid"),
+        },
+    )
+)
+
+EMAIL_CONFIRMATION = register(
+    Event(
+        "accounts.email_confirmation",
+        _("Confirmation of the e-mail address after signing up"),
+        mandatory=True,
+        placeholders={
+            "name": _("the person's name"),
+            "link": _("the link that confirms the address"),
+            "days": _("for how many days the link works"),
+        },
+    )
+)

@@ -102,3 +102,57 @@ class InviteForm(forms.Form):
         label=_("Colleague's e-mail address"),
         help_text=_("We send them a link to join this organisation."),
     )
+
+
+class OrganiserAddForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address of the account"),
+        help_text=_("The person must have an account already; if not, invite them below."),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class OrganiserInviteForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "off"})
+    )
+    full_name = forms.CharField(label=_("Full name"), max_length=200, required=False)
+
+
+class InvitationAccountForm(forms.Form):
+    """Accepting an invitation without an account: the account is created with this password."""
+
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters; not only digits, not a common word."),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Type the same password once more."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ."))
+        return cleaned
+
+
+class RoleInviteForm(forms.Form):
+    """Inviting someone to a role of a contest (a juror, a grant officer) from the contest's pages."""
+
+    email = forms.EmailField(label=_("E-mail address"))
+    role = forms.ChoiceField(label=_("Role"))
+    full_name = forms.CharField(label=_("Full name"), max_length=200, required=False)
+
+    def __init__(self, *args, roles=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(role.key, role.label) for role in roles]

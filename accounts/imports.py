@@ -47,6 +47,7 @@ from accounts.models import (
 from accounts.regions import Region
 from accounts.services import send_invitations
 from core import clock
+from core.exceptions import TransitionRefused
 from core.tables import Column, read_table
 
 log = logging.getLogger(__name__)
@@ -441,15 +442,23 @@ def create_job(kind: str, upload, *, by: User | None, scope: str = "") -> tuple[
     return job, results
 
 
+def confirm_problems(job: ImportJob) -> list[str]:
+    """Why a checked table cannot be imported yet, in the user's language."""
+    if job.error_rows:
+        return [_("Correct the rows with errors and upload the file again.")]
+    return []
+
+
 def confirm_job(job: ImportJob, *, by: User | None) -> ImportJob:
     from accounts.tasks import run_import_job
 
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job.pk)
+        # Refusals of the step (409 by API, a message on the page), not bad input.
         if job.state != ImportJob.State.PREVIEWED:
-            raise ValidationError(_("This import was already confirmed."))
-        if job.error_rows:
-            raise ValidationError(_("Correct the rows with errors and upload the file again."))
+            raise TransitionRefused([_("This import was already confirmed.")])
+        if problems := confirm_problems(job):
+            raise TransitionRefused(problems)
         job.confirm()
         job.save()
         run_import_job.delay_on_commit(job.pk)

@@ -47,6 +47,13 @@ def validate_registry_code_checksum(code: str) -> None:
         )
 
 
+# The group whose members may create contests (README): created by a migration, managed by staff
+# on the organisers' page, by `manage.py grant_organiser` and through the API.
+ORGANISERS_GROUP = "Organisers"
+# Its permissions, as (app label, codename): named as strings, as accounts imports no contests code.
+ORGANISER_PERMISSIONS = (("contests", "add_contest"),)
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -83,6 +90,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=clock.now)
+    # Set when the person proved the address is theirs: an account signed up through the API is
+    # inactive until then; accepting an invitation sent to the address proves it too.
+    email_confirmed_at = models.DateTimeField(_("e-mail confirmed"), null=True, blank=True)
 
     objects = UserManager()
 
@@ -182,14 +192,18 @@ def _invitation_expiry():
 
 class Invitation(TimeStampedModel):
     """An invitation by e-mail, accepted once: to join an organisation (by an admin of it, or as
-    its administrator when an organiser imports the organisation), or to join a contest's jury.
+    its administrator when an organiser imports the organisation), to join a contest's jury or
+    become its grant officer, or to become an organiser (the group ORGANISERS_GROUP).
 
-    A jury invitation has no organisation; `payload` holds what the seat will be (read by the
-    review app, which seats the person when `invitation_accepted` is sent)."""
+    Only an organisation's invitation has an organisation; a contest's invitation holds the
+    contest in `payload` ({"contest": id, "title": …}, and for a juror the seat's details), read
+    by the app above that registered the purpose's acceptance step (services.on_accepting)."""
 
     class Purpose(models.TextChoices):
         ORGANISATION = "organisation", _("Join an organisation")
         JURY = "jury", _("Join a contest's jury")
+        ORGANISER = "organiser", _("Become an organiser")
+        GRANT_OFFICER = "grant_officer", _("Become a contest's grant officer")
 
     purpose = models.CharField(max_length=16, choices=Purpose.choices, default=Purpose.ORGANISATION)
     organisation = models.ForeignKey(
@@ -214,7 +228,7 @@ class Invitation(TimeStampedModel):
         verbose_name_plural = _("invitations")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(purpose="jury") | models.Q(organisation__isnull=False),
+                condition=~models.Q(purpose="organisation") | models.Q(organisation__isnull=False),
                 name="invitation_organisation_required",
             )
         ]

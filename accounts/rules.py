@@ -43,3 +43,23 @@ def started_the_import(user, job) -> bool:
 
 # Confirming an import: the person who uploaded it (or staff), as the page shows it only to them.
 rules.add_perm("accounts.confirm_import", started_the_import | rules.is_staff)
+
+
+# --- who may invite whom (invitations by e-mail: services.invite, the API and the pages) ---------
+
+
+@rules.predicate
+def organises(user, contest) -> bool:
+    """An organiser of this contest, by the contests' rule (a string: accounts imports no contests
+    code; the contest is looked up by contests' invitation target, see services.invitation_target)."""
+    return contest is not None and user.is_authenticated and user.has_perm("contests.manage_roles", contest)
+
+
+# Organisation staff invite colleagues to their organisation (its administrators, as on its page);
+# organisers invite jurors and grant officers to their contest; staff invite organisers.
+rules.add_perm("accounts.invite_staff", is_organisation_admin | rules.is_staff)
+rules.add_perm("accounts.invite_juror", organises)
+rules.add_perm("accounts.invite_grant_officer", organises)
+rules.add_perm("accounts.invite_organiser", rules.is_staff)
+# Seeing and changing who is an organiser (the group): staff only.
+rules.add_perm("accounts.manage_organisers", rules.is_staff)

@@ -43,6 +43,10 @@ urlpatterns = [
     path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
     path("organisations/<int:pk>/invite/", views.organisation_invite, name="organisation_invite"),
     path("invitations/<str:token>/", views.invitation, name="invitation"),
+    path("confirm/<str:token>/", views.confirm_email, name="confirm_email"),
+    path("organisers/", views.organisers, name="organisers"),
+    path("organisers/<int:pk>/remove/", views.organiser_remove, name="organiser_remove"),
+    path("contests/<int:pk>/invite/", views.invite_to_contest, name="invite_to_contest"),
     path("organisations/import/", import_views.organisations_import, name="organisations_import"),
     path(
         "organisations/import/template.csv",

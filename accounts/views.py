@@ -7,7 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,12 +18,16 @@ from django.views.decorators.http import require_POST
 from accounts import selectors, services
 from accounts.forms import (
     EmailAuthenticationForm,
+    InvitationAccountForm,
     InviteForm,
     OrganisationForm,
+    OrganiserAddForm,
+    OrganiserInviteForm,
     ProfileForm,
+    RoleInviteForm,
     SignUpForm,
 )
-from accounts.models import Invitation
+from accounts.models import Invitation, User
 from core import clock
 from core.web import add_errors
 from notifications.forms import EmailPreferencesForm
@@ -209,28 +213,41 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     )
     user = request.user
     matches = user.is_authenticated and user.email.lower() == invitation.email.lower()
-    if request.method == "POST":
-        if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        try:
-            services.accept_invitation(invitation, user=user)
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-            return redirect("accounts:invitation", token=token)
-        if invitation.organisation_id is None:
-            messages.success(
-                request,
-                _("You joined the jury of “%(contest)s”.") % {"contest": invitation.payload.get("title", "")},
-            )
-            try:
-                return redirect("review:queue")
-            except NoReverseMatch:
-                return redirect("home")
-        messages.success(
-            request, _("You joined %(organisation)s.") % {"organisation": invitation.organisation.name}
+    # Without an account for the invited address, the link itself lets them set a password here.
+    account_form = None
+    if (
+        not user.is_authenticated
+        and invitation.is_usable
+        and not User.objects.filter(email__iexact=invitation.email).exists()
+    ):
+        account_form = InvitationAccountForm(
+            request.POST or None, initial={"full_name": invitation.full_name}
         )
-        return redirect("accounts:organisation", pk=invitation.organisation_id)
+    if request.method == "POST":
+        if not user.is_authenticated and account_form is None:
+            return redirect_to_login(request.get_full_path())
+        if account_form is not None:
+            if account_form.is_valid():
+                try:
+                    new_user, _accepted = services.accept_invitation_by_token(
+                        token,
+                        password=account_form.cleaned_data["password1"],
+                        full_name=account_form.cleaned_data["full_name"],
+                        language=get_language() if get_language() in dict(settings.LANGUAGES) else "",
+                    )
+                except ValidationError as error:
+                    _account_errors(account_form, error)
+                else:
+                    login(request, new_user, backend="django.contrib.auth.backends.ModelBackend")
+                    return _accepted_redirect(request, invitation)
+        else:
+            try:
+                services.accept_invitation(invitation, user=user)
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+                return redirect("accounts:invitation", token=token)
+            return _accepted_redirect(request, invitation)
     already_member = (
         user.is_authenticated
         and invitation.organisation_id is not None
@@ -244,5 +261,177 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             "matches": matches,
             "already_member": already_member,
             "usable": invitation.is_usable,
+            "account_form": account_form,
         },
+        status=400 if account_form is not None and account_form.errors else 200,
     )
+
+
+def _account_errors(form: InvitationAccountForm, error: ValidationError) -> None:
+    """The service names the new password `password`; the form `password1`."""
+    if hasattr(error, "error_dict") and "password" in error.error_dict:
+        form.add_error("password1", error.error_dict.pop("password"))
+        if not error.error_dict:
+            return
+    add_errors(form, error)
+
+
+def _accepted_redirect(request: HttpRequest, invitation: Invitation) -> HttpResponse:
+    """Where a person goes once they accepted: what the invitation made them."""
+    title = invitation.payload.get("title", "")
+    Purpose = Invitation.Purpose
+    if invitation.purpose == Purpose.ORGANISATION:
+        messages.success(
+            request, _("You joined %(organisation)s.") % {"organisation": invitation.organisation.name}
+        )
+        return redirect("accounts:organisation", pk=invitation.organisation_id)
+    if invitation.purpose == Purpose.JURY:
+        messages.success(request, _("You joined the jury of “%(contest)s”.") % {"contest": title})
+        page = "review:queue"
+    elif invitation.purpose == Purpose.GRANT_OFFICER:
+        messages.success(request, _("You are now a grant officer of “%(contest)s”.") % {"contest": title})
+        page = "grants:index"
+    else:
+        messages.success(request, _("You may now create and organise contests."))
+        page = "contests:organise"
+    # Pages of the apps above accounts, by name; home when one is not installed.
+    try:
+        return redirect(page)
+    except NoReverseMatch:
+        return redirect("home")
+
+
+# --- organisers: staff add, remove and invite them -------------------------------------------------
+
+
+def _staff_only(request: HttpRequest) -> None:
+    if not request.user.has_perm("accounts.manage_organisers"):
+        raise PermissionDenied(_("Only staff may see and change who organises contests."))
+
+
+def _organisers_page(
+    request: HttpRequest, add_form=None, invite_form=None, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "accounts/organisers.html",
+        {
+            "organisers": selectors.organisers(),
+            "pending": selectors.pending_organiser_invitations(),
+            "add_form": add_form or OrganiserAddForm(prefix="add"),
+            "invite_form": invite_form or OrganiserInviteForm(prefix="invite"),
+        },
+        status=status,
+    )
+
+
+@login_required
+def organisers(request: HttpRequest) -> HttpResponse:
+    """Staff: who may create contests (the group Organisers); add an account, or invite a person."""
+    _staff_only(request)
+    if request.method != "POST":
+        return _organisers_page(request)
+    if "invite-email" in request.POST:
+        form = OrganiserInviteForm(request.POST, prefix="invite")
+        if form.is_valid():
+            try:
+                invitation = services.invite(
+                    "organiser",
+                    email=form.cleaned_data["email"],
+                    full_name=form.cleaned_data["full_name"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                messages.success(
+                    request, _("An invitation was sent to %(email)s.") % {"email": invitation.email}
+                )
+                return redirect("accounts:organisers")
+        return _organisers_page(request, invite_form=form, status=400)
+    form = OrganiserAddForm(request.POST, prefix="add")
+    if form.is_valid():
+        try:
+            user = services.user_by_email(form.cleaned_data["email"])
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            if services.add_organiser(user, by=request.user):
+                messages.success(
+                    request, _("%(person)s is now an organiser.") % {"person": user.display_name}
+                )
+            else:
+                messages.info(
+                    request, _("%(person)s is already an organiser.") % {"person": user.display_name}
+                )
+            return redirect("accounts:organisers")
+    return _organisers_page(request, add_form=form, status=400)
+
+
+@login_required
+@require_POST
+def organiser_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff_only(request)
+    user = get_object_or_404(selectors.organisers(), pk=pk)
+    services.remove_organiser(user, by=request.user)
+    messages.success(request, _("%(person)s is no longer an organiser.") % {"person": user.display_name})
+    return redirect("accounts:organisers")
+
+
+# --- inviting a contest's jurors and grant officers (from the contest's people page) ---------------
+
+
+@login_required
+@require_POST
+def invite_to_contest(request: HttpRequest, pk: int) -> HttpResponse:
+    """Invite a person by e-mail to be a juror or a grant officer of contest `pk`; back to `next`."""
+    roles = [services.INVITATION_ROLES[key] for key in ("juror", "grant_officer")]
+    form = RoleInviteForm(request.POST, roles=roles)
+    back = _safe_next(request) or "home"
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect(back)
+    role = services.INVITATION_ROLES[form.cleaned_data["role"]]
+    try:
+        target = services.find_invitation_target(role, user=request.user, pk=pk)
+    except ValidationError:
+        raise Http404 from None
+    try:
+        invitation = services.invite(
+            role,
+            email=form.cleaned_data["email"],
+            full_name=form.cleaned_data["full_name"],
+            by=request.user,
+            target=target,
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("An invitation to be “%(role)s” was sent to %(email)s.")
+            % {"role": role.label, "email": invitation.email},
+        )
+    return redirect(back)
+
+
+# --- confirming a signed-up e-mail address ---------------------------------------------------------
+
+
+def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
+    """The link of an API sign-up's confirmation e-mail: a button (mail scanners that open links do
+    not confirm), then the account works and its owner is logged in."""
+    if request.method == "POST":
+        try:
+            user = services.confirm_email(token)
+        except ValidationError as error:
+            return render(
+                request, "accounts/confirm_email.html", {"errors": error.messages, "token": token}, status=400
+            )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Your e-mail address is confirmed. Welcome!"))
+        return redirect("accounts:organisation_new")
+    return render(request, "accounts/confirm_email.html", {"token": token})

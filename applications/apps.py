@@ -8,7 +8,12 @@ class ApplicationsConfig(AppConfig):
 
     def ready(self) -> None:
         from applications import events, reminders  # noqa: F401 - registers events and reminders
+        from applications.selectors import draft_holders
         from contests.navigation import ContestLink, register, register_public
+        from contests.services import deadline_audience
+
+        # Organisations holding drafts hear when a published deadline moves.
+        deadline_audience(draft_holders)
 
         # The contest's organiser and public pages link here (contests never names this app's pages).
         register(ContestLink(10, _("Applications and screening"), "applications:screening"))

@@ -3,6 +3,11 @@
 On local disk the file streams through Django; on S3 the response is a redirect to a
 presigned URL that expires in minutes (the bucket itself is private). A storage that is down
 answers 503 (core.files.StorageUnavailable), a file missing from it 404.
+
+This is the one path private files are served through (applications' attachments, and grants'
+documents served as attachments): each download served is logged here (DownloadLog: who, when,
+which file, web or API). A file of a published case in the public depository (`public=True`) is
+not logged. A file that could not be served (404, 503) is not logged either.
 """
 
 from urllib.parse import quote
@@ -10,7 +15,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 
-from applications.models import Attachment
+from applications.models import Attachment, DownloadLog
 from core.files import check_stored, storing
 
 CONTENT_TYPES = {
@@ -24,15 +29,31 @@ CONTENT_TYPES = {
 PRESIGNED_SECONDS = 300
 
 
-def attachment_response(attachment: Attachment) -> HttpResponse:
+def attachment_response(
+    attachment: Attachment,
+    *,
+    by=None,
+    via: str = DownloadLog.Via.WEB,
+    application_id: int | None = None,
+    public: bool = False,
+    name: str | None = None,
+) -> HttpResponse:
+    """Serve the file (after the caller checked the permission) and log the download.
+
+    `by`: who downloads (None: anonymous, or not known to the caller); `via`: web or API;
+    `application_id`: the application a file that is not an Attachment belongs to (a grant's
+    documents); `public`: a published file, not logged; `name`: the name the file is given
+    (default its original name; a juror in blind review gets one named after the question)."""
     storage = attachment.file.storage
     content_type = CONTENT_TYPES.get(attachment.kind, "application/octet-stream")
+    name = name or attachment.original_name
     if _is_s3(storage):
         # The URL is signed here without asking S3: ask first, so that a storage that is down
         # answers 503 (core.files.StorageUnavailable) instead of sending the person to it.
         if not check_stored(attachment.file):
             raise Http404
-        disposition = f"attachment; filename*=UTF-8''{quote(attachment.original_name)}"
+        _log(attachment, by=by, via=via, application_id=application_id, public=public)
+        disposition = f"attachment; filename*=UTF-8''{quote(name)}"
         url = storage.url(
             attachment.file.name,
             parameters={"ResponseContentDisposition": disposition, "ResponseContentType": content_type},
@@ -44,15 +65,30 @@ def attachment_response(attachment: Attachment) -> HttpResponse:
             opened = attachment.file.open("rb")
     except FileNotFoundError as missing:
         raise Http404 from missing
+    _log(attachment, by=by, via=via, application_id=application_id, public=public)
     response = FileResponse(
         opened,
         as_attachment=True,
-        filename=attachment.original_name,
+        filename=name,
         content_type=content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _log(attachment, *, by, via: str, application_id: int | None, public: bool) -> None:
+    if public:
+        return
+    is_attachment = isinstance(attachment, Attachment)
+    DownloadLog.objects.create(
+        application_id=attachment.application_id if is_attachment else application_id,
+        attachment=attachment if is_attachment else None,
+        file_name=attachment.original_name[:200],
+        field_key=attachment.field_key if is_attachment else "",
+        user=by if by is not None and by.is_authenticated else None,
+        via=via,
+    )
 
 
 def _is_s3(storage) -> bool:

@@ -28,7 +28,22 @@ RETURNED = register(
         "applications.returned",
         _("An application is returned for correction"),
         mandatory=True,
-        placeholders={**APPLICATION_PLACEHOLDERS, "note": _("what to correct")},
+        placeholders={
+            **APPLICATION_PLACEHOLDERS,
+            "note": _("what to correct"),
+            "deadline": _("the correction deadline, in the contest's time zone"),
+        },
+    )
+)
+CORRECTION_DUE = register(
+    Event(
+        "applications.correction_due",
+        _("The correction deadline of a returned application is near"),
+        placeholders={
+            **APPLICATION_PLACEHOLDERS,
+            "note": _("what to correct"),
+            "deadline": _("the correction deadline, in the contest's time zone"),
+        },
     )
 )
 SCREENED = register(

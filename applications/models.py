@@ -73,6 +73,9 @@ class Application(ConcurrentTransitionMixin, Versioned, TimeStampedModel):
         _("reason"), max_length=20, choices=IneligibilityReason.choices, blank=True
     )
     screening_note = models.TextField(_("screening note"), blank=True)
+    # The correction deadline of the last return (in UTC; entered and shown in the contest's zone):
+    # a returned application may be resubmitted until then, also after the call closed.
+    correct_by = models.DateTimeField(_("correct by"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", editable=False
     )
@@ -99,7 +102,46 @@ class Application(ConcurrentTransitionMixin, Versioned, TimeStampedModel):
 
     @property
     def is_editable(self) -> bool:
+        if self.state == self.State.RETURNED:
+            return not self.correction_over()  # after its deadline it is screened as it is
         return self.state in self.EDITABLE_STATES
+
+    # The contest's states in which a submitted application may still be returned for correction:
+    # while the call is open and during screening, until the review starts.
+    RETURNABLE_CONTEST_STATES = (Contest.State.PUBLISHED, Contest.State.CLOSED)
+
+    @property
+    def correction_deadline(self):
+        """Until when a returned application may be resubmitted: its own correction deadline
+        or, while the call is still published, the call's deadline with its grace period,
+        whichever is later. None when it is not returned (or has neither)."""
+        if self.state != self.State.RETURNED:
+            return None
+        moments = [self.correct_by] if self.correct_by else []
+        contest = self.contest
+        if contest.state == Contest.State.PUBLISHED and contest.accepts_until:
+            moments.append(contest.accepts_until)
+        return max(moments) if moments else None
+
+    def correction_over(self, at=None) -> bool:
+        """Returned, and its correction deadline passed without a resubmission: the organisers
+        then screen it as it is (mark it eligible or ineligible)."""
+        if self.state != self.State.RETURNED:
+            return False
+        deadline = self.correction_deadline
+        return deadline is None or (at or clock.now()) >= deadline
+
+    def correct_by_problems(self, correct_by) -> list[str]:
+        """What is wrong with a correction deadline for returning this application now."""
+        if correct_by is None:
+            if not self.contest.is_accepting_applications:
+                return [
+                    _("The call has closed: set a correction deadline by which the applicant must resubmit.")
+                ]
+            return []
+        if correct_by <= clock.now():
+            return [_("The correction deadline must be in the future.")]
+        return []
 
     @property
     def is_returned(self) -> bool:
@@ -133,9 +175,26 @@ class Application(ConcurrentTransitionMixin, Versioned, TimeStampedModel):
         arrived (core/arrival.py). The contest's grace period extends the deadline.
         """
         contest = self.contest
+        now = at or clock.now()
+        if self.state == self.State.RETURNED:
+            # Judged against the application's own correction deadline, not the call's.
+            deadline = self.correction_deadline
+            if deadline and now < deadline and contest.state in self.RETURNABLE_CONTEST_STATES:
+                return []
+            if self.correct_by and not (
+                contest.state == Contest.State.PUBLISHED
+                and late_code is not None
+                and late_code.is_usable_for(contest, at=now)
+            ):
+                return [
+                    _(
+                        "The correction deadline passed on %(date)s; "
+                        "the organisers will screen the application as it is."
+                    )
+                    % {"date": contest.moment_label(self.correct_by)}
+                ]
         if contest.state != Contest.State.PUBLISHED:
             return [_("This contest is not accepting applications.")]
-        now = at or clock.now()
         if contest.opens_at and now < contest.opens_at:
             return [_("Applications open on %(date)s.") % {"date": contest.moment_label(contest.opens_at)}]
         if contest.closes_at and now >= contest.accepts_until:
@@ -146,6 +205,14 @@ class Application(ConcurrentTransitionMixin, Versioned, TimeStampedModel):
                 % {"date": contest.moment_label(contest.closes_at)}
             ]
         return []
+
+    def submission_closed_problems(self) -> list[str]:
+        """Why no submission can get in now, whatever the input: the call is no longer published
+        and this is not a returned application within its correction deadline (while the call
+        is published, a late-submission code may still let one in). Hides the submit step."""
+        if self.contest.state == Contest.State.PUBLISHED:
+            return []
+        return self.deadline_problems()
 
     # --- transitions -------------------------------------------------------------------------
 
@@ -160,7 +227,9 @@ class Application(ConcurrentTransitionMixin, Versioned, TimeStampedModel):
         # The moment the deadline was checked against, not a second reading of the clock.
         self.arrived_at = arrived_at or self.submitted_at
 
-    def screening_problems(self, name: str, *, note: str = "", reason: str = "") -> list[str]:
+    def screening_problems(
+        self, name: str, *, note: str = "", reason: str = "", correct_by=None
+    ) -> list[str]:
         """The guards of a screening step beyond its source state, in the organiser's language:
         the transitions refuse with them, and bulk screening (services.screen_many) checks them
         for each application before its set-based update."""
@@ -168,28 +237,51 @@ class Application(ConcurrentTransitionMixin, Versioned, TimeStampedModel):
         if name == "return_for_correction":
             if not note.strip():
                 problems.append(_("Tell the applicant what to correct."))
-            if not self.contest.is_accepting_applications:
-                problems.append(_("Applications can be returned only while the call is open."))
+            problems += self.return_problems() or self.correct_by_problems(correct_by)
         elif name == "mark_ineligible" and reason not in IneligibilityReason.values:
             problems.append(_("Choose the reason why the application is ineligible."))
+        if name in ("mark_eligible", "mark_ineligible"):
+            problems += self.correction_pending_problems()
         return problems
+
+    def return_problems(self) -> list[str]:
+        """Why no application of this contest can be returned now (whatever the input)."""
+        if self.contest.state not in self.RETURNABLE_CONTEST_STATES:
+            return [_("Applications can be returned only until the review starts.")]
+        return []
+
+    def correction_pending_problems(self) -> list[str]:
+        """Returned and still within its correction deadline: not to be screened yet."""
+        if self.state != self.State.RETURNED or self.correction_over():
+            return []
+        return [
+            _("The applicant may still correct it until %(date)s.")
+            % {"date": self.contest.moment_label(self.correction_deadline)}
+        ]
 
     @fsm_log_by
     @fsm_log_description
     @transition(field=state, source=State.SUBMITTED, target=State.RETURNED)
-    def return_for_correction(self, by=None, description=None) -> None:
-        refuse_if(self.screening_problems("return_for_correction", note=description or ""))
+    def return_for_correction(self, by=None, description=None, correct_by=None) -> None:
+        refuse_if(
+            self.screening_problems("return_for_correction", note=description or "", correct_by=correct_by)
+        )
+        self.correct_by = correct_by
+        self.screening_note = description or ""
 
+    # A returned application whose correction deadline passed without a resubmission is
+    # screened as it is: eligible or ineligible, as a submitted one.
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=State.SUBMITTED, target=State.ELIGIBLE)
+    @transition(field=state, source=[State.SUBMITTED, State.RETURNED], target=State.ELIGIBLE)
     def mark_eligible(self, by=None, description=None) -> None:
+        refuse_if(self.screening_problems("mark_eligible"))
         self.ineligibility_reason = ""
         self.screening_note = description or ""
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=State.SUBMITTED, target=State.INELIGIBLE)
+    @transition(field=state, source=[State.SUBMITTED, State.RETURNED], target=State.INELIGIBLE)
     def mark_ineligible(self, by=None, description=None, reason: str = "") -> None:
         refuse_if(self.screening_problems("mark_ineligible", reason=reason))
         self.ineligibility_reason = reason
@@ -330,3 +422,50 @@ class LateSubmissionCode(TimeStampedModel):
             and self.uses < self.max_uses
             and (at or clock.now()) < self.expires_at
         )
+
+
+class DownloadLog(models.Model):
+    """One download of a private file (an application's attachment, or a grant's document served
+    as one): who, when, which file, by which door. Written only by applications.downloads, the
+    one path every private file is served through; never changed afterwards."""
+
+    class Via(models.TextChoices):
+        WEB = "web", _("web page")
+        API = "api", _("API")
+
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="downloads",
+        verbose_name=_("application"),
+    )
+    attachment = models.ForeignKey(
+        Attachment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="downloads",
+        verbose_name=_("attachment"),
+    )
+    # Kept as they were at the download: the attachment may be replaced or removed later.
+    file_name = models.CharField(_("file name"), max_length=200)
+    field_key = models.CharField(_("question"), max_length=60, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("downloaded by"),
+    )
+    at = models.DateTimeField(_("downloaded at"), default=clock.now, db_index=True)
+    via = models.CharField(_("through"), max_length=8, choices=Via.choices, default=Via.WEB)
+
+    class Meta:
+        verbose_name = _("file download")
+        verbose_name_plural = _("file downloads")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["application", "-at"], name="download_application_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} · {self.at:%Y-%m-%d %H:%M}"

@@ -27,7 +27,7 @@ from applications import exports, services
 from applications.answers import display_answer
 from applications.downloads import attachment_response
 from applications.models import Application, LateSubmissionCode
-from applications.selectors import applications_visible_to, questions_for, revisions_of
+from applications.selectors import applications_visible_to, downloads_of, questions_for, revisions_of
 from applications.steps import APPLICATION
 from contests.models import Contest, Nomination
 from contests.selectors import contests_visible_to
@@ -338,8 +338,14 @@ def screening_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "answers": answers,
             "attachments": list(attachments.values()),
             "revisions": list(revisions_of(application)),
+            # The latest downloads of its files; GET /api/v1/applications/{id}/downloads/ pages all.
+            "downloads": list(downloads_of(application)[:DOWNLOADS_SHOWN]),
+            "downloads_count": downloads_of(application).count(),
             "history": history_rows(application),
             "screening_steps": ",".join(SCREENING_STEPS),
+            "returned": application.is_returned,
+            "correction_deadline": application.correction_deadline,
+            "correction_over": application.correction_over(),
             "may_screen": any(
                 step.name in SCREENING_STEPS for step in APPLICATION.allowed(application, request.user)
             ),
@@ -347,11 +353,15 @@ def screening_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+DOWNLOADS_SHOWN = 50
+
+
 @login_required
 @require_GET
 def screening_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     application = _screenable(request, pk)
-    return attachment_response(get_object_or_404(application.attachments.all(), pk=attachment_pk))
+    attachment = get_object_or_404(application.attachments.all(), pk=attachment_pk)
+    return attachment_response(attachment, by=request.user)
 
 
 # --- late-submission codes ----------------------------------------------------------------

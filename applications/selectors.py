@@ -3,7 +3,7 @@
 from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Value
 
 from accounts.models import Membership, User
-from applications.models import Application, LateSubmissionCode, Revision
+from applications.models import Application, DownloadLog, LateSubmissionCode, Revision
 from contests.models import ContestRole, FormField
 
 
@@ -106,3 +106,18 @@ def late_codes_organised_by(user: User) -> QuerySet[LateSubmissionCode]:
         return LateSubmissionCode.objects.none()
     organised = ContestRole.objects.filter(user=user, role=ContestRole.Role.ORGANISER).values("contest")
     return LateSubmissionCode.objects.filter(contest__in=organised)
+
+
+def draft_holders(contest) -> QuerySet[User]:
+    """Active members of the organisations holding a draft in the contest: the people a moved
+    deadline concerns (registered with contests.services.deadline_audience)."""
+    holders = Application.objects.filter(contest=contest, state=Application.State.DRAFT).values(
+        "organisation"
+    )
+    return User.objects.filter(memberships__organisation__in=holders, is_active=True).distinct()
+
+
+def downloads_of(application: Application) -> QuerySet[DownloadLog]:
+    """Who downloaded the application's private files and when, newest first (the organisers'
+    log: applications.downloads writes it)."""
+    return DownloadLog.objects.filter(application=application).select_related("user").order_by("-at", "-pk")

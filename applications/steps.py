@@ -1,5 +1,6 @@
 """The application's steps (core.steps): one name each, on the model, in the API and on the pages."""
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -21,6 +22,19 @@ class SubmitInput(NoteInput):
     )
 
 
+class ContestDateTimeField(serializers.DateTimeField):
+    """A moment; one given without an offset (a form's wall-clock time) is kept as it is, for the
+    service to read in the contest's time zone (services.in_contest_zone), not the server's."""
+
+    def validate_empty_values(self, data):
+        return super().validate_empty_values(None if data == "" else data)  # an empty form field
+
+    def enforce_timezone(self, value):
+        if timezone.is_naive(value):
+            return value
+        return super().enforce_timezone(value)
+
+
 class ReturnInput(serializers.Serializer):
     note = serializers.CharField(
         label=_("What must be corrected"),
@@ -31,6 +45,17 @@ class ReturnInput(serializers.Serializer):
             "required": _("Tell the applicant what to correct."),
             "blank": _("Tell the applicant what to correct."),
         },
+    )
+    correct_by = ContestDateTimeField(
+        label=_("Correct by"),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_(
+            "Until when the applicant may correct and resubmit it, in the contest's time zone. "
+            "Required once the call has closed."
+        ),
+        error_messages={"invalid": _("Enter a date and time, e.g. 2030-05-31 18:00.")},
     )
 
 
@@ -55,14 +80,22 @@ APPLICATION = Catalogue(
             "applications.submit_application",
             _("Submit the application"),
             SubmitInput,
+            problems=Application.submission_closed_problems,
         ),
-        Step("mark_eligible", services.mark_eligible, "applications.screen_application", _("Mark eligible")),
+        Step(
+            "mark_eligible",
+            services.mark_eligible,
+            "applications.screen_application",
+            _("Mark eligible"),
+            problems=Application.correction_pending_problems,
+        ),
         Step(
             "return_for_correction",
             services.return_application,
             "applications.screen_application",
             _("Return for correction"),
             ReturnInput,
+            problems=Application.return_problems,
         ),
         Step(
             "mark_ineligible",
@@ -71,6 +104,7 @@ APPLICATION = Catalogue(
             _("Mark ineligible"),
             IneligibleInput,
             danger=True,
+            problems=Application.correction_pending_problems,
         ),
         Step(
             "withdraw",

@@ -200,8 +200,11 @@ def _rows(form: AnswersForm, application: Application, file_errors: dict[str, st
     return rows
 
 
-def _deadline_passed(contest: Contest) -> bool:
-    """Past the deadline and its grace period: only a late-submission code lets one in."""
+def _deadline_passed(contest: Contest, application: Application | None = None) -> bool:
+    """Past the deadline and its grace period: only a late-submission code lets one in. A
+    returned application is judged by its own correction deadline instead."""
+    if application is not None and application.is_returned and application.correction_deadline:
+        return application.correction_over()
     return bool(contest.closes_at and clock.now() >= contest.accepts_until)
 
 
@@ -281,9 +284,10 @@ def _form_page(request, application, form, *, refusal=None, file_errors=None, su
             ),
             "refusal": refusal or [],
             "submit_form": submit_form or SubmitForm(),
-            "deadline_passed": _deadline_passed(application.contest),
+            "deadline_passed": _deadline_passed(application.contest, application),
             "returned": application.is_returned,
             "returned_note": _returned_note(application),
+            "correction_deadline": application.correction_deadline,
             "now": clock.now(),
             "conflicts": getattr(form, "conflicts", []),
         },
@@ -295,6 +299,8 @@ def _returned_note(application: Application) -> str:
     """What the organisers asked to correct, when they returned the application."""
     if not application.is_returned:
         return ""
+    if application.screening_note:  # the return's note (Application.return_for_correction)
+        return application.screening_note
     last = history(application).filter(state=Application.State.RETURNED).last()
     return (last.description or "") if last else ""
 
@@ -480,7 +486,7 @@ def _file_result(request, application, question, error: str, success: str) -> Ht
 def download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     application = _application(request, pk)
     attachment = get_object_or_404(Attachment.objects.filter(application=application), pk=attachment_pk)
-    return attachment_response(attachment)
+    return attachment_response(attachment, by=request.user)
 
 
 # --- submission ---------------------------------------------------------------------------------
@@ -556,7 +562,11 @@ def _detail_page(request, application, *, refusal=None, submit_form=None) -> Htt
             "received": application.awaits_screening and bool(revisions),
             "refusal": refusal or [],
             "submit_form": submit_form or SubmitForm(),
-            "deadline_passed": _deadline_passed(application.contest),
+            "deadline_passed": _deadline_passed(application.contest, application),
+            "returned": application.is_returned,
+            "returned_note": _returned_note(application),
+            "correction_deadline": application.correction_deadline,
+            "correction_over": application.correction_over(),
             "now": clock.now(),
         },
     )

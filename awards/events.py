@@ -31,3 +31,67 @@ NOT_AWARDED = register(
         placeholders=RESULT_PLACEHOLDERS,
     )
 )
+
+# Everyone hears the outcome: the applicants whose entry never reached the jury get their own
+# wording at the announcement (each its own event, so organisers can reword each).
+OUTCOME_PLACEHOLDERS = {
+    "contest": _("the contest's title"),
+    "application": _("the project's title"),
+    "number": _("the application's registration number"),
+    "nomination": _("the nomination"),
+    "link": _("the public results page"),
+}
+INELIGIBLE = register(
+    Event(
+        "awards.outcome_ineligible",
+        _("The results were announced; the application was ineligible (to the applicant)"),
+        mandatory=True,
+        placeholders=OUTCOME_PLACEHOLDERS,
+    )
+)
+WITHDRAWN = register(
+    Event(
+        "awards.outcome_withdrawn",
+        _("The results were announced; the application was withdrawn (to the applicant)"),
+        mandatory=True,
+        placeholders=OUTCOME_PLACEHOLDERS,
+    )
+)
+LATE = register(
+    Event(
+        "awards.outcome_late",
+        _("The results were announced; the application came back too late (to the applicant)"),
+        mandatory=True,
+        placeholders=OUTCOME_PLACEHOLDERS,
+    )
+)
+UNSENT = register(
+    Event(
+        "awards.outcome_draft",
+        _("The results were announced; the application was never submitted (to the applicant)"),
+        mandatory=True,
+        placeholders=OUTCOME_PLACEHOLDERS,
+    )
+)
+NOT_REVIEWED = register(
+    Event(
+        "awards.outcome_not_reviewed",
+        _("The results were announced; the application did not reach the jury (to the applicant)"),
+        mandatory=True,
+        placeholders=OUTCOME_PLACEHOLDERS,
+    )
+)
+WINNER_PROPOSED = register(
+    Event(
+        "awards.winner_proposed",
+        _("A winner was proposed and awaits approval (to the other organisers and the jury chair)"),
+        placeholders={
+            "contest": _("the contest's title"),
+            "application": _("the project's title"),
+            "number": _("the application's registration number"),
+            "nomination": _("the nomination"),
+            "proposed_by": _("who proposed it"),
+            "link": _("where proposed winners are approved"),
+        },
+    )
+)

@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -18,13 +19,13 @@ from applications.models import Application
 from awards import events, results
 from awards.models import CHOOSING_STATES, AwardSettings, Decision, Diploma
 from awards.selectors import latest_round, live_decisions, nomination_rows, passed_over, rank_position
-from contests.models import Contest
+from contests.models import Contest, ContestRole
 from contests.services import scope_of
 from core import clock
 from core.exceptions import refuse_if
 from core.fsm import apply_transition, bulk_changes, log_transitions
-from notifications.services import Recipient, notify_many
-from review.models import Review, Score
+from notifications.services import Recipient, notify, notify_many
+from review.models import Juror, Review, Score
 from review.ranking import RankedRow, rank
 
 
@@ -112,7 +113,39 @@ def propose(application: Application, *, by: User, reason: str = "", citation: s
         )
         decision.full_clean()
         decision.save()
+        _tell_approvers(decision, by=by)
     return decision
+
+
+def _tell_approvers(decision: Decision, *, by: User) -> None:
+    """Someone else must approve a proposed winner: the contest's other organisers and the jury
+    chair hear that there is work, in the inbox and by e-mail."""
+    contest = decision.contest
+    approvers = (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(contest_roles__contest=contest, contest_roles__role=ContestRole.Role.ORGANISER)
+            | Q(pk__in=Juror.objects.filter(contest=contest, chair=True).values("user_id"))
+        )
+        .exclude(pk=by.pk)
+        .distinct()
+        .order_by("pk")
+    )
+    application = decision.application
+    notify(
+        events.WINNER_PROPOSED.key,
+        list(approvers),
+        {
+            "contest": contest.title,
+            "application": application.title,
+            "number": application.number,
+            "nomination": decision.nomination.title,
+            "proposed_by": by.get_full_name() or by.email,
+            "link": settings.SITE_URL + reverse("awards:organise", args=[contest.pk]),
+        },
+        dedupe_key=f"winner-proposed:{decision.pk}",
+        scope=scope_of(contest),
+    )
 
 
 def approve(decision: Decision, *, by: User, note: str = "") -> Decision:
@@ -187,6 +220,13 @@ def _award(contest: Contest, *, by: User) -> None:
         .values_list(*Notified._fields)
     ]
     _close_applications(contest, applications, won, by=by)
+    # Everyone else hears the outcome too, each in the wording of where their entry stopped.
+    others = [
+        (state, Notified(*row))
+        for state, *row in Application.objects.filter(contest=contest, state__in=OUTCOME_EVENTS)
+        .order_by("pk")
+        .values_list("state", *Notified._fields)
+    ]
     signatory = settings_of(contest)
     today = clock.local(clock.now(), contest.time_zone).date()
     diplomas = Diploma.objects.bulk_create(
@@ -207,7 +247,18 @@ def _award(contest: Contest, *, by: User) -> None:
         decision.diploma = diploma
     if round_ is not None:
         results.publish(contest, round_, ranking, winners)
-    _notify_applicants(contest, applications, {d.application_id: d for d in winners}, signatory)
+    _notify_applicants(contest, applications, {d.application_id: d for d in winners}, signatory, others)
+
+
+# The applications that never reached the jury's end, by state: each hears its own wording.
+OUTCOME_EVENTS = {
+    Application.State.INELIGIBLE: events.INELIGIBLE.key,
+    Application.State.WITHDRAWN: events.WITHDRAWN.key,
+    Application.State.RETURNED: events.LATE.key,
+    Application.State.DRAFT: events.UNSENT.key,
+    Application.State.SUBMITTED: events.NOT_REVIEWED.key,
+    Application.State.ELIGIBLE: events.NOT_REVIEWED.key,
+}
 
 
 class Notified(NamedTuple):
@@ -283,7 +334,11 @@ def _comments(contest: Contest, applications: list[Notified]) -> dict[int, list[
 
 
 def _notify_applicants(
-    contest: Contest, applications: list[Notified], winners: dict[int, Decision], award: AwardSettings
+    contest: Contest,
+    applications: list[Notified],
+    winners: dict[int, Decision],
+    award: AwardSettings,
+    others: list[tuple[str, Notified]] = (),
 ) -> None:
     comments = _comments(contest, applications) if award.release_comments else {}
     link = settings.SITE_URL + reverse("awards:results", args=[contest.pk])
@@ -302,10 +357,14 @@ def _notify_applicants(
     }
     messages: dict[str, list[tuple[list[Recipient], dict, str]]] = defaultdict(list)
     common = {"contest": contest.title, "link": link}
-    for application in applications:
+
+    def recipients_of(application: Notified) -> list[Recipient]:
         recipients = set(members.get(application.organisation_id, ()))
         if application.created_by_id in creators:
             recipients.add(creators[application.created_by_id])
+        return sorted(recipients)
+
+    for application in applications:
         context = {
             **common,
             "application": application.title,
@@ -322,7 +381,17 @@ def _notify_applicants(
             )
         else:
             event = events.NOT_AWARDED.key
-        messages[event].append((sorted(recipients), context, f"awards:{application.pk}"))
+        messages[event].append((recipients_of(application), context, f"awards:{application.pk}"))
+    for state, application in others:
+        context = {
+            **common,
+            "application": application.title,
+            "number": application.number,
+            "nomination": application.nomination__title,
+        }
+        messages[OUTCOME_EVENTS[state]].append(
+            (recipients_of(application), context, f"awards:{application.pk}")
+        )
     # Each application its own batch and dedupe key, all written at once (per event).
     scope = scope_of(contest)
     for event, items in messages.items():

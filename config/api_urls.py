@@ -1,7 +1,16 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from accounts.api.views import MeView, OrganisationViewSet, TokenView
+from accounts.api.imports import ImportJobViewSet
+from accounts.api.views import (
+    ConfirmEmailView,
+    InvitationViewSet,
+    MeView,
+    OrganisationViewSet,
+    OrganiserViewSet,
+    SignUpView,
+    TokenView,
+)
 from applications.api.views import ApplicationViewSet, LateCodeViewSet
 from awards.api.views import AwardContestViewSet, DecisionViewSet, ResultsViewSet
 from contests.api.views import (
@@ -11,6 +20,7 @@ from contests.api.views import (
     FormFieldViewSet,
     NominationViewSet,
 )
+from depository.api.manage import DepositoryCaseViewSet, DepositoryConsentViewSet
 from depository.api.views import PracticeViewSet
 from grants.api.views import (
     GrantBudgetViewSet,
@@ -20,6 +30,10 @@ from grants.api.views import (
     GrantViewSet,
 )
 from notifications.api.views import NotificationViewSet
+from reports.api.views import ContestDashboardViewSet
+from review.api.assignments import AssignmentViewSet
+from review.api.imports import JurorImportViewSet
+from review.api.organisation_conflicts import OrganisationConflictViewSet
 from review.api.views import ConflictViewSet, JurorViewSet, ReviewViewSet, RoundViewSet
 
 router = DefaultRouter()
@@ -29,6 +43,8 @@ router.register("criteria", CriterionViewSet, basename="criterion")
 router.register("form-fields", FormFieldViewSet, basename="formfield")
 router.register("classifiers", ClassifierViewSet, basename="classifier")
 router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("organisers", OrganiserViewSet, basename="organiser")
+router.register("invitations", InvitationViewSet, basename="invitation")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("applications", ApplicationViewSet, basename="application")
 router.register("late-codes", LateCodeViewSet, basename="latecode")
@@ -36,10 +52,17 @@ router.register("reviews", ReviewViewSet, basename="review")
 router.register("review-rounds", RoundViewSet, basename="round")
 router.register("jurors", JurorViewSet, basename="juror")
 router.register("review-conflicts", ConflictViewSet, basename="conflict")
+router.register("review-assignments", AssignmentViewSet, basename="review-assignment")
+router.register("organisation-conflicts", OrganisationConflictViewSet, basename="organisationconflict")
 router.register("awards", AwardContestViewSet, basename="award")
 router.register("award-decisions", DecisionViewSet, basename="decision")
 router.register("results", ResultsViewSet, basename="result")
 router.register("practices", PracticeViewSet, basename="practice")
+router.register("depository-cases", DepositoryCaseViewSet, basename="depositorycase")
+router.register("depository-consents", DepositoryConsentViewSet, basename="depositoryconsent")
+router.register("imports", ImportJobViewSet, basename="importjob")
+router.register("juror-imports", JurorImportViewSet, basename="jurorimport")
+router.register("contest-dashboards", ContestDashboardViewSet, basename="contestdashboard")
 router.register("grants", GrantViewSet, basename="grant")
 router.register("grant-tranches", GrantTrancheViewSet, basename="granttranche")
 router.register("grant-reports", GrantReportViewSet, basename="grantreport")
@@ -49,5 +72,7 @@ router.register("grant-budgets", GrantBudgetViewSet, basename="grantbudget")
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
     path("auth/token/", TokenView.as_view(), name="token"),
+    path("auth/sign-up/", SignUpView.as_view(), name="sign_up"),
+    path("auth/confirm-email/", ConfirmEmailView.as_view(), name="confirm_email"),
     path("", include(router.urls)),
 ]

@@ -137,6 +137,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Kyiv"
 USE_TZ = True
+# A published deadline may be moved earlier only to this many days from now or later, unless the
+# organiser forces it with a reason (contests.models.Contest.deadline_move_problems).
+DEADLINE_NOTICE_DAYS = env.int("DEADLINE_NOTICE_DAYS", default=7)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
@@ -218,7 +221,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "core.filters.FilterBackend",  # django-filter's, answering invalid choices in our words
         "rest_framework.filters.OrderingFilter",
         "rest_framework.filters.SearchFilter",
     ],
@@ -232,6 +235,15 @@ REST_FRAMEWORK = {
         "core.parsing.MultiPartParser",
     ],
 }
+# Per client address (accounts/api/throttles.py): API sign-up, its e-mail confirmation, accepting
+# invitations. "N/second|minute|hour|day"; too many answer 429 with Retry-After.
+API_THROTTLE_RATES = {
+    "sign_up": env.str("THROTTLE_SIGN_UP", default="10/hour"),
+    "confirm_email": env.str("THROTTLE_CONFIRM_EMAIL", default="30/hour"),
+    "accept_invitation": env.str("THROTTLE_ACCEPT_INVITATION", default="20/hour"),
+}
+# How long the link that confirms an API sign-up's e-mail address works.
+EMAIL_CONFIRMATION_DAYS = env.int("EMAIL_CONFIRMATION_DAYS", default=3)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Konkurs API",
     "DESCRIPTION": "Contests and grant programmes: calls, applications, review, grants.",

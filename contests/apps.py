@@ -7,4 +7,5 @@ class ContestsConfig(AppConfig):
     verbose_name = _("Contests")
 
     def ready(self) -> None:
-        from contests import events  # noqa: F401 - registers this app's notification events
+        # Registrations: this app's notification events, and the accounts' invitations to a contest.
+        from contests import events, invitations  # noqa: F401

@@ -22,3 +22,16 @@ CANCELLED = register(
         placeholders={**CONTEST_PLACEHOLDERS, "reason": _("the organiser's reason")},
     )
 )
+DEADLINE_MOVED = register(
+    Event(
+        "contests.deadline_moved",
+        _("The deadline of a published call is moved (to organisations holding drafts)"),
+        mandatory=True,
+        placeholders={
+            **CONTEST_PLACEHOLDERS,
+            "old_deadline": _("the previous deadline in the contest's time zone"),
+            "deadline": _("the new deadline in the contest's time zone"),
+            "reason": _("the organiser's reason"),
+        },
+    )
+)

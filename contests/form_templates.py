@@ -2,7 +2,9 @@
 
 The case structure comes from the seeds (the association's depository of best practices): a case
 tells the problem, the people it serves, the solution, the e-services involved, the results with
-numbers, the resources and partners, how it lasts, and whom to contact. Labels and help texts are
+numbers, the resources and partners, the costs, how it lasts, and whom to contact. Each question
+carries its case section (FormField.case_section), which the organiser may change: the depository
+publishes answers by that mapping, not by these keys. Labels and help texts are
 translated when the questions are added, into the organiser's language at that moment: once added
 they are the contest's own text, which the organiser may edit.
 """
@@ -12,9 +14,10 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from contests.models import FormField
+from contests.models import CaseSection, FormField
 
 T = FormField.Type
+S = CaseSection
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,7 @@ class Question:
     file_types: tuple[str, ...] = ()
     max_file_mb: int = 10
     identifying: bool = False
+    section: str = ""  # CaseSection: where the answer shows in a published case
 
     def as_fields(self) -> dict:
         """FormField values, translated into the active language."""
@@ -43,6 +47,7 @@ class Question:
             "file_types": list(self.file_types),
             "max_file_mb": self.max_file_mb,
             "identifying": self.identifying,
+            "case_section": self.section,
         }
 
 
@@ -65,6 +70,7 @@ CASE_STRUCTURE: tuple[Question, ...] = (
         _("What problem of your community did the practice solve? Describe the situation before it."),
         T.LONG_TEXT,
         max_length=5000,
+        section=S.PROBLEM,
     ),
     Question(
         "case_target_group",
@@ -72,12 +78,14 @@ CASE_STRUCTURE: tuple[Question, ...] = (
         _("Who needed the service: for example pensioners, people with disabilities, displaced persons."),
         T.LONG_TEXT,
         max_length=3000,
+        section=S.TARGET_GROUP,
     ),
     Question(
         "case_people_served",
         _("People served"),
         _("How many people used the service during the project (a number)."),
         T.NUMBER,
+        section=S.TARGET_GROUP,
     ),
     Question(
         "case_solution",
@@ -85,6 +93,7 @@ CASE_STRUCTURE: tuple[Question, ...] = (
         _("What the library did, step by step, and what was new in it."),
         T.LONG_TEXT,
         max_length=8000,
+        section=S.SOLUTION,
     ),
     Question(
         "case_e_services",
@@ -92,6 +101,7 @@ CASE_STRUCTURE: tuple[Question, ...] = (
         _("Tick every kind of e-service the practice helped people use."),
         T.MULTIPLE_CHOICE,
         choices=E_SERVICES,
+        section=S.E_SERVICES,
     ),
     Question(
         "case_results",
@@ -102,6 +112,7 @@ CASE_STRUCTURE: tuple[Question, ...] = (
         ),
         T.LONG_TEXT,
         max_length=5000,
+        section=S.RESULTS,
     ),
     Question(
         "case_resources",
@@ -109,6 +120,19 @@ CASE_STRUCTURE: tuple[Question, ...] = (
         _("Staff, equipment, money and the partners (authorities, NGOs, donors) who took part."),
         T.LONG_TEXT,
         max_length=5000,
+        section=S.RESOURCES,
+    ),
+    Question(
+        "case_costs",
+        _("Costs and budget"),
+        _(
+            "What the practice cost and who paid for it: the library's budget, grants, "
+            "the partners' contributions."
+        ),
+        T.LONG_TEXT,
+        required=False,
+        max_length=3000,
+        section=S.COSTS,
     ),
     Question(
         "case_sustainability",
@@ -116,6 +140,7 @@ CASE_STRUCTURE: tuple[Question, ...] = (
         _("How the service continues after the project and whether others can repeat it."),
         T.LONG_TEXT,
         max_length=5000,
+        section=S.SUSTAINABILITY,
     ),
     Question(
         "case_contact_email",
@@ -123,6 +148,7 @@ CASE_STRUCTURE: tuple[Question, ...] = (
         _("An address where colleagues can ask about the practice."),
         T.EMAIL,
         identifying=True,
+        section=S.CONTACTS,
     ),
     Question(
         "case_website",
@@ -131,6 +157,7 @@ CASE_STRUCTURE: tuple[Question, ...] = (
         T.URL,
         required=False,
         identifying=True,
+        section=S.CONTACTS,
     ),
     Question(
         "case_presentation",

@@ -9,12 +9,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from contests.models import TIME_ZONES, Contest, ContestRole, Criterion, FormField, Nomination
+from contests.models import (
+    MAX_REGULATIONS_BYTES,
+    TIME_ZONES,
+    Contest,
+    ContestRole,
+    Criterion,
+    FormField,
+    Nomination,
+)
 from core.files import DOCUMENT_TYPES, validate_upload
 from core.forms import LocalDateTimeField
 from notifications.models import Message
 
-MAX_REGULATIONS_BYTES = 20 * 1024 * 1024
 DATE_FIELDS = ("opens_at", "closes_at", "review_ends_at", "announce_at")
 
 
@@ -25,12 +32,28 @@ class ContestForm(forms.ModelForm):
         initial="Europe/Kyiv",
         help_text=_("Dates and times of this contest are entered and shown in this zone."),
     )
+    # Only on a published call's page: moving its deadline needs a reason (applicants are told).
+    deadline_change_reason = forms.CharField(
+        label=_("Reason for moving the deadline"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Required if you change the deadline of the published call: every organisation with a draft "
+            "is told, with this reason, and the move is kept in the contest's history."
+        ),
+    )
+    deadline_change_force = forms.BooleanField(
+        label=_("Force: bring the deadline closer than the notice period"),
+        required=False,
+    )
 
     class Meta:
         model = Contest
         fields = [
             "title",
             "summary",
+            "edition_year",
             "regulations",
             "conditions",
             "regulations_document",
@@ -57,6 +80,13 @@ class ContestForm(forms.ModelForm):
             "regulations_document": _("PDF, DOCX or ODT, up to 20 MB."),
         }
 
+    # The reason for moving the deadline right below the deadline.
+    field_order = [
+        *Meta.fields[: Meta.fields.index("closes_at") + 1],
+        "deadline_change_reason",
+        "deadline_change_force",
+    ]
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         instance = self.instance
@@ -71,6 +101,9 @@ class ContestForm(forms.ModelForm):
             del self.fields["tie_break_criterion"]
         for name in DATE_FIELDS:
             self.fields[name].help_text = _("Date and time in the contest's time zone.")
+        if not instance.pk or instance.is_draft:
+            del self.fields["deadline_change_reason"]
+            del self.fields["deadline_change_force"]
         self.fields["grace_minutes"].required = False  # empty: no grace period
         if not self.fields["classifiers"].queryset.exists():
             del self.fields["classifiers"]
@@ -94,12 +127,21 @@ class ContestForm(forms.ModelForm):
             value = cleaned.get(name)
             if isinstance(value, datetime) and timezone.is_naive(value):
                 cleaned[name] = value.replace(tzinfo=zone)
+            # The page shows minutes only: the same minute keeps the stored moment, seconds and all,
+            # so saving other settings never moves a deadline by its seconds.
+            stored = getattr(self.instance, name, None) if self.instance.pk else None
+            value = cleaned.get(name)
+            if stored and isinstance(value, datetime) and value == stored.replace(second=0, microsecond=0):
+                cleaned[name] = stored
         return cleaned
 
     def service_fields(self) -> dict:
         """The cleaned values as keyword arguments for services.create/update_contest."""
         data = {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.cleaned_data}
         data.pop("classifiers", None)
+        if "deadline_change_reason" in self.fields:
+            data["deadline_change_reason"] = self.cleaned_data.get("deadline_change_reason") or ""
+            data["deadline_change_force"] = bool(self.cleaned_data.get("deadline_change_force"))
         document = data.pop("regulations_document", None)
         if document is False:  # "clear" ticked
             data["regulations_document"] = ""
@@ -162,6 +204,7 @@ class FormFieldForm(PartForm):
             "max_length",
             "choices",
             "identifying",
+            "case_section",
             "order",
         ]
         labels = {"help_text": _("Help text for applicants")}
@@ -239,3 +282,59 @@ class CloneForm(forms.Form):
     def chosen_title(self) -> str | None:
         """The title typed in, or None when the suggestion was kept (the service suggests again)."""
         return self.cleaned_data["title"] if "title" in self.changed_data else None
+
+
+class ClassifierForm(forms.Form):
+    """A classifier and its tree in one form: one category per line, `code title`; a code's
+    parent is the code before its last dot (1.2 sits under 1), when the list has it."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    categories = forms.CharField(
+        label=_("Categories"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_(
+            "One category per line: its code, a space, its title (for example “1.2 Online services”). "
+            "A category is nested under the one whose code comes before its last dot: 1.2 under 1."
+        ),
+    )
+
+    def __init__(self, *args, classifier=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if classifier is not None and not self.is_bound:
+            self.initial.update(
+                title=classifier.title,
+                description=classifier.description,
+                categories="\n".join(
+                    f"{c.code} {c.title}" for c in classifier.categories.order_by("order", "code")
+                ),
+            )
+
+    def clean_categories(self) -> list[dict]:
+        rows = []
+        for number, line in enumerate((self.cleaned_data.get("categories") or "").splitlines(), start=1):
+            line = line.strip()
+            if not line:
+                continue
+            code, _space, title = line.partition(" ")
+            if not title.strip():
+                raise ValidationError(
+                    _("Line %(number)d: write the code, a space and the title."), params={"number": number}
+                )
+            if len(code) > 20:
+                raise ValidationError(
+                    _("Line %(number)d: a code has at most 20 characters."), params={"number": number}
+                )
+            rows.append({"code": code, "title": title.strip()[:300], "order": len(rows)})
+        codes = {row["code"] for row in rows}
+        for row in rows:
+            parent = row["code"].rpartition(".")[0]
+            row["parent"] = parent if parent in codes else None
+        return rows
+
+
+class GrantBudgetForm(forms.Form):
+    grant_budget = forms.DecimalField(label=_("Grant budget"), min_value=0, max_digits=14, decimal_places=2)

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
@@ -22,6 +23,7 @@ from core.money import Currency, amount_field
 from core.versioning import Versioned
 
 TIME_ZONES = sorted(zoneinfo.available_timezones())
+MAX_REGULATIONS_BYTES = 20 * 1024 * 1024
 # A grace period longer than a day would be a second deadline, not a tolerance.
 MAX_GRACE_MINUTES = 24 * 60
 
@@ -116,6 +118,16 @@ class Contest(ConcurrentTransitionMixin, Versioned, TimeStampedModel):
         help_text=_(
             "Submissions arriving up to this many minutes after the deadline are accepted; "
             "the call states it next to the deadline. 0 for none."
+        ),
+    )
+    edition_year = models.PositiveSmallIntegerField(
+        _("edition year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+        help_text=_(
+            "The year of this edition of the contest; its best-practice cases carry it. "
+            "Empty: the year of the deadline."
         ),
     )
     review_ends_at = models.DateTimeField(_("review ends"), null=True, blank=True)
@@ -237,6 +249,14 @@ class Contest(ConcurrentTransitionMixin, Versioned, TimeStampedModel):
     def is_finished(self) -> bool:
         return self.state in (self.State.ANNOUNCED, self.State.ARCHIVED, self.State.CANCELLED)
 
+    @property
+    def edition(self) -> int:
+        """The edition year: as set, else the year of the deadline (or opening) in the contest's zone."""
+        if self.edition_year:
+            return self.edition_year
+        moment = self.closes_at or self.opens_at or clock.now()
+        return self.local(moment).year
+
     def local(self, moment):
         return clock.local(moment, self.time_zone) if moment else None
 
@@ -277,6 +297,40 @@ class Contest(ConcurrentTransitionMixin, Versioned, TimeStampedModel):
             problems.append(_("Set when applications open and the deadline."))
         elif self.opens_at >= self.closes_at:
             problems.append(_("The deadline must come after the opening."))
+        return problems
+
+    def deadline_move_problems(self, before, *, reason: str | None, force: bool) -> dict[str, str]:
+        """Why moving the deadline from `before` to `self.closes_at` is refused, by field.
+
+        A draft's deadline moves freely. Once the call is published applicants plan by it: every
+        move needs a reason (they are told), and an earlier one must leave them the notice period
+        (settings.DEADLINE_NOTICE_DAYS) unless forced. A closed call's deadline no longer moves."""
+        if self.is_draft or before == self.closes_at:
+            return {}
+        if self.state != self.State.PUBLISHED:
+            return {"closes_at": _("The deadline cannot be moved once the call is closed.")}
+        if self.closes_at is None:
+            return {"closes_at": _("A published call keeps a deadline: it can be moved, not removed.")}
+        problems = {}
+        if not (reason or "").strip():
+            problems["deadline_change_reason"] = _(
+                "Give the reason for moving the deadline: the applicants are told."
+            )
+        now = clock.now()
+        days = settings.DEADLINE_NOTICE_DAYS
+        earliest = now + timedelta(days=days)
+        if self.closes_at <= now:
+            problems["closes_at"] = _(
+                "The new deadline must be in the future. To stop accepting applications now, close the call."
+            )
+        elif before is not None and self.closes_at < before and self.closes_at < earliest and not force:
+            problems["closes_at"] = ngettext(
+                "An earlier deadline must leave applicants at least %(days)d day: not before %(earliest)s. "
+                "To move it closer anyway, force it and give the reason.",
+                "An earlier deadline must leave applicants at least %(days)d days: not before %(earliest)s. "
+                "To move it closer anyway, force it and give the reason.",
+                days,
+            ) % {"days": days, "earliest": self.moment_label(earliest)}
         return problems
 
     def close_problems(self, *, force: bool, note: str | None) -> list[str]:
@@ -472,6 +526,21 @@ class Criterion(ContestPart):
             raise ValidationError({"scale_max": _("The highest score must be greater than the lowest.")})
 
 
+class CaseSection(models.TextChoices):
+    """The sections of a best-practice case, in the order a case reads. A form question mapped to
+    one (FormField.case_section) is published under it in the depository."""
+
+    PROBLEM = "problem", _("Problem")
+    TARGET_GROUP = "target_group", _("Target group")
+    SOLUTION = "solution", _("Solution")
+    E_SERVICES = "e_services", _("E-services involved")
+    RESULTS = "results", _("Results with numbers")
+    RESOURCES = "resources", _("Resources and partners")
+    COSTS = "costs", _("Costs and budget")
+    SUSTAINABILITY = "sustainability", _("Sustainability")
+    CONTACTS = "contacts", _("Contacts")
+
+
 class FormField(ContestPart):
     """One question of the contest's application form."""
 
@@ -525,6 +594,16 @@ class FormField(ContestPart):
     max_file_mb = models.PositiveIntegerField(
         _("largest file (MB)"), default=10, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
+    case_section = models.CharField(
+        _("section of the best-practice case"),
+        max_length=20,
+        choices=CaseSection.choices,
+        blank=True,
+        help_text=_(
+            "Where the answer appears when the application is published as a best-practice case. "
+            "Empty: the answer is not published."
+        ),
+    )
 
     LOCKED_FIELDS = ("key", "field_type", "nomination")
 
@@ -558,6 +637,10 @@ class FormField(ContestPart):
                 errors["choices"] = _("Choices must not repeat.")
         elif self.choices:
             errors["choices"] = _("Only choice questions have choices.")
+        if self.case_section and self.field_type == self.Type.FILE:
+            errors["case_section"] = _(
+                "A file is not copied into the case's text: the applicant marks the files that may be public."
+            )
         if self.file_types and self.field_type != self.Type.FILE:
             errors["file_types"] = _("Only file questions have accepted file types.")
         elif not isinstance(self.file_types, list) or set(self.file_types) - set(EXTENSIONS):

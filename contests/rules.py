@@ -49,6 +49,14 @@ def may_add_contests(user) -> bool:
     return user.has_perm("contests.add_contest")
 
 
+@rules.predicate
+def organises_its_contests(user, classifier) -> bool:
+    """The user organises every contest the classifier is attached to (true when none is)."""
+    if classifier is None or not user.is_authenticated:
+        return False
+    return not classifier.contests.exclude(roles__user=user, roles__role=ContestRole.Role.ORGANISER).exists()
+
+
 # Creating a contest: staff, people who already organise one, or those given the model
 # permission (through the "Organisers" group, checked by ModelBackend).
 rules.add_perm("contests.add_contest", rules.is_staff | organises_any_contest)
@@ -57,6 +65,13 @@ rules.add_perm(
 )
 rules.add_perm("contests.change_contest", is_organiser)
 rules.add_perm("contests.manage_roles", is_organiser)
+# The grant budget stays open after the announcement (grants are offered then), to both roles.
+rules.add_perm("contests.change_grant_budget", is_organiser | is_grant_officer)
+# Classifiers are shared by every contest: whoever may create contests may build them.
+# A classifier some contests use is changed only by people who organise every one of them.
+rules.add_perm("contests.add_classifier", may_add_contests)
+rules.add_perm("contests.change_classifier", may_add_contests & (rules.is_staff | organises_its_contests))
+rules.add_perm("contests.delete_classifier", may_add_contests & (rules.is_staff | organises_its_contests))
 # Starting next year's contest from this one: a new contest, with this one's people and wording.
 rules.add_perm("contests.clone_contest", is_organiser & may_add_contests)
 for _transition in ("publish", "close", "start_review", "decide", "announce", "archive", "cancel"):

@@ -31,6 +31,11 @@ contest_patterns = [
         name="message_reset",
     ),
     path("organise/contests/<int:pk>/people/", views.contest_people, name="people"),
+    path("organise/contests/<int:pk>/grant-budget/", views.grant_budget, name="grant_budget"),
+    path("organise/classifiers/", views.classifier_list, name="classifiers"),
+    path("organise/classifiers/new/", views.classifier_edit, name="classifier_create"),
+    path("organise/classifiers/<int:pk>/", views.classifier_edit, name="classifier_edit"),
+    path("organise/classifiers/<int:pk>/delete/", views.classifier_delete, name="classifier_delete"),
     path("organise/contests/<int:pk>/case-structure/", views.add_case_structure, name="add_case_structure"),
     path(
         "organise/contests/<int:pk>/people/<int:role_pk>/remove/",

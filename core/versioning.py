@@ -37,6 +37,11 @@ def editing_as(user: Any) -> Iterator[None]:
         _editor.reset(token)
 
 
+def current_editor() -> Any:
+    """Who saves now: the user of `editing_as` or of the API request; None outside both."""
+    return _editor.get()
+
+
 def set_editor(user: Any) -> contextvars.Token:
     """For a request's span (the API's views): saves are stamped as made by `user`."""
     return _editor.set(user if getattr(user, "is_authenticated", False) else None)
@@ -88,15 +93,26 @@ class Versioned(models.Model):
         instance._remember()
         return instance
 
+    @classmethod
+    def _trackable(cls) -> list[models.Field]:
+        # Per class, once: every load and save asks (10,000 rows screened at once ask 10,000 times).
+        if "_trackable_fields" not in cls.__dict__:
+            cls._trackable_fields = [
+                f for f in cls._meta.concrete_fields if f.name not in SKIPPED and not f.primary_key
+            ]
+        return cls._trackable_fields
+
     def _tracked(self) -> list[models.Field]:
-        return [
-            f
-            for f in self._meta.concrete_fields
-            if f.name not in SKIPPED and not f.primary_key and f.attname in self.__dict__
-        ]
+        return [f for f in self._trackable() if f.attname in self.__dict__]
 
     def _remember(self) -> None:
-        self._loaded = {f.attname: copy.deepcopy(self.__dict__[f.attname]) for f in self._tracked()}
+        # Strings, numbers and dates are replaced, never changed in place: only containers (JSON
+        # answers) need a copy of their own to compare against later.
+        loaded = {}
+        for field in self._tracked():
+            value = self.__dict__[field.attname]
+            loaded[field.attname] = copy.deepcopy(value) if isinstance(value, (dict, list)) else value
+        self._loaded = loaded
 
     def _changed_names(self) -> list[str]:
         loaded = getattr(self, "_loaded", None)

@@ -148,6 +148,10 @@ def _form_field(field: serializers.Field) -> forms.Field:
     common = {"label": field.label, "help_text": field.help_text or "", "required": field.required}
     if isinstance(field, serializers.BooleanField):
         return forms.BooleanField(**{**common, "required": False})
+    if isinstance(field, serializers.DateTimeField):  # a wall-clock time: the step says in which zone
+        return forms.DateTimeField(
+            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"), **common
+        )
     if isinstance(field, serializers.DateField):
         return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **common)
     if isinstance(field, serializers.DecimalField):

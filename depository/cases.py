@@ -1,57 +1,68 @@
-"""The fixed case structure, and the snapshot of an application taken at publication.
+"""The case structure, and the snapshot of an application taken at publication.
 
-The contest's form answers become case sections by the keys of contests.form_templates'
-CASE_STRUCTURE (problem, target group, solution, e-services, results, resources and partners,
-sustainability, contacts). Headings come from that structure, translated when the page is shown,
-so a case reads in Ukrainian or English whatever language the organiser wrote the form in.
+Which answers a case publishes, and under which section, is data: each question of the contest's
+form names its case section (contests.models.FormField.case_section: problem, target group,
+solution, e-services, results, resources and partners, costs, sustainability, contacts), set in the
+form-field editor or through the API. An answer whose question has no section stays private.
+
+A snapshot stores the answers by question key (`sections`) and, by the same keys, their section,
+label and type (`layout`). Section headings come from CaseSection, translated when the page is
+shown; a question of the standard structure (contests.form_templates) shows its translated label
+too, so a case reads in Ukrainian or English whatever language the organiser wrote the form in.
+
+Cases published before the mapping existed have no layout: they, and answers whose question is no
+longer in the form, read by the standard structure's keys.
 """
 
-from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Q
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
 from contests.form_templates import CASE_STRUCTURE
-from contests.models import FormField
-from core import clock
+from contests.models import CaseSection, FormField
 
 QUESTIONS = {question.key: question for question in CASE_STRUCTURE}
+SECTION_TITLES: dict[str, Promise] = {section.value: section.label for section in CaseSection}
+SECTION_ORDER = {section.value: position for position, section in enumerate(CaseSection)}
 
 
-@dataclass(frozen=True)
-class Section:
-    key: str
-    title: Promise
-    answer_keys: tuple[str, ...]
+def _standard_layout() -> dict[str, dict]:
+    """The standard structure's keys as a layout (cases without one of their own)."""
+    return {
+        question.key: {"section": question.section, "label": "", "type": question.field_type, "order": i}
+        for i, question in enumerate(CASE_STRUCTURE)
+        if question.section and question.field_type != FormField.Type.FILE
+    }
 
 
-SECTIONS: tuple[Section, ...] = (
-    Section("problem", QUESTIONS["case_problem"].label, ("case_problem",)),
-    Section(
-        "target_group", QUESTIONS["case_target_group"].label, ("case_target_group", "case_people_served")
-    ),
-    Section("solution", QUESTIONS["case_solution"].label, ("case_solution",)),
-    Section("e_services", QUESTIONS["case_e_services"].label, ("case_e_services",)),
-    Section("results", QUESTIONS["case_results"].label, ("case_results",)),
-    Section("resources", QUESTIONS["case_resources"].label, ("case_resources",)),
-    Section("sustainability", QUESTIONS["case_sustainability"].label, ("case_sustainability",)),
-    Section("contacts", _("Contacts"), ("case_contact_email", "case_website")),
-)
-# Files are not copied: public attachments are listed live, by their own flag.
-TEXT_KEYS = tuple(
-    key
-    for section in SECTIONS
-    for key in section.answer_keys
-    if QUESTIONS[key].field_type != FormField.Type.FILE
-)
+def case_layout(application: Application) -> dict[str, dict]:
+    """Which answers of the application a case publishes: by question key, the section, the
+    form's label, the type and the order, from the contest's form (a question asked in another
+    nomination does not count). Answers without a question in the form keep the standard key's
+    section, so no published answer is lost by a question removed later."""
+    questions = (
+        FormField.objects.filter(contest_id=application.contest_id)
+        .filter(Q(nomination__isnull=True) | Q(nomination_id=application.nomination_id))
+        .order_by("order", "pk")
+        .values_list("key", "case_section", "label", "field_type")
+    )
+    layout, asked = {}, set()
+    for position, (key, section, label, field_type) in enumerate(questions):
+        asked.add(key)
+        if section and field_type != FormField.Type.FILE:
+            layout[key] = {"section": section, "label": label, "type": field_type, "order": position}
+    for key, entry in _standard_layout().items():
+        if key not in asked:
+            layout[key] = {**entry, "order": len(asked) + entry["order"]}
+    return layout
 
 
-def case_answers(answers: dict) -> dict[str, Any]:
-    """The case-structure answers of an application, empty ones left out."""
+def case_answers(answers: dict, layout: dict[str, dict] | None = None) -> dict[str, Any]:
+    """The answers a case publishes (those the layout names), empty ones left out."""
     picked = {}
-    for key in TEXT_KEYS:
+    for key in layout if layout is not None else _standard_layout():
         value = answers.get(key) if isinstance(answers, dict) else None
         if value is None or value == "" or value == []:
             continue
@@ -59,35 +70,51 @@ def case_answers(answers: dict) -> dict[str, Any]:
     return picked
 
 
-def section_rows(sections: dict) -> list[dict]:
-    """Sections with their items in the fixed order, for a page or the API; empty ones left out."""
-    rows = []
-    for section in SECTIONS:
-        items = [
-            {
-                "key": key,
-                "label": QUESTIONS[key].label,
-                "value": sections[key],
-                "type": QUESTIONS[key].field_type,
-            }
-            for key in section.answer_keys
-            if key in sections
-        ]
-        if items:
-            rows.append({"key": section.key, "title": section.title, "items": items})
-    return rows
+def _label(key: str, entry: dict) -> str | Promise:
+    question = QUESTIONS.get(key)
+    if question is not None and question.section == entry["section"]:
+        return question.label  # translated now, whatever language the form was written in
+    return entry.get("label") or (question.label if question else key)
+
+
+def section_rows(sections: dict, layout: dict | None = None) -> list[dict]:
+    """Sections with their items in CaseSection's order, the items in the form's order, for a
+    page or the API; empty ones left out. Without a layout, the standard structure's keys."""
+    layout = layout or _standard_layout()
+    rows: dict[str, list[dict]] = {}
+    placed = sorted(
+        (key for key in sections if key in layout and layout[key].get("section") in SECTION_TITLES),
+        key=lambda key: (SECTION_ORDER[layout[key]["section"]], layout[key].get("order", 0)),
+    )
+    for key in placed:
+        entry = layout[key]
+        rows.setdefault(entry["section"], []).append(
+            {"key": key, "label": _label(key, entry), "value": sections[key], "type": entry.get("type", "")}
+        )
+    return [
+        {"key": section, "title": SECTION_TITLES[section], "items": items} for section, items in rows.items()
+    ]
+
+
+def excerpt(sections: dict, layout: dict | None = None) -> str:
+    """The first text of the problem section (else of the first section), for a list of cases."""
+    for row in section_rows(sections, layout):
+        for item in row["items"]:
+            if isinstance(item["value"], str) and item["type"] in FormField.TEXT_TYPES:
+                return item["value"]
+    return ""
 
 
 def contest_year(application: Application) -> int:
-    contest = application.contest
-    moment = contest.closes_at or contest.opens_at or clock.now()
-    return contest.local(moment).year
+    """The case's year: the contest's edition year (Contest.edition)."""
+    return application.contest.edition
 
 
 def snapshot(application: Application) -> dict[str, Any]:
     """The public fields of a case as they stand now (the categories are copied separately)."""
     organisation = application.organisation
-    sections = case_answers(application.answers)
+    layout = case_layout(application)
+    sections = case_answers(application.answers, layout)
     text_parts = [application.title, organisation.name, organisation.settlement]
     for value in sections.values():
         text_parts.extend(value if isinstance(value, list) else [value])
@@ -99,5 +126,6 @@ def snapshot(application: Application) -> dict[str, Any]:
         "year": contest_year(application),
         "awarded": application.state == Application.State.AWARDED,
         "sections": sections,
+        "layout": {key: layout[key] for key in sections},
         "search_text": "\n".join(part for part in text_parts if part).casefold(),
     }

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.regions import Region
 from contests.models import Category
+from core.filters import FilterSet
 from depository import selectors
 from depository.models import Practice
 
@@ -14,7 +15,7 @@ def _years() -> list[tuple[int, int]]:
     return [(year, year) for year in selectors.years_in_use()]
 
 
-class PracticeFilter(django_filters.FilterSet):
+class PracticeFilter(FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_text", max_length=200)
     category = django_filters.ModelChoiceFilter(
         label=_("Category"),
@@ -26,7 +27,11 @@ class PracticeFilter(django_filters.FilterSet):
         label=_("Region"), choices=Region.choices, empty_label=_("All regions")
     )
     year = django_filters.ChoiceFilter(
-        label=_("Year"), choices=_years, method="filter_year", empty_label=_("All years")
+        label=_("Edition year"),
+        choices=_years,
+        method="filter_year",
+        empty_label=_("All years"),
+        help_text=_("The year of the contest's edition the case comes from."),
     )
     contest = django_filters.ModelChoiceFilter(
         label=_("Contest"),

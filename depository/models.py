@@ -91,9 +91,13 @@ class Practice(ConcurrentTransitionMixin, TimeStampedModel):
     organisation_name = models.CharField(_("organisation"), max_length=300, blank=True)
     region = models.CharField(_("region (oblast)"), max_length=32, choices=Region.choices, blank=True)
     settlement = models.CharField(_("settlement"), max_length=120, blank=True)
-    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    # The contest's edition year (Contest.edition), not a year guessed from its dates.
+    year = models.PositiveSmallIntegerField(_("edition year"), null=True, blank=True)
     awarded = models.BooleanField(_("winner"), default=False)
+    # The answers published, by question key; `layout` says, by the same keys, which case section
+    # each belongs to and under which label and type (depository.cases, from FormField.case_section).
     sections = models.JSONField(_("case sections"), default=dict, blank=True)
+    layout = models.JSONField(_("case layout"), default=dict, blank=True, editable=False)
     categories = models.ManyToManyField(
         Category, blank=True, related_name="practices", verbose_name=_("categories")
     )
@@ -125,6 +129,13 @@ class Practice(ConcurrentTransitionMixin, TimeStampedModel):
     @property
     def number(self) -> int:
         return self.pk
+
+    @property
+    def excerpt(self) -> str:
+        """The opening text of the case (its problem, as mapped), for lists."""
+        from depository.cases import excerpt
+
+        return excerpt(self.sections, self.layout)
 
     @property
     def is_published(self) -> bool:

@@ -63,7 +63,7 @@ def detail(request: HttpRequest, number: int) -> HttpResponse:
         "depository/detail.html",
         {
             "practice": practice,
-            "sections": section_rows(practice.sections),
+            "sections": section_rows(practice.sections, practice.layout),
             "categories": list(practice.categories.all()),
             "files": practice.application.public_files,
             "indicators": indicator_results([practice]).get(practice.pk, []),
@@ -79,7 +79,7 @@ def download(request: HttpRequest, number: int, attachment_pk: int) -> HttpRespo
     attachment = get_object_or_404(
         Attachment.objects.filter(application_id=practice.application_id, public=True), pk=attachment_pk
     )
-    return attachment_response(attachment)
+    return attachment_response(attachment, public=True)  # published: not a private file
 
 
 # --- applicants: consent ------------------------------------------------------------------------------
@@ -244,7 +244,7 @@ def preview(request: HttpRequest, number: int) -> HttpResponse:
         {
             "practice": practice,
             "preview": True,
-            "sections": section_rows(practice.sections),
+            "sections": section_rows(practice.sections, practice.layout),
             "categories": list(application.categories.select_related("classifier")),
             "files": list(application.attachments.filter(public=True)),
             "indicators": [],

@@ -24,6 +24,7 @@ from contests.models import Contest
 from core import clock
 from grants.charts import Chart, Row
 from grants.models import Disbursement, Grant, GrantReport, Indicator, IndicatorActual, IndicatorTarget
+from grants.selectors import counted_targets
 
 ZERO = Decimal("0.00")
 NEXT_TRANCHES = 10
@@ -105,7 +106,9 @@ def _add(a: Decimal | None, b: Decimal | None) -> Decimal | None:
 def indicator_table(contest: Contest, grants: list[Grant]) -> IndicatorTable:
     """Three queries whatever the number of grants: indicators, targets and actuals, grouped."""
     table = IndicatorTable(list(Indicator.objects.filter(contest=contest).order_by("order", "pk")))
-    targets = IndicatorTarget.objects.filter(grant__contest=contest).values_list("grant_id", "indicator_id")
+    targets = counted_targets(IndicatorTarget.objects.filter(grant__contest=contest)).values_list(
+        "grant_id", "indicator_id"
+    )
     actuals = IndicatorActual.objects.filter(
         report__grant__contest=contest, report__state=GrantReport.State.ACCEPTED
     ).values_list("report__grant_id", "indicator_id")
@@ -156,10 +159,14 @@ def grant_indicator_charts(grant: Grant) -> list[Chart]:
     """A grant's own targets and accepted results, per indicator and period (two queries)."""
     indicators = list(Indicator.objects.filter(contest_id=grant.contest_id).order_by("order", "pk"))
     targets = defaultdict(dict)
-    for indicator_id, period_end, value in IndicatorTarget.objects.filter(grant=grant).values_list(
-        "indicator_id", "period_end", "value"
+    yearly = defaultdict(dict)
+    for indicator_id, period_end, year, value in IndicatorTarget.objects.filter(grant=grant).values_list(
+        "indicator_id", "period_end", "year", "value"
     ):
-        targets[indicator_id][period_end] = value
+        if year is not None:
+            yearly[indicator_id][year] = value
+        else:
+            targets[indicator_id][period_end] = value
     actuals: dict[int, dict[date, Decimal]] = defaultdict(dict)
     for indicator_id, period_end, value in IndicatorActual.objects.filter(
         report__grant=grant, report__state=GrantReport.State.ACCEPTED
@@ -168,7 +175,7 @@ def grant_indicator_charts(grant: Grant) -> list[Chart]:
     charts = []
     for indicator in indicators:
         periods = sorted(set(targets[indicator.pk]) | set(actuals[indicator.pk]))
-        if not periods:
+        if not periods and not yearly[indicator.pk]:
             continue
         rows = [
             Row(
@@ -178,6 +185,16 @@ def grant_indicator_charts(grant: Grant) -> list[Chart]:
             )
             for period in periods
         ]
+        # Yearly targets against the sum of the accepted reports whose period ends in that year.
+        for year, target in sorted(yearly[indicator.pk].items()):
+            achieved = [value for end, value in actuals[indicator.pk].items() if end.year == year]
+            rows.append(
+                Row(
+                    f"year-{year}",
+                    _("year %(year)s") % {"year": year},
+                    (target, sum(achieved, ZERO) if achieved else None),
+                )
+            )
         charts.append(
             Chart(
                 name=f"indicator-{indicator.pk}",

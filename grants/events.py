@@ -58,3 +58,41 @@ CHANGES_REQUESTED = register(
         placeholders={**REPORT_PLACEHOLDERS, "note": _("what should change")},
     )
 )
+
+# Approvers hear that there is work; overdue reports are chased after the due date too.
+REPORT_SUBMITTED = register(
+    Event(
+        "grants.report_submitted",
+        _("A grant report was submitted and awaits review (to the grant officers)"),
+        placeholders={**REPORT_PLACEHOLDERS, "submitted_by": _("who submitted it")},
+    )
+)
+TRANCHE_AWAITS_APPROVAL = register(
+    Event(
+        "grants.tranche_awaits_approval",
+        _("A tranche awaits approval (to the grant officers)"),
+        placeholders={
+            **GRANT_PLACEHOLDERS,
+            "amount": _("the tranche's amount and currency"),
+            "planned_on": _("the planned payment date"),
+        },
+    )
+)
+REPORT_OVERDUE = register(
+    Event(
+        "grants.report_overdue",
+        _("A grant report is overdue (to the grantee)"),
+        placeholders={**REPORT_PLACEHOLDERS, "days": _("days since the due date")},
+    )
+)
+REPORTS_OVERDUE = register(
+    Event(
+        "grants.reports_overdue",
+        _("The overdue grant reports, one list (to each grant officer)"),
+        placeholders={
+            "reports": _("the overdue reports, each with contest, project, organisation, kind, due and days"),
+            "count": _("how many reports are overdue"),
+            "link": _("the grants' overview"),
+        },
+    )
+)

@@ -263,7 +263,16 @@ class TargetForm(forms.Form):
         label=_("Indicator"), queryset=Indicator.objects.none(), empty_label=None
     )
     period_end = forms.TypedChoiceField(
-        label=_("Reporting period"), coerce=date.fromisoformat, empty_value=None
+        label=_("Reporting period"), coerce=date.fromisoformat, empty_value=None, required=False
+    )
+    year = forms.TypedChoiceField(
+        label=_("Or a calendar year"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_(
+            "A yearly target is compared with the sum of the accepted reports whose period ends in that year."
+        ),
     )
     value = forms.DecimalField(
         label=_("Target"),
@@ -277,4 +286,16 @@ class TargetForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["indicator"].queryset = indicators
         self.fields["indicator"].label_from_instance = lambda i: f"{i.name} ({i.unit})"
-        self.fields["period_end"].choices = [(r.period_end.isoformat(), period_label(r)) for r in reports]
+        self.fields["period_end"].choices = [
+            *((r.period_end.isoformat(), period_label(r)) for r in reports),
+            ("", _("— a calendar year instead —")),
+        ]
+        grant = reports[0].grant if reports else None
+        years = range(grant.starts_on.year, grant.ends_on.year + 1) if grant is not None else ()
+        self.fields["year"].choices = [("", _("— a reporting period instead —")), *((y, y) for y in years)]
+
+    def clean(self):
+        cleaned = super().clean()
+        if (cleaned.get("period_end") is None) == (cleaned.get("year") is None) and not self.errors:
+            raise forms.ValidationError(_("Choose either a reporting period or a calendar year, not both."))
+        return cleaned

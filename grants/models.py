@@ -418,25 +418,42 @@ class Indicator(models.Model):
 
 
 class IndicatorTarget(models.Model):
-    """A grant's target for an indicator over the reporting period that ends on `period_end`."""
+    """A grant's target for an indicator: over the reporting period that ends on `period_end`, or
+    over a calendar `year` (compared with the actuals of the accepted reports whose period ends in
+    that year). One or the other, never both."""
 
     grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="targets")
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
-    period_end = models.DateField(_("period to"))
+    period_end = models.DateField(_("period to"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(
+        _("calendar year"), null=True, blank=True, validators=[MinValueValidator(2000)]
+    )
     value = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
 
     class Meta:
         verbose_name = _("indicator target")
         verbose_name_plural = _("indicator targets")
-        ordering = ["grant", "indicator", "period_end"]
+        ordering = ["grant", "indicator", "year", "period_end"]
         constraints = [
             models.UniqueConstraint(
                 fields=["grant", "indicator", "period_end"], name="indicator_target_one_per_period"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["grant", "indicator", "year"], name="indicator_target_one_per_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__isnull=False, year__isnull=True)
+                | Q(period_end__isnull=True, year__isnull=False),
+                name="indicator_target_period_or_year",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.indicator}: {self.value}"
+
+    @property
+    def is_yearly(self) -> bool:
+        return self.year is not None
 
 
 class IndicatorActual(models.Model):

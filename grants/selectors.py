@@ -230,6 +230,47 @@ class IndicatorResult:
         return (self.actual / self.target).quantize(Decimal("0.001")) if self.target else None
 
 
+def counted_targets(targets: QuerySet[IndicatorTarget]) -> QuerySet[IndicatorTarget]:
+    """The targets a total adds up: a grant's targets per reporting period, or, for an indicator
+    the grant has no period targets for, its yearly ones (never both: they count the same work)."""
+    has_period_target = IndicatorTarget.objects.filter(
+        grant=OuterRef("grant"), indicator=OuterRef("indicator"), year__isnull=True
+    )
+    return targets.filter(Q(year__isnull=True) | ~Exists(has_period_target))
+
+
+@dataclass(frozen=True)
+class TargetProgress:
+    """One target of a grant against the actuals of accepted reports over its period or year."""
+
+    target: IndicatorTarget
+    actual: Decimal
+
+
+def target_progress(grant: Grant) -> list[TargetProgress]:
+    """Every target of the grant with what accepted reports achieved: a period target against the
+    report of that period, a yearly target against the sum of the accepted reports whose period
+    ends in that year. Two queries."""
+    by_period: dict[tuple[int, date], Decimal] = defaultdict(Decimal)
+    by_year: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    for indicator_id, period_end, value in IndicatorActual.objects.filter(
+        report__grant=grant, report__state=GrantReport.State.ACCEPTED
+    ).values_list("indicator_id", "report__period_end", "value"):
+        by_period[indicator_id, period_end] += value
+        by_year[indicator_id, period_end.year] += value
+    return [
+        TargetProgress(
+            target,
+            by_year[target.indicator_id, target.year]
+            if target.year is not None
+            else by_period[target.indicator_id, target.period_end],
+        )
+        for target in grant.targets.select_related("indicator").order_by(
+            "indicator__order", "year", "period_end"
+        )
+    ]
+
+
 def _results(
     targets: Iterable[dict], actuals: Iterable[dict], indicators: dict[int, Indicator]
 ) -> dict[object, list[IndicatorResult]]:
@@ -261,7 +302,7 @@ def _indicator_results(grants: QuerySet[Grant], key_path: str | None) -> dict[ob
     target_key = F(f"grant__{key_path}") if key_path else Value(0)
     actual_key = F(f"report__grant__{key_path}") if key_path else Value(0)
     targets = list(
-        IndicatorTarget.objects.filter(grant__in=grants)
+        counted_targets(IndicatorTarget.objects.filter(grant__in=grants))
         .values("indicator")
         .annotate(key=target_key, s=Sum("value"))
         .values("key", "indicator", "s")

@@ -37,7 +37,7 @@ from ortools.graph.python import min_cost_flow
 from accounts.models import Membership
 from applications.models import Application
 from review.conflicts import conflicted_pairs, record_automatic_conflicts
-from review.models import Conflict, Juror, Review, Round
+from review.models import Conflict, Juror, OrganisationConflict, Review, Round
 from review.selectors import round_applications
 
 # Affinity for a juror explicitly attached to the application's nomination, on top of one
@@ -586,7 +586,8 @@ def auto_assign(round_: Round, *, by) -> AssignmentReport:
     started = time.perf_counter()
     with transaction.atomic():
         round_ = Round.objects.select_for_update().select_related("contest").get(pk=round_.pk)
-        # Recorded first, so the database triggers know every conflict the plan avoids.
+        # Recorded first, so the database triggers know every conflict the plan avoids; the
+        # pairs include every application of an organisation a juror declared a conflict with.
         record_automatic_conflicts(round_.contest)
         conflicts = conflicted_pairs(round_.contest)
         jurors, applications, limits = _round_data(round_)
@@ -617,12 +618,20 @@ def auto_assign(round_: Round, *, by) -> AssignmentReport:
 
 
 def _conflicted_jurors(application: Application) -> set[int]:
-    """Jurors of the contest who must not review this one application: recorded conflicts and
-    the automatic rules of `review.conflicts` (own organisation, optionally the same oblast),
-    computed for this application alone instead of the whole contest."""
+    """Jurors of the contest who must not review this one application: recorded conflicts,
+    standing declarations against its organisation, and the automatic rules of
+    `review.conflicts` (own organisation, optionally the same oblast), computed for this
+    application alone instead of the whole contest."""
     contest = application.contest
     jurors = Juror.objects.filter(contest=contest)
     barred = set(Conflict.objects.filter(application=application).values_list("juror_id", flat=True))
+    barred |= set(
+        OrganisationConflict.objects.filter(
+            juror__contest=contest,
+            organisation_id=application.organisation_id,
+            state__in=OrganisationConflict.STANDING_STATES,
+        ).values_list("juror_id", flat=True)
+    )
     staff = Membership.objects.filter(organisation_id=application.organisation_id).values("user_id")
     barred |= set(jurors.filter(user_id__in=staff).values_list("pk", flat=True))
     region = application.organisation.region

@@ -1,5 +1,8 @@
 """Conflicts of interest: automatic ones (the juror's own organisation; optionally the same
-oblast) are recorded as rows, so the database triggers and the permissions see one truth."""
+oblast) are recorded as rows, so the database triggers and the permissions see one truth.
+A juror's declaration of a conflict with a whole organisation (OrganisationConflict) is read
+here too: while it stands (pending or accepted) it covers every application of that
+organisation in the contest, also those submitted after it was made."""
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -11,7 +14,7 @@ from contests.models import Contest
 from core import clock
 from core.bulk import insert_rows
 from core.fsm import bulk_changes, log_transitions
-from review.models import Conflict, Juror, Review
+from review.models import Conflict, Juror, OrganisationConflict, Review
 
 
 def _candidate_applications(contest: Contest) -> QuerySet[Application]:
@@ -80,7 +83,40 @@ def record_automatic_conflicts(contest: Contest, *, by=None) -> int:
         )
 
 
+def standing_declarations(contest: Contest) -> QuerySet[OrganisationConflict]:
+    """The contest's declarations that keep jurors away from organisations now."""
+    return OrganisationConflict.objects.filter(
+        juror__contest=contest, state__in=OrganisationConflict.STANDING_STATES
+    )
+
+
+def declared_pairs(contest: Contest) -> set[tuple[int, int]]:
+    """(juror id, application id) for every application of an organisation a juror declared a
+    conflict with (pending or accepted): one query, whatever the number of applications."""
+    return set(
+        Application.objects.filter(
+            contest=contest,
+            organisation__juror_conflicts__juror__contest=contest,
+            organisation__juror_conflicts__state__in=OrganisationConflict.STANDING_STATES,
+        ).values_list("organisation__juror_conflicts__juror_id", "pk")
+    )
+
+
 def conflicted_pairs(contest: Contest) -> set[tuple[int, int]]:
-    """Every (juror id, application id) that must not be assigned: recorded or automatic."""
+    """Every (juror id, application id) that must not be assigned: recorded, automatic or
+    covered by a declaration against the application's organisation."""
     recorded = set(Conflict.objects.filter(juror__contest=contest).values_list("juror_id", "application_id"))
-    return recorded | set(automatic_conflicts(contest))
+    return recorded | set(automatic_conflicts(contest)) | declared_pairs(contest)
+
+
+def declared_against(juror: Juror, application: Application) -> OrganisationConflict | None:
+    """The standing declaration of `juror` against the organisation of `application`, if any."""
+    return (
+        OrganisationConflict.objects.filter(
+            juror=juror,
+            organisation_id=application.organisation_id,
+            state__in=OrganisationConflict.STANDING_STATES,
+        )
+        .select_related("organisation")
+        .first()
+    )

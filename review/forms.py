@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import Organisation, User
 from accounts.regions import Region
 from applications.models import Application
 from contests.models import Category, Contest, Criterion, Nomination
@@ -303,3 +303,127 @@ class RankingFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["nomination"].queryset = round_.contest.nominations.order_by("order", "pk")
         self.fields["method"].initial = round_.method
+
+
+# --- the shortlist of a later round ---------------------------------------------------------------
+
+
+class RoundChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.title
+
+
+class ShortlistTopForm(forms.Form):
+    """The top N per nomination of an earlier round's ranking."""
+
+    source_round = RoundChoice(label=_("From the ranking of"), queryset=Round.objects.none())
+    top_per_nomination = forms.IntegerField(
+        label=_("How many per nomination"),
+        min_value=1,
+        max_value=10000,
+        help_text=_("The best ranked applications of each nomination; those already on the shortlist stay."),
+    )
+
+    def __init__(self, *args, sources, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source_round"].queryset = sources
+        if len(sources) == 1 and not self.is_bound:
+            self.fields["source_round"].initial = sources[0].pk
+
+
+class ShortlistPickForm(forms.Form):
+    """Applications picked by hand, with the reason."""
+
+    applications = ApplicationsChoice(
+        label=_("Applications"),
+        queryset=Application.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Hold Ctrl (or ⌘) to choose several."),
+    )
+    reason = forms.CharField(
+        label=_("Why they go to the next round"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, applications, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["applications"].queryset = applications
+
+
+class ShortlistRemoveForm(forms.Form):
+    application = ApplicationChoice(label=_("Application"), queryset=Application.objects.none())
+    reason = forms.CharField(label=_("Why it is taken off"), max_length=2000)
+
+    def __init__(self, *args, applications, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["application"].queryset = applications
+
+
+class RankingShortlistForm(forms.Form):
+    """On the ranking page: the top N per nomination ("top") or the rows ticked ("pick"), with a
+    reason, go to the shortlist of a later planned round."""
+
+    target = RoundChoice(label=_("Shortlist of"), queryset=Round.objects.none())
+    top_per_nomination = forms.IntegerField(
+        label=_("How many per nomination"), min_value=1, max_value=10000, required=False
+    )
+    applications = forms.ModelMultipleChoiceField(
+        label=_("Applications"), queryset=Application.objects.none(), required=False
+    )
+    reason = forms.CharField(
+        label=_("Why the ticked applications go to the next round"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, targets, applications, mode: str = "top", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mode = mode
+        self.fields["target"].queryset = targets
+        self.fields["applications"].queryset = applications
+        if len(targets) == 1 and not self.is_bound:
+            self.fields["target"].initial = targets[0].pk
+
+    def clean(self):
+        data = super().clean()
+        if self.mode == "top" and data.get("top_per_nomination") is None:
+            self.add_error("top_per_nomination", _("Enter how many per nomination."))
+        if self.mode == "pick":
+            if not data.get("applications"):
+                self.add_error(None, _("Tick at least one application in the table."))
+            if not (data.get("reason") or "").strip():
+                self.add_error("reason", _("Give the reason."))
+        return data
+
+
+# --- a juror's declared conflict of interest with an organisation --------------------------------
+
+
+class SeatChoice(forms.ModelChoiceField):
+    def label_from_instance(self, juror: Juror) -> str:
+        return juror.contest.title
+
+
+class DeclarationForm(forms.Form):
+    """The juror names an organisation they have a conflict of interest with; the service checks
+    duplicates and their own organisation, so the page and the API answer alike."""
+
+    seat = SeatChoice(label=_("Contest"), queryset=Juror.objects.none(), empty_label=None)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.none(),
+        help_text=_(
+            "Every application of this organisation in the contest is kept from you, also later ones."
+        ),
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What ties you to the organisation. The organisers read it."),
+    )
+
+    def __init__(self, *args, seats, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seat"].queryset = seats
+        self.fields["organisation"].queryset = Organisation.objects.order_by("name", "pk")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
+from accounts.models import Organisation
 from accounts.regions import Region
 from applications.models import Application
 from contests.models import Category, Contest, Criterion, Nomination
@@ -52,12 +53,11 @@ class Round(ConcurrentTransitionMixin, TimeStampedModel):
         verbose_name=_("criteria"),
         help_text=_("Leave empty to score by all the contest's criteria."),
     )
-    shortlist = models.ManyToManyField(
-        Application,
-        blank=True,
-        related_name="shortlisted_in",
-        verbose_name=_("shortlist"),
-        help_text=_("Applications reviewed in this round; empty means every eligible application."),
+    # The shortlist (the applications this round reviews; none: every eligible one) is the
+    # round's live ShortlistEntry rows, each with who put it there and why: see `shortlist`.
+    shortlist_confirmed_at = models.DateTimeField(_("shortlist confirmed"), null=True, blank=True)
+    shortlist_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     reviewers_per_application = models.PositiveSmallIntegerField(
         _("jurors per application"), default=3, validators=[MinValueValidator(1), MaxValueValidator(50)]
@@ -117,6 +117,23 @@ class Round(ConcurrentTransitionMixin, TimeStampedModel):
     def is_open(self) -> bool:
         return self.state == self.State.OPEN
 
+    @property
+    def shortlist(self) -> models.QuerySet[Application]:
+        """The applications on this round's shortlist now (removed entries are history)."""
+        return Application.objects.filter(
+            shortlist_entries__round=self, shortlist_entries__removed_at__isnull=True
+        )
+
+    def shortlist_problems(self) -> list[str]:
+        """Why the shortlist cannot change now, in the organiser's language."""
+        if self.state != self.State.PLANNED:
+            return [_("The shortlist changes only while its round is planned, before it opens.")]
+        if self.shortlist_confirmed_at is not None:
+            return [
+                _("The shortlist was confirmed and the applicants not on it were told; it stays as it is.")
+            ]
+        return []
+
     def open_problems(self) -> list[str]:
         problems = []
         if self.contest.state != Contest.State.IN_REVIEW:
@@ -136,6 +153,48 @@ class Round(ConcurrentTransitionMixin, TimeStampedModel):
     @transition(field=state, source=State.OPEN, target=State.CLOSED)
     def close(self, by=None, description=None) -> None:
         pass
+
+
+class ShortlistEntry(TimeStampedModel):
+    """An application on a round's shortlist: who put it there and why (top N of an earlier
+    round's ranking, or picked by hand with a reason). Taking it off keeps the row, with who and
+    why, so the shortlist's history stays on record; one live entry per round and application."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="shortlist_entries")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="shortlist_entries")
+    source_round = models.ForeignKey(
+        Round,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("from round"),
+    )
+    position = models.PositiveIntegerField(_("position in the nomination"), null=True, blank=True)
+    reason = models.TextField(_("reason"))
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    removed_at = models.DateTimeField(_("taken off"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    removal_reason = models.TextField(_("why it was taken off"), blank=True)
+
+    class Meta:
+        verbose_name = _("shortlisted application")
+        verbose_name_plural = _("shortlist")
+        ordering = ["round", "application__nomination", "position", "application__number", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "application"],
+                condition=Q(removed_at__isnull=True),
+                name="shortlist_entry_one_live",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} ∋ {self.application}"
 
 
 class Juror(TimeStampedModel):
@@ -194,6 +253,81 @@ class Conflict(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.juror} ⟂ {self.application}"
+
+
+class OrganisationConflict(ConcurrentTransitionMixin, TimeStampedModel):
+    """A juror's declaration of a conflict of interest with a whole organisation, before any
+    assignment: every application of that organisation in the contest (also one submitted later)
+    is kept from them while the declaration stands, pending or accepted. The organisers review
+    it; a rejected declaration no longer excludes anything. The database refuses a new live
+    review for a pair it covers (triggers in this app's migration 0005)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Awaiting the organisers' review")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+
+    # The states in which the declaration keeps the juror away from the organisation.
+    STANDING_STATES = (State.PENDING, State.ACCEPTED)
+
+    juror = models.ForeignKey(Juror, on_delete=models.CASCADE, related_name="organisation_conflicts")
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="juror_conflicts",
+        verbose_name=_("organisation"),
+    )
+    note = models.TextField(_("note"), help_text=_("What ties the juror to the organisation."))
+    state = FSMField(_("state"), default=State.PENDING, choices=State.choices, protected=True)
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True, editable=False)
+    decision_reason = models.TextField(_("organisers' reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("conflict of interest with an organisation")
+        verbose_name_plural = _("conflicts of interest with organisations")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["juror", "organisation"],
+                condition=Q(state__in=["pending", "accepted"]),
+                name="organisation_conflict_one_standing",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.juror} ⟂ {self.organisation}"
+
+    def clean_fields(self, exclude=None) -> None:
+        super().clean_fields(exclude={*(exclude or ()), "state"})
+
+    @property
+    def is_standing(self) -> bool:
+        return self.state in self.STANDING_STATES
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.PENDING, target=State.ACCEPTED)
+    def accept(self, by=None, description=None) -> None:
+        self.decision_reason = (description or "").strip()
+        self.decided_at = clock.now()
+        self.decided_by = by
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.PENDING, target=State.REJECTED)
+    def reject(self, by=None, description=None) -> None:
+        refuse_if(
+            [] if (description or "").strip() else [_("Tell the juror why the declaration is rejected.")]
+        )
+        self.decision_reason = description.strip()
+        self.decided_at = clock.now()
+        self.decided_by = by
 
 
 class Review(ConcurrentTransitionMixin, Versioned, TimeStampedModel):

@@ -85,6 +85,20 @@ def remind_jurors(round_: Round) -> int:
     return len(counts)
 
 
+def assignments_by_application(round_: Round, application_ids: list[int]) -> dict[int, list[Review]]:
+    """Every review of these applications in the round (any state), with its juror: who reviews
+    which entry, for the progress board (the API's GET /review-assignments/). One query."""
+    found: dict[int, list[Review]] = {}
+    reviews = (
+        Review.objects.filter(round=round_, application_id__in=application_ids)
+        .select_related("juror__user")
+        .order_by("application_id", "juror__user__full_name", "pk")
+    )
+    for review in reviews:
+        found.setdefault(review.application_id, []).append(review)
+    return found
+
+
 def submitted_reviews_by_application(round_: Round, application_ids: list[int]) -> dict[int, list[Review]]:
     """The submitted reviews of these applications in the round, with their jurors: one query."""
     found: dict[int, list[Review]] = {}

@@ -4,7 +4,7 @@ database refuses one), so "has a live review and no conflict" is the whole test 
 import rules
 
 from contests.rules import is_organiser
-from review.models import Conflict, Review, Round
+from review.models import Conflict, Juror, OrganisationConflict, Review, Round
 
 
 @rules.predicate
@@ -50,3 +50,27 @@ rules.add_perm("review.reopen_review", organises_its_contest)
 rules.add_perm("review.recuse_review", organises_its_contest)
 rules.add_perm("review.manage_round", organises_round)
 rules.add_perm("review.view_ranking", organises_round)
+
+
+# --- conflicts of interest declared with an organisation ----------------------------------------
+
+
+@rules.predicate
+def is_this_juror(user, juror: Juror | None) -> bool:
+    """The seat is the person's own: only they declare their conflicts."""
+    return juror is not None and user.is_authenticated and juror.user_id == user.pk
+
+
+@rules.predicate
+def organises_declarations_contest(user, declaration: OrganisationConflict | None) -> bool:
+    return declaration is not None and is_organiser(user, declaration.juror.contest)
+
+
+@rules.predicate
+def declared_it(user, declaration: OrganisationConflict | None) -> bool:
+    return declaration is not None and user.is_authenticated and declaration.juror.user_id == user.pk
+
+
+rules.add_perm("review.declare_organisation_conflict", is_this_juror)
+rules.add_perm("review.view_organisation_conflict", declared_it | organises_declarations_contest)
+rules.add_perm("review.decide_organisation_conflict", organises_declarations_contest)

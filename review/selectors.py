@@ -9,7 +9,7 @@ from accounts.models import User
 from applications.models import Application
 from applications.selectors import questions_for
 from contests.models import ContestRole, Criterion, FormField
-from review.models import Juror, JuryNote, Review, Round, Score
+from review.models import Juror, JuryNote, OrganisationConflict, Review, Round, Score, ShortlistEntry
 
 # Applications that reach the jury: screened eligible, or already in review or decided.
 REVIEWABLE_STATES = (
@@ -25,6 +25,15 @@ def round_applications(round_: Round) -> QuerySet[Application]:
     if round_.shortlist.exists():
         return round_.shortlist.all()
     return Application.objects.filter(contest_id=round_.contest_id, state__in=REVIEWABLE_STATES)
+
+
+def shortlist_entries(round_: Round) -> QuerySet[ShortlistEntry]:
+    """The round's shortlist entries (live and taken off), with what a page or the API shows."""
+    return (
+        ShortlistEntry.objects.filter(round=round_)
+        .select_related("application__nomination", "application__organisation", "added_by", "removed_by")
+        .order_by("application__nomination__title", "position", "application__number", "pk")
+    )
 
 
 def round_criteria(round_: Round, nomination_id: int | None = None) -> QuerySet[Criterion]:
@@ -48,6 +57,15 @@ def reviews_visible_to(user: User, *, own_in_any_state: bool = False) -> QuerySe
     organised = ContestRole.objects.filter(user=user, role=ContestRole.Role.ORGANISER).values("contest")
     own = Q(juror__user=user) if own_in_any_state else Q(juror__user=user, state__in=Review.LIVE_STATES)
     return Review.objects.filter(own | Q(round__contest__in=organised))
+
+
+def assignments_visible_to(user: User) -> QuerySet[Review]:
+    """Who reviews what (GET /api/v1/review-assignments/): every review of the contests the user
+    organises, in any state, and the user's own reviews as a juror, declined ones too."""
+    if not user.is_authenticated:
+        return Review.objects.none()
+    organised = ContestRole.objects.filter(user=user, role=ContestRole.Role.ORGANISER).values("contest")
+    return Review.objects.filter(Q(round__contest__in=organised) | Q(juror__user=user))
 
 
 def rounds_organised_by(user: User) -> QuerySet[Round]:
@@ -197,3 +215,12 @@ def progress_by_application(round_: Round) -> QuerySet[Application]:
         )
         .order_by("number", "pk")
     )
+
+
+def organisation_conflicts_visible_to(user: User) -> QuerySet[OrganisationConflict]:
+    """Jurors see their own declared conflicts with organisations; organisers those of the
+    jurors of their contests."""
+    if not user.is_authenticated:
+        return OrganisationConflict.objects.none()
+    organised = ContestRole.objects.filter(user=user, role=ContestRole.Role.ORGANISER).values("contest")
+    return OrganisationConflict.objects.filter(Q(juror__user=user) | Q(juror__contest__in=organised))

@@ -4,29 +4,38 @@ Every web view, API action and command goes through these functions; none calls 
 transition directly.
 """
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
-from accounts.models import User
+from accounts.models import Membership, Organisation, User
 from applications.models import Application
 from contests.models import Category, Contest, ContestRole, Nomination
 from contests.services import grant_role, scope_of
 from core import clock, versioning
 from core.exceptions import TransitionRefused
 from core.fsm import apply_transition, bulk_changes, log_transitions
-from notifications.services import notify
+from notifications.services import Recipient, notify, notify_many
 from review import events
-from review.conflicts import automatic_conflicts, record_automatic_conflicts
-from review.models import Conflict, Juror, JuryNote, Review, Round, Score
-from review.selectors import REVIEWABLE_STATES, round_criteria
+from review.conflicts import automatic_conflicts, declared_against, record_automatic_conflicts
+from review.models import (
+    Conflict,
+    Juror,
+    JuryNote,
+    OrganisationConflict,
+    Review,
+    Round,
+    Score,
+    ShortlistEntry,
+)
+from review.selectors import REVIEWABLE_STATES, round_applications, round_criteria
 
 # --- the jury ---------------------------------------------------------------------------------
 
@@ -135,10 +144,14 @@ def start_contest_review(contest: Contest, *, by: User, note: str = "") -> Conte
 
 
 def open_round(round_: Round, *, by: User, note: str = "") -> Round:
+    """Open for scoring; a shortlist not yet confirmed is confirmed now, and the applicants left
+    off it are told (once)."""
     with transaction.atomic():
         round_ = Round.objects.select_for_update().get(pk=round_.pk)
         round_ = apply_transition(round_, "open", by=by, note=note)
         record_automatic_conflicts(round_.contest, by=by)
+        if round_.shortlist_confirmed_at is None and round_.shortlist.exists():
+            _confirm(round_, by=by)
     return round_
 
 
@@ -146,15 +159,208 @@ def close_round(round_: Round, *, by: User, note: str = "") -> Round:
     return apply_transition(round_, "close", by=by, note=note)
 
 
-def advance_to_round(source: Round, target: Round, *, applications: Iterable[Application]) -> int:
-    """Put `applications` (e.g. the top of `source`'s ranking) on `target`'s shortlist."""
+# --- the shortlist of a round -----------------------------------------------------------------
+#
+# A later round reviews only its shortlist (review.selectors.round_applications): the top N per
+# nomination of an earlier round's ranking, or applications picked by hand with a reason. It
+# changes only while the round is planned and until it is confirmed; confirming it, or opening
+# the round, tells the applicants left off it, once.
+
+
+def _shortlist_locked(target: Round) -> Round:
+    """The round, locked, so two organisers changing its shortlist take turns; refused (409)
+    when the shortlist can no longer change."""
+    target = Round.objects.select_for_update().select_related("contest").get(pk=target.pk)
+    if problems := target.shortlist_problems():
+        raise TransitionRefused(problems)
+    return target
+
+
+def _require_reason(reason: str, field: str = "reason") -> str:
+    if not (reason or "").strip():
+        raise ValidationError({field: _("Give the reason.")})
+    return reason.strip()
+
+
+def shortlist_top(target: Round, *, source: Round, per_nomination: int, by: User) -> list[ShortlistEntry]:
+    """Put the top `per_nomination` of each nomination in `source`'s ranking (by its method)
+    on `target`'s shortlist. Applications already on it stay as they are; unranked ones (no
+    submitted review) are never chosen. Returns the entries added."""
+    from review.ranking import rank
+
+    if source.contest_id != target.contest_id or source.number >= target.number:
+        raise ValidationError({"source_round": _("Choose an earlier round of the same contest.")})
+    if not isinstance(per_nomination, int) or per_nomination < 1:
+        raise ValidationError({"top_per_nomination": _("Enter a whole number of at least 1.")})
+    with transaction.atomic():
+        target = _shortlist_locked(target)
+        source = Round.objects.get(pk=source.pk)
+        if source.state != Round.State.CLOSED:
+            raise TransitionRefused(
+                [_("Close “%(round)s” first: its ranking may still change.") % {"round": source.title}]
+            )
+        rows = [
+            r for r in rank(source).rows if r.score is not None and r.position_in_nomination <= per_nomination
+        ]
+        if not rows:
+            raise TransitionRefused(
+                [
+                    _("Nothing is ranked in “%(round)s”: it has no submitted reviews.")
+                    % {"round": source.title}
+                ]
+            )
+        on_list = set(target.shortlist.values_list("pk", flat=True))
+        applications = Application.objects.select_related("nomination").in_bulk(
+            [r.application_id for r in rows]
+        )
+        entries = []
+        for row in rows:
+            if row.application_id in on_list:
+                continue
+            application = applications[row.application_id]
+            reason = _(
+                "Position %(position)s in the nomination “%(nomination)s” of “%(round)s” (top %(top)s)."
+            ) % {
+                "position": row.position_in_nomination,
+                "nomination": application.nomination.title,
+                "round": source.title,
+                "top": per_nomination,
+            }
+            entries.append(
+                ShortlistEntry(
+                    round=target,
+                    application=application,
+                    source_round=source,
+                    position=row.position_in_nomination,
+                    reason=reason,
+                    added_by=by,
+                )
+            )
+        ShortlistEntry.objects.bulk_create(entries)
+    return entries
+
+
+def shortlist_pick(
+    target: Round, applications: Iterable[Application], *, reason: str, by: User, source: Round | None = None
+) -> list[ShortlistEntry]:
+    """Put applications picked by hand on `target`'s shortlist, with the organiser's reason.
+    All or nothing; those already on it stay as they are. Returns the entries added."""
     chosen = list(applications)
-    if target.contest_id != source.contest_id or target.number <= source.number:
-        raise ValidationError(_("A shortlist moves to a later round of the same contest."))
-    if any(a.contest_id != source.contest_id for a in chosen):
-        raise ValidationError(_("Choose applications of this contest."))
-    target.shortlist.add(*chosen)
-    return len(chosen)
+    reason = _require_reason(reason)
+    if not chosen:
+        raise ValidationError({"applications": _("Choose at least one application.")})
+    if source is not None and (source.contest_id != target.contest_id or source.number >= target.number):
+        raise ValidationError({"source_round": _("Choose an earlier round of the same contest.")})
+    wrong = [a for a in chosen if a.contest_id != target.contest_id or a.state not in REVIEWABLE_STATES]
+    if wrong:
+        raise ValidationError(
+            {
+                "applications": _("These applications are not in review in this contest: %(numbers)s.")
+                % {"numbers": ", ".join(str(a.number or a.pk) for a in wrong)}
+            }
+        )
+    with transaction.atomic():
+        target = _shortlist_locked(target)
+        on_list = set(target.shortlist.values_list("pk", flat=True))
+        entries = [
+            ShortlistEntry(round=target, application=a, source_round=source, reason=reason, added_by=by)
+            for a in {a.pk: a for a in chosen}.values()
+            if a.pk not in on_list
+        ]
+        ShortlistEntry.objects.bulk_create(entries)
+    return entries
+
+
+def shortlist_remove(target: Round, application: Application, *, reason: str, by: User) -> ShortlistEntry:
+    """Take an application off `target`'s shortlist; the entry stays on record with who and why."""
+    reason = _require_reason(reason)
+    with transaction.atomic():
+        target = _shortlist_locked(target)
+        entry = (
+            ShortlistEntry.objects.select_for_update()
+            .filter(round=target, application=application, removed_at__isnull=True)
+            .first()
+        )
+        if entry is None:
+            raise ValidationError({"application": _("This application is not on the shortlist.")})
+        entry.removed_at, entry.removed_by, entry.removal_reason = clock.now(), by, reason
+        entry.save(update_fields=["removed_at", "removed_by", "removal_reason", "updated_at"])
+    return entry
+
+
+def confirm_shortlist(target: Round, *, by: User) -> int:
+    """The organiser confirms the shortlist: from now on it stays as it is, and the applicants
+    of the applications left off it are told (once). Returns how many applications were told of."""
+    with transaction.atomic():
+        target = _shortlist_locked(target)
+        if not target.shortlist.exists():
+            raise TransitionRefused(
+                [
+                    _(
+                        "The shortlist is empty: add applications first. A round without a shortlist "
+                        "reviews every eligible application."
+                    )
+                ]
+            )
+        return _confirm(target, by=by)
+
+
+def _confirm(target: Round, *, by: User | None) -> int:
+    Round.objects.filter(pk=target.pk).update(shortlist_confirmed_at=clock.now(), shortlist_confirmed_by=by)
+    target.shortlist_confirmed_at, target.shortlist_confirmed_by = clock.now(), by
+    return tell_not_shortlisted(target)
+
+
+def left_off_shortlist(target: Round):
+    """The applications the round's shortlist leaves out: those the previous round reviewed (or,
+    for a first round, every application in review), not on the shortlist. None without one."""
+    if not target.shortlist.exists():
+        return Application.objects.none()
+    previous = target.contest.review_rounds.filter(number__lt=target.number).order_by("-number").first()
+    if previous is not None:
+        candidates = round_applications(previous)
+    else:
+        candidates = Application.objects.filter(contest_id=target.contest_id, state__in=REVIEWABLE_STATES)
+    return candidates.exclude(pk__in=target.shortlist.values("pk"))
+
+
+def tell_not_shortlisted(target: Round) -> int:
+    """The message "not on the shortlist" to the staff of each application left off it and to the
+    person who made it, in their language; the dedupe key makes it once per round and application."""
+    left = list(
+        left_off_shortlist(target).values(
+            "pk", "title", "number", "organisation_id", "created_by_id", "nomination__title"
+        )
+    )
+    if not left:
+        return 0
+    members: dict[int, set[Recipient]] = defaultdict(set)
+    for organisation_id, *person in Membership.objects.filter(
+        organisation_id__in={a["organisation_id"] for a in left}, user__is_active=True
+    ).values_list("organisation_id", "user_id", "user__email", "user__language"):
+        members[organisation_id].add(Recipient(*person))
+    creators = {
+        pk: Recipient(pk, email, language)
+        for pk, email, language in User.objects.filter(
+            pk__in={a["created_by_id"] for a in left if a["created_by_id"]}, is_active=True
+        ).values_list("pk", "email", "language")
+    }
+    contest = target.contest
+    items = []
+    for application in left:
+        recipients = set(members.get(application["organisation_id"], ()))
+        if application["created_by_id"] in creators:
+            recipients.add(creators[application["created_by_id"]])
+        context = {
+            "contest": contest.title,
+            "round": target.title,
+            "application": application["title"],
+            "number": application["number"],
+            "nomination": application["nomination__title"],
+        }
+        items.append((sorted(recipients), context, f"not-shortlisted:round-{target.pk}:{application['pk']}"))
+    notify_many(events.NOT_SHORTLISTED.key, items, scope=scope_of(contest))
+    return len(left)
 
 
 # --- assignment -------------------------------------------------------------------------------
@@ -180,6 +386,18 @@ def assignment_problems(round_: Round, juror: Juror, application: Application) -
             _("%(juror)s has a conflict of interest with application %(number)s.")
             % {"juror": juror.user.display_name, "number": application.number}
         )
+    elif (declaration := declared_against(juror, application)) is not None:
+        problems.append(
+            _(
+                "%(juror)s declared a conflict of interest with %(organisation)s, which submitted "
+                "application %(number)s."
+            )
+            % {
+                "juror": juror.user.display_name,
+                "organisation": declaration.organisation.name,
+                "number": application.number,
+            }
+        )
     nominations = list(juror.nominations.values_list("pk", flat=True))
     if nominations and application.nomination_id not in nominations:
         problems.append(
@@ -198,15 +416,25 @@ def assign(round_: Round, pairs: Iterable[tuple[Juror, Application]], *, by: Use
         problems.insert(0, _("This round is closed."))
     if problems:
         raise TransitionRefused(problems)
-    with transaction.atomic():
-        Round.objects.select_for_update().get(pk=round_.pk)
-        existing = set(Review.objects.filter(round=round_).values_list("juror_id", "application_id"))
-        made = Review.objects.bulk_create(
-            Review(round=round_, juror=juror, application=application, assigned_by=by)
-            for juror, application in pairs
-            if (juror.pk, application.pk) not in existing
-        )
-        tell_jurors_of_assignments(round_, Counter(r.juror_id for r in made))
+    try:
+        with transaction.atomic():
+            Round.objects.select_for_update().get(pk=round_.pk)
+            existing = set(Review.objects.filter(round=round_).values_list("juror_id", "application_id"))
+            made = Review.objects.bulk_create(
+                Review(round=round_, juror=juror, application=application, assigned_by=by)
+                for juror, application in pairs
+                if (juror.pk, application.pk) not in existing
+            )
+            tell_jurors_of_assignments(round_, Counter(r.juror_id for r in made))
+    except IntegrityError:
+        # A conflict recorded or declared between the check above and the insert: the
+        # database's triggers refused the pair (migrations 0002 and 0005).
+        problems = [
+            p for juror, application in pairs for p in assignment_problems(round_, juror, application)
+        ]
+        raise TransitionRefused(
+            problems or [_("A conflict of interest was just recorded. Reload and try again.")]
+        ) from None
     return made
 
 
@@ -453,3 +681,165 @@ def set_consensus(round_: Round, application: Application, *, by: User, text: st
         round=round_, application=application, consensus=True, defaults={"author": by, "text": text.strip()}
     )
     return note
+
+
+# --- conflicts of interest with a whole organisation -------------------------------------------
+
+
+def _declaration_context(declaration: OrganisationConflict) -> dict[str, str]:
+    contest = declaration.juror.contest
+    return {
+        "contest": contest.title,
+        "juror": declaration.juror.user.display_name,
+        "organisation": declaration.organisation.name,
+        "note": declaration.note,
+    }
+
+
+def _organisation_reviews(declaration: OrganisationConflict, states) -> list[Review]:
+    """The juror's reviews, in every round of the contest, of the organisation's applications,
+    locked."""
+    return list(
+        Review.objects.select_for_update()
+        .filter(
+            juror_id=declaration.juror_id,
+            application__organisation_id=declaration.organisation_id,
+            state__in=states,
+        )
+        .select_related("round", "application")
+        .order_by("pk")
+    )
+
+
+def _lock_rounds(contest: Contest) -> None:
+    """Assignment holds its round's lock while it writes (`assign`, `auto_assign`,
+    `replace_declined`): taking every round of the contest first means a declaration and an
+    assignment of the same juror never cross."""
+    list(
+        Round.objects.select_for_update().filter(contest=contest).order_by("pk").values_list("pk", flat=True)
+    )
+
+
+def declare_organisation_conflict(
+    juror: Juror, *, organisation: Organisation, note: str, by: User
+) -> OrganisationConflict:
+    """The juror declares a conflict of interest with a whole organisation: from now on no
+    application of it in the contest (also one submitted later) is assigned to them. Their
+    unfinished reviews of its applications are declined (with the note) and handed to another
+    juror; a submitted one stays until the organisers accept the declaration. The organisers
+    are told, to review it."""
+    note = (note or "").strip()
+    contest = juror.contest
+    if contest.is_finished:
+        raise ValidationError(_("This contest is finished and can no longer be changed."))
+    errors = {}
+    if not note:
+        errors["note"] = _("Say what ties you to this organisation.")
+    if Membership.objects.filter(user_id=juror.user_id, organisation=organisation).exists():
+        errors["organisation"] = _(
+            "You work for this organisation: that conflict of interest is recorded automatically."
+        )
+    if errors:
+        raise ValidationError(errors)
+    duplicate = ValidationError(
+        {
+            "organisation": _(
+                "You have already declared a conflict of interest with this organisation; "
+                "it stands until the organisers reject it."
+            )
+        }
+    )
+    with transaction.atomic():
+        Juror.objects.select_for_update().get(pk=juror.pk)  # two clicks at once make one row
+        _lock_rounds(contest)
+        standing = OrganisationConflict.objects.filter(
+            juror=juror, organisation=organisation, state__in=OrganisationConflict.STANDING_STATES
+        )
+        if standing.exists():
+            raise duplicate
+        try:
+            with transaction.atomic():
+                declaration = OrganisationConflict.objects.create(
+                    juror=juror, organisation=organisation, note=note, declared_by=by
+                )
+        except IntegrityError:
+            raise duplicate from None
+        reason = _("Conflict of interest declared with %(organisation)s: %(note)s") % {
+            "organisation": organisation.name,
+            "note": note,
+        }
+        for review in _organisation_reviews(declaration, (Review.State.ASSIGNED, Review.State.IN_PROGRESS)):
+            apply_transition(review, "decline", by=by, note=reason)
+            if review.round.is_open:
+                _replace(review, by=by)
+        organisers = list(
+            User.objects.filter(
+                is_active=True, contest_roles__contest=contest, contest_roles__role=ContestRole.Role.ORGANISER
+            ).distinct()
+        )
+        notify(
+            events.ORGANISATION_CONFLICT_DECLARED.key,
+            organisers,
+            {
+                **_declaration_context(declaration),
+                "link": settings.SITE_URL + reverse("review:jury", args=[contest.pk]) + "#declarations",
+            },
+            dedupe_key=f"organisation-conflict:{declaration.pk}:declared",
+            scope=scope_of(contest),
+        )
+    return declaration
+
+
+def _tell_juror_of_decision(declaration: OrganisationConflict) -> None:
+    notify(
+        events.ORGANISATION_CONFLICT_DECIDED.key,
+        [declaration.juror.user],
+        {
+            **_declaration_context(declaration),
+            "accepted": "yes" if declaration.state == OrganisationConflict.State.ACCEPTED else "",
+            "reason": declaration.decision_reason,
+            "link": settings.SITE_URL + reverse("review:declarations"),
+        },
+        dedupe_key=f"organisation-conflict:{declaration.pk}:{declaration.state}",
+        scope=scope_of(declaration.juror.contest),
+    )
+
+
+def _locked_declaration(declaration: OrganisationConflict) -> OrganisationConflict:
+    return (
+        OrganisationConflict.objects.select_for_update()
+        .select_related("juror__contest", "juror__user", "organisation")
+        .get(pk=declaration.pk)
+    )
+
+
+def accept_organisation_conflict(
+    declaration: OrganisationConflict, *, by: User, note: str = ""
+) -> OrganisationConflict:
+    """The organisers accept the declaration: it keeps excluding the organisation, and the
+    juror's reviews of its applications still live (submitted ones too: their scores stay on
+    record but stop counting) are recused and, in an open round, handed to another juror."""
+    with transaction.atomic():
+        _lock_rounds(declaration.juror.contest)
+        declaration = apply_transition(_locked_declaration(declaration), "accept", by=by, note=note)
+        reason = _("Conflict of interest with %(organisation)s accepted by the organisers.") % {
+            "organisation": declaration.organisation.name
+        }
+        for review in _organisation_reviews(declaration, Review.LIVE_STATES):
+            apply_transition(review, "recuse", by=by, note=reason)
+            if review.round.is_open:
+                _replace(review, by=by)
+        _tell_juror_of_decision(declaration)
+    return declaration
+
+
+def reject_organisation_conflict(
+    declaration: OrganisationConflict, *, by: User, note: str = ""
+) -> OrganisationConflict:
+    """The organisers reject the declaration, with their reason for the juror: it no longer
+    excludes anything, and the organisation's applications may be assigned to the juror again
+    (reviews they declined stay declined)."""
+    with transaction.atomic():
+        declaration = apply_transition(_locked_declaration(declaration), "reject", by=by, note=note)
+        _tell_juror_of_decision(declaration)
+    return declaration

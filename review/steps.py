@@ -5,9 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from contests.steps import CONTEST
-from core.steps import Catalogue, NoInput, Step
+from core.steps import Catalogue, NoInput, NoteInput, Step
 from review import services
-from review.models import Review, Round
+from review.models import OrganisationConflict, Review, Round
 
 TEXTAREA = {"base_template": "textarea.html"}
 
@@ -99,4 +99,43 @@ CONTEST.register(
         _("Start the review"),
         help=_("Hand the applications to the jury."),
     )
+)
+
+
+class RejectDeclarationInput(serializers.Serializer):
+    note = serializers.CharField(
+        label=_("Why the declaration is rejected"),
+        max_length=2000,
+        help_text=_("The juror reads this reason."),
+        style=TEXTAREA,
+    )
+
+
+ORGANISATION_CONFLICT = Catalogue(
+    OrganisationConflict,
+    [
+        Step(
+            "accept",
+            services.accept_organisation_conflict,
+            "review.decide_organisation_conflict",
+            _("Accept the declaration"),
+            NoteInput,
+            help=_(
+                "The juror stays away from the organisation's applications; their reviews of them "
+                "are withdrawn and given to other jurors."
+            ),
+            done=_("The declaration was accepted; the juror was told."),
+        ),
+        Step(
+            "reject",
+            services.reject_organisation_conflict,
+            "review.decide_organisation_conflict",
+            _("Reject the declaration"),
+            RejectDeclarationInput,
+            danger=True,
+            help=_("The organisation's applications may be assigned to the juror again."),
+            done=_("The declaration was rejected; the juror was told why."),
+        ),
+    ],
+    url_name="review:organisation_conflict_step",
 )

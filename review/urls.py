@@ -1,6 +1,6 @@
 from django.urls import path
 
-from review.views import board, juror, jury, results
+from review.views import board, declarations, files, juror, jury, results, shortlist
 
 app_name = "review"
 
@@ -12,6 +12,14 @@ urlpatterns = [
     path("reviews/<int:pk>/decline/", juror.decline, name="decline"),
     path("reviews/<int:pk>/steps/<slug:name>/", juror.review_step, name="review_step"),
     path("reviews/<int:pk>/notes/", juror.note, name="note"),
+    # Conflicts of interest a juror declares with a whole organisation; the organisers' steps.
+    path("conflicts/", declarations.declarations, name="declarations"),
+    path(
+        "conflicts/<int:pk>/steps/<slug:name>/",
+        declarations.organisation_conflict_step,
+        name="organisation_conflict_step",
+    ),
+    path("reviews/<int:pk>/files/<int:attachment_pk>/", files.review_file, name="file"),
     # The organiser's jury page of a contest.
     path("contests/<int:pk>/", jury.jury, name="jury"),
     path("contests/<int:pk>/jurors/", jury.juror_add, name="juror_add"),
@@ -29,4 +37,11 @@ urlpatterns = [
     path("rounds/<int:pk>/applications/<int:application_pk>/", results.breakdown, name="breakdown"),
     path("rounds/<int:pk>/applications/<int:application_pk>/consensus/", results.consensus, name="consensus"),
     path("rounds/<int:pk>/scores.<str:fmt>", results.export, name="export"),
+    # The shortlist of a later round (the applications it reviews), and the ranking's forms for it.
+    path("rounds/<int:pk>/shortlist/", shortlist.shortlist, name="shortlist"),
+    path("rounds/<int:pk>/shortlist/top/", shortlist.shortlist_top, name="shortlist_top"),
+    path("rounds/<int:pk>/shortlist/pick/", shortlist.shortlist_pick, name="shortlist_pick"),
+    path("rounds/<int:pk>/shortlist/remove/", shortlist.shortlist_remove, name="shortlist_remove"),
+    path("rounds/<int:pk>/shortlist/confirm/", shortlist.shortlist_confirm, name="shortlist_confirm"),
+    path("rounds/<int:pk>/ranking/shortlist/", shortlist.from_ranking, name="ranking_shortlist"),
 ]

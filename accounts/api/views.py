@@ -1,24 +1,39 @@
+from django.conf import settings
 from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import RetrieveUpdateAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import services
+from accounts import selectors, services
 from accounts.api.serializers import (
+    AcceptedInvitationSerializer,
+    EmailConfirmationSerializer,
+    InvitationAcceptSerializer,
+    InvitationCreateSerializer,
     InvitationSerializer,
     MeSerializer,
     OrganisationSerializer,
+    OrganiserEmailSerializer,
+    OrganiserSerializer,
+    SentInvitationSerializer,
+    SignedUpSerializer,
+    SignUpSerializer,
     TokenRequestSerializer,
     TokenSerializer,
 )
-from accounts.models import Membership, User
+from accounts.api.throttles import PerAddressThrottle
+from accounts.models import Invitation, Membership, User
 from accounts.selectors import organisations_visible_to
-from core.api import RulesPermission
+from core.api import ErrorSerializer, RulesPermission
 
 
 class OrganisationViewSet(
@@ -86,4 +101,225 @@ class TokenView(APIView):
         payload = TokenRequestSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         token, _created = Token.objects.get_or_create(user=payload.validated_data["user"])
+        return Response({"token": token.key})
+
+
+# --- organisers: staff add and remove them --------------------------------------------------------
+
+
+class OrganiserViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """The organisers (the group Organisers: they may create contests). Staff only."""
+
+    serializer_class = OrganiserSerializer
+    permission_classes = [IsAuthenticated]
+    pagination_class = None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if not request.user.has_perm("accounts.manage_organisers"):
+            raise PermissionDenied(_("Only staff may see and change who organises contests."))
+
+    def get_queryset(self):
+        return selectors.organisers()
+
+    @extend_schema(responses={200: OrganiserSerializer(many=True), 403: ErrorSerializer})
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        request=OrganiserEmailSerializer,
+        responses={
+            200: OrganiserSerializer,
+            201: OrganiserSerializer,
+            400: ErrorSerializer,
+            403: ErrorSerializer,
+        },
+        description="Make an existing account an organiser (201; 200 when it already was one). An "
+        "unknown address answers 400: invite the person instead (POST /api/v1/invitations/).",
+    )
+    def create(self, request):
+        payload = OrganiserEmailSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        user = services.user_by_email(payload.validated_data["email"])
+        added = services.add_organiser(user, by=request.user)
+        return Response(
+            OrganiserSerializer(user).data, status=status.HTTP_201_CREATED if added else status.HTTP_200_OK
+        )
+
+    @extend_schema(responses={204: None, 403: ErrorSerializer, 404: ErrorSerializer})
+    def destroy(self, request, pk=None):
+        """Take an organiser out of the group (their roles in contests stay)."""
+        services.remove_organiser(get_object_or_404(self.get_queryset(), pk=pk), by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        request=OrganiserEmailSerializer,
+        responses={204: None, 400: ErrorSerializer, 403: ErrorSerializer},
+        description="Take the organiser with this e-mail address out of the group. An unknown address, "
+        "or one that is no organiser, answers 400.",
+    )
+    @action(detail=False, methods=["post"])
+    def remove(self, request):
+        payload = OrganiserEmailSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        user = services.user_by_email(payload.validated_data["email"])
+        if not services.remove_organiser(user, by=request.user):
+            return Response(
+                {"email": [_("%(email)s is not an organiser.") % {"email": user.email}]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- invitations by role, and accepting them ----------------------------------------------------------
+
+
+def _request_language() -> str:
+    """The request's language when it is one of ours; else the default (empty)."""
+    language = get_language()
+    return language if language in dict(settings.LANGUAGES) else ""
+
+
+def _gone(error: services.LinkGone) -> Response:
+    return Response({"detail": " ".join(error.messages)}, status=status.HTTP_410_GONE)
+
+
+class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Invitations by e-mail to be organisation staff, a contest's juror or grant officer, or an
+    organiser. Organisation administrators invite staff to their organisation; a contest's
+    organisers invite its jurors and grant officers; staff invite organisers. The invitee gets a
+    link, and accepts on its page or here (`accept/`: the token and a password)."""
+
+    serializer_class = SentInvitationSerializer
+    permission_classes = [IsAuthenticated]
+    throttle_scope = ""  # accept/ sets its own (PerAddressThrottle)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema's generator has no user
+            return Invitation.objects.none()
+        return selectors.invitations_sent_by(self.request.user)
+
+    @extend_schema(
+        request=InvitationCreateSerializer,
+        responses={201: SentInvitationSerializer, 400: ErrorSerializer, 403: ErrorSerializer},
+    )
+    def create(self, request):
+        """Invite someone by e-mail to a role; they get a link to accept it (and set a password)."""
+        payload = InvitationCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        role = services.INVITATION_ROLES[data["role"]]
+        named = data.get(role.target) if role.target else None
+        target = services.find_invitation_target(role, user=request.user, pk=named)
+        invitation = services.invite(
+            role,
+            email=data["email"],
+            by=request.user,
+            target=target,
+            full_name=data["full_name"],
+            as_admin=data["as_admin"],
+        )
+        return Response(SentInvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=InvitationAcceptSerializer,
+        responses={
+            200: AcceptedInvitationSerializer,
+            400: ErrorSerializer,
+            410: ErrorSerializer,
+            429: ErrorSerializer,
+        },
+        description="Accept an invitation with the token of its link. Without an account for the invited "
+        "address, `password` (checked by Django's password rules) and `full_name` create one; with an "
+        "account, `password` is its password (not needed when logged in as it). Answers an API token. "
+        "An expired or used invitation answers 410. Rate-limited per client address (429).",
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        permission_classes=[AllowAny],
+        throttle_classes=[PerAddressThrottle],
+        throttle_scope="accept_invitation",
+    )
+    def accept(self, request):
+        payload = InvitationAcceptSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        try:
+            user, invitation = services.accept_invitation_by_token(
+                data["token"],
+                password=data["password"],
+                full_name=data["full_name"],
+                user=request.user if request.user.is_authenticated else None,
+                language=_request_language(),
+            )
+        except services.LinkGone as error:
+            return _gone(error)
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response(
+            {
+                "token": token.key,
+                "user": user.pk,
+                "email": user.email,
+                "role": services.role_of(invitation).key,
+                "contest": invitation.payload.get("contest"),
+                "organisation": invitation.organisation_id,
+            }
+        )
+
+
+# --- sign-up with e-mail confirmation -------------------------------------------------------------------
+
+
+class SignUpView(APIView):
+    """Create an account; it works once its e-mail address is confirmed (the link we send)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    throttle_classes = [PerAddressThrottle]
+    throttle_scope = "sign_up"
+
+    @extend_schema(
+        request=SignUpSerializer,
+        responses={201: SignedUpSerializer, 400: ErrorSerializer, 429: ErrorSerializer},
+        description="A new account, inactive until its owner confirms the e-mail address with the "
+        "token of the link we send (POST /api/v1/auth/confirm-email/). A weak password (Django's "
+        "password rules) or an address in use answers 400. Rate-limited per client address (429).",
+    )
+    def post(self, request):
+        payload = SignUpSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        user = services.sign_up_to_confirm(
+            email=data["email"],
+            full_name=data["full_name"],
+            password=data["password"],
+            language=data.get("language") or _request_language(),
+        )
+        detail = _("We sent a link to %(email)s: follow it to confirm the address.") % {"email": user.email}
+        return Response({"email": user.email, "detail": detail}, status=status.HTTP_201_CREATED)
+
+
+class ConfirmEmailView(APIView):
+    """Confirm a signed-up e-mail address with the token of the e-mailed link."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    throttle_classes = [PerAddressThrottle]
+    throttle_scope = "confirm_email"
+
+    @extend_schema(
+        request=EmailConfirmationSerializer,
+        responses={200: TokenSerializer, 400: ErrorSerializer, 410: ErrorSerializer, 429: ErrorSerializer},
+        description="Activates the account and answers an API token. A token that is not a link's "
+        "answers 400; an expired or already used one 410. Rate-limited per client address (429).",
+    )
+    def post(self, request):
+        payload = EmailConfirmationSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            user = services.confirm_email(payload.validated_data["token"])
+        except services.LinkGone as error:
+            return _gone(error)
+        token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})

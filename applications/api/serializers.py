@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from accounts.models import Organisation
-from applications.models import Application, Attachment, LateSubmissionCode, Revision
+from applications.models import Application, Attachment, DownloadLog, LateSubmissionCode, Revision
 from contests.models import Contest, Nomination
 from core import clock
 
@@ -26,6 +26,13 @@ class AttachmentSerializer(serializers.ModelSerializer):
             "download_url",
         ]
 
+    def to_representation(self, attachment: Attachment) -> dict:
+        data = super().to_representation(attachment)
+        reading = self.context.get("reading")  # a juror's share (applications.readers)
+        if reading is not None:
+            data["original_name"] = reading.name_of(attachment)
+        return data
+
     def get_download_url(self, attachment: Attachment) -> str:
         path = reverse(
             "api:application-attachment-download",
@@ -33,6 +40,36 @@ class AttachmentSerializer(serializers.ModelSerializer):
         )
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request is not None else path
+
+
+class DownloadLogSerializer(serializers.ModelSerializer):
+    """One download of one of the application's private files: who, when, which, how."""
+
+    user_name = serializers.SerializerMethodField()
+    user_email = serializers.SerializerMethodField()
+    via_display = serializers.CharField(source="get_via_display", read_only=True)
+
+    class Meta:
+        model = DownloadLog
+        fields = [
+            "id",
+            "at",
+            "attachment",
+            "field_key",
+            "file_name",
+            "user",
+            "user_name",
+            "user_email",
+            "via",
+            "via_display",
+        ]
+        read_only_fields = fields
+
+    def get_user_name(self, entry: DownloadLog) -> str:
+        return entry.user.display_name if entry.user else ""
+
+    def get_user_email(self, entry: DownloadLog) -> str:
+        return entry.user.email if entry.user else ""
 
 
 class ApplicationListSerializer(serializers.ModelSerializer):
@@ -72,6 +109,14 @@ class ApplicationSerializer(ApplicationListSerializer):
         source="get_ineligibility_reason_display", read_only=True
     )
     allowed_transitions = serializers.SerializerMethodField()
+    correct_by = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text=gettext_lazy(
+            "The correction deadline of the last return for correction: while returned, the "
+            "application may be changed and resubmitted until then; `screening_note` says what to correct."
+        ),
+    )
 
     class Meta(ApplicationListSerializer.Meta):
         fields = [
@@ -82,6 +127,7 @@ class ApplicationSerializer(ApplicationListSerializer):
             "ineligibility_reason",
             "ineligibility_reason_display",
             "screening_note",
+            "correct_by",
             "allowed_transitions",
             "version",
         ]
@@ -133,6 +179,7 @@ class ApplicationSerializer(ApplicationListSerializer):
             "ineligibility_reason": str(application.ineligibility_reason),
             "ineligibility_reason_display": str(application.get_ineligibility_reason_display()),
             "screening_note": application.screening_note,
+            "correct_by": _moment_or_none(application.correct_by),
             "allowed_transitions": self.get_allowed_transitions(application),
             "version": application.version,
         }

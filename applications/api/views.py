@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -23,11 +24,13 @@ from applications.api.serializers import (
     AttachmentSerializer,
     AttachmentUploadSerializer,
     DiffSerializer,
+    DownloadLogSerializer,
     LateCodeSerializer,
     RevisionSerializer,
 )
 from applications.downloads import attachment_response
-from applications.models import Application, Attachment
+from applications.models import Application, Attachment, DownloadLog
+from applications.readers import Reading, readable_by, reading_for
 from applications.rules import is_applicant
 from applications.selectors import (
     applications_visible_to,
@@ -40,8 +43,10 @@ from applications.selectors import (
 from applications.steps import APPLICATION
 from contests.selectors import contests_visible_to
 from core.api import ErrorSerializer, RulesPermission, TransitionActionsMixin, VersionedAPIMixin
+from core.paging import page_of
 from core.parsing import MultiPartParser
 
+DOWNLOAD_LOG_PAGE = page_of(DownloadLogSerializer, "DownloadLogPageSerializer")
 ATTACHMENT_ID = OpenApiParameter(
     "attachment_id", int, OpenApiParameter.PATH, description="The attachment's id."
 )
@@ -173,10 +178,35 @@ class ApplicationViewSet(
 
     # --- attachments --------------------------------------------------------------------------
 
+    def _for_reading(self) -> tuple[Application, Reading]:
+        """The application whose files the caller reads, and what they may read of them: all of
+        them for its applicant and organisers; for a juror assigned to it (a live review in any
+        round) those not withheld by blind review (applications.readers); 404 for anyone else."""
+        try:
+            application = self.get_object()
+        except Http404:
+            application = get_object_or_404(
+                readable_by(self.request.user).select_related("contest"), pk=self.kwargs["pk"]
+            )
+        reading = reading_for(self.request.user, application)
+        if reading is None:
+            raise Http404
+        return application, reading
+
     @extend_schema(
         methods=["GET"],
-        responses=AttachmentSerializer(many=True),
-        description="The files attached to this application.",
+        responses={
+            200: AttachmentSerializer(many=True),
+            404: OpenApiResponse(
+                ErrorSerializer,
+                description="Not the caller's application, not of a contest they organise, and "
+                "not assigned to them for review (or no longer: declined or recused).",
+            ),
+        },
+        description="The files attached to this application: for its applicant and organisers "
+        "all of them; for a juror assigned to it those they may read (in blind review, the "
+        "files of questions marked identifying are withheld and the others named after their "
+        "question).",
     )
     @extend_schema(
         methods=["POST"],
@@ -198,13 +228,14 @@ class ApplicationViewSet(
         url_name="attachments",
     )
     def attachments(self, request, pk=None):
-        application = self.get_object()
         if request.method == "GET":
-            return Response(
-                AttachmentSerializer(
-                    application.attachments.all(), many=True, context=self.get_serializer_context()
-                ).data
-            )
+            application, reading = self._for_reading()
+            context = self.get_serializer_context()
+            if reading.withheld or reading.neutral_names:
+                context["reading"] = reading
+            shown = [a for a in application.attachments.all() if reading.shows(a)]
+            return Response(AttachmentSerializer(shown, many=True, context=context).data)
+        application = self.get_object()
         self._require_applicant(application)
         payload = AttachmentUploadSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -250,6 +281,10 @@ class ApplicationViewSet(
         responses={
             (200, "application/octet-stream"): OpenApiTypes.BINARY,
             302: OpenApiResponse(description="A short-lived presigned URL of the file in object storage."),
+            404: OpenApiResponse(
+                ErrorSerializer,
+                description="No such file, or the caller may not read it (see the list of files).",
+            ),
             503: OpenApiResponse(ErrorSerializer, description="The file storage is down; try again later."),
         },
     )
@@ -260,12 +295,34 @@ class ApplicationViewSet(
         url_name="attachment-download",
     )
     def download(self, request, pk=None, attachment_id=None):
-        """The file itself, streamed or by redirect, only to those who may see the application."""
-        application = self.get_object()
-        if not request.user.has_perm("applications.view_application", application):
-            raise PermissionDenied(_("You may not do this."))
+        """The file itself, streamed or by redirect, only to those who may read it: the
+        application's applicant and organisers, and the jurors assigned to it while their review
+        is live (not a file withheld by blind review). Every download is logged."""
+        application, reading = self._for_reading()
         attachment = get_object_or_404(application.attachments, pk=attachment_id)
-        return attachment_response(attachment)
+        if not reading.shows(attachment):
+            raise Http404
+        return attachment_response(
+            attachment, by=request.user, via=DownloadLog.Via.API, name=reading.name_of(attachment)
+        )
+
+    @extend_schema(
+        responses={
+            200: DOWNLOAD_LOG_PAGE,
+            403: OpenApiResponse(ErrorSerializer, description="Only the contest's organisers read the log."),
+            404: OpenApiResponse(ErrorSerializer, description="Not an application the caller may see."),
+        },
+    )
+    @action(detail=True, methods=["get"], url_path="downloads", url_name="downloads")
+    def downloads(self, request, pk=None):
+        """Who downloaded this application's private files, and when (newest first, paginated):
+        for the contest's organisers."""
+        application = self.get_object()
+        if not request.user.has_perm("applications.screen_application", application):
+            raise PermissionDenied(_("Only the contest's organisers may read who downloaded the files."))
+        entries = DownloadLog.objects.filter(application=application).select_related("user")
+        page = self.paginate_queryset(entries.order_by("-at", "-pk"))
+        return self.get_paginated_response(DownloadLogSerializer(page, many=True).data)
 
     # --- revisions ----------------------------------------------------------------------------
 

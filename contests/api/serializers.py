@@ -1,20 +1,31 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from accounts.models import User
-from contests.models import Category, Classifier, Contest, ContestRole, Criterion, FormField, Nomination
-from core.api import AllowedStepsField
-from core.files import EXTENSIONS
+from contests.models import (
+    MAX_REGULATIONS_BYTES,
+    Category,
+    Classifier,
+    Contest,
+    ContestRole,
+    Criterion,
+    FormField,
+    Nomination,
+)
+from core.api import AllowedStepsField, RefuseUnknownFieldsMixin
+from core.files import DOCUMENT_TYPES, EXTENSIONS, validate_upload
 
 
-class NominationSerializer(serializers.ModelSerializer):
+class NominationSerializer(RefuseUnknownFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = Nomination
         fields = ["id", "contest", "title", "description", "max_winners", "order", "version"]
 
 
-class CriterionSerializer(serializers.ModelSerializer):
+class CriterionSerializer(RefuseUnknownFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = Criterion
         fields = [
@@ -31,7 +42,7 @@ class CriterionSerializer(serializers.ModelSerializer):
         ]
 
 
-class FormFieldSerializer(serializers.ModelSerializer):
+class FormFieldSerializer(RefuseUnknownFieldsMixin, serializers.ModelSerializer):
     choices = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
     file_types = serializers.ListField(
         child=serializers.ChoiceField(choices=list(EXTENSIONS)),
@@ -55,26 +66,83 @@ class FormFieldSerializer(serializers.ModelSerializer):
             "identifying",
             "file_types",
             "max_file_mb",
+            "case_section",
             "order",
             "version",
         ]
 
 
 class CategorySerializer(serializers.ModelSerializer):
+    parent_code = serializers.CharField(source="parent.code", read_only=True, default=None)
+
     class Meta:
         model = Category
-        fields = ["id", "code", "title", "parent", "order"]
+        fields = ["id", "code", "title", "parent", "parent_code", "order"]
 
 
-class ClassifierSerializer(serializers.ModelSerializer):
+class CategoryWriteSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
+    """One category as written: its parent named by `parent` (the code of another category in
+    the same request) or by nesting it in that category's `children`."""
+
+    code = serializers.CharField(max_length=20, help_text=Category._meta.get_field("code").help_text)
+    title = serializers.CharField(max_length=300)
+    order = serializers.IntegerField(min_value=0, required=False)
+    parent = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        help_text=gettext_lazy("The code of the parent category, in this request."),
+    )
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["children"] = CategoryWriteSerializer(many=True, required=False)
+        return fields
+
+
+def flatten_categories(rows: list[dict], parent: str | None = None) -> list[dict]:
+    """Nested `children` into one list in reading order, each with `parent` as a code."""
+    flat = []
+    for position, row in enumerate(rows):
+        children = row.get("children") or []
+        flat.append(
+            {
+                "code": row["code"],
+                "title": row["title"],
+                "order": row.get("order", position),
+                "parent": row.get("parent") or parent,
+            }
+        )
+        flat += flatten_categories(children, row["code"])
+    return flat
+
+
+class ClassifierSerializer(RefuseUnknownFieldsMixin, serializers.ModelSerializer):
+    """A classifier with its whole tree of categories. Writing `categories` replaces the tree in
+    one request: categories are matched by code (kept ones keep their id and everything filed
+    under them), new codes are added and missing ones removed (refused while in use)."""
+
     categories = CategorySerializer(many=True, read_only=True)
+    contests = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
         model = Classifier
-        fields = ["id", "title", "description", "categories"]
+        fields = ["id", "title", "description", "categories", "contests"]
 
 
-class ContestListSerializer(serializers.ModelSerializer):
+class ClassifierWriteSerializer(RefuseUnknownFieldsMixin, serializers.ModelSerializer):
+    categories = CategoryWriteSerializer(many=True, required=False)
+
+    class Meta:
+        model = Classifier
+        fields = ["title", "description", "categories"]
+
+    def validate_categories(self, rows: list[dict]) -> list[dict]:
+        return flatten_categories(rows)
+
+
+class ContestListSerializer(RefuseUnknownFieldsMixin, serializers.ModelSerializer):
     state_display = serializers.CharField(source="get_state_display", read_only=True)
 
     class Meta:
@@ -85,6 +153,7 @@ class ContestListSerializer(serializers.ModelSerializer):
             "summary",
             "state",
             "state_display",
+            "edition_year",
             "opens_at",
             "closes_at",
             "grace_minutes",
@@ -110,13 +179,43 @@ class ContestSerializer(ContestListSerializer):
     classifiers = serializers.PrimaryKeyRelatedField(
         many=True, queryset=Classifier.objects.all(), required=False
     )
+    regulations_document = serializers.FileField(
+        required=False,
+        allow_null=True,
+        write_only=True,
+        help_text=gettext_lazy(
+            "PDF, DOCX or ODT, up to 20 MB, sent as multipart/form-data; null removes it. "
+            "Read it back at regulations_url."
+        ),
+    )
+    regulations_url = serializers.SerializerMethodField()
     allowed_transitions = AllowedStepsField()
+    deadline_change_reason = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text=gettext_lazy(
+            "Required with a new closes_at once the call is published: every organisation with a draft "
+            "is told, with this reason, and the move is kept in the contest's history."
+        ),
+    )
+    deadline_change_force = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        help_text=gettext_lazy(
+            "Bring a published deadline closer than the notice period (DEADLINE_NOTICE_DAYS, 7 days by "
+            "default); a reason is still required."
+        ),
+    )
 
     class Meta(ContestListSerializer.Meta):
         fields = [
             *ContestListSerializer.Meta.fields,
             "regulations",
             "conditions",
+            "regulations_document",
+            "regulations_url",
             "classifiers",
             "published_at",
             "nominations",
@@ -124,8 +223,29 @@ class ContestSerializer(ContestListSerializer):
             "form_fields",
             "allowed_transitions",
             "version",
+            "deadline_change_reason",
+            "deadline_change_force",
         ]
         read_only_fields = ["state", "published_at"]
+
+    def get_regulations_url(self, contest: Contest) -> str | None:
+        """Where the regulations document is downloaded (the public page's link), or null."""
+        if not contest.regulations_document:
+            return None
+        url = reverse("contests:regulations", args=[contest.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
+
+    def validate_regulations_document(self, upload):
+        """The type from the content, as the edit page checks it; the stored name is generated."""
+        if upload is None:
+            return ""
+        try:
+            kind = validate_upload(upload, DOCUMENT_TYPES, MAX_REGULATIONS_BYTES)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from None
+        upload.name = f"regulations.{kind}"
+        return upload
 
     def validate(self, attrs: dict) -> dict:
         # Same rules as Contest.clean, reported on the field the user must fix.
@@ -137,7 +257,16 @@ class ContestSerializer(ContestListSerializer):
             raise serializers.ValidationError(
                 {"tie_break_criterion": _("Choose a criterion of this contest.")}
             )
+        if self.instance is None:  # a new contest is a draft: its deadline moves freely
+            attrs.pop("deadline_change_reason", None)
+            attrs.pop("deadline_change_force", None)
         return attrs
+
+
+class GrantBudgetChangeSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
+    """The one setting of a contest that stays open after the announcement, until it is archived."""
+
+    grant_budget = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
 
 
 class ContestRoleSerializer(serializers.Serializer):

@@ -1,29 +1,31 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
-from rest_framework.permissions import AllowAny
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from accounts.models import User
 from contests import services
 from contests.api.serializers import (
     ClassifierSerializer,
+    ClassifierWriteSerializer,
     ContestCloneSerializer,
     ContestListSerializer,
     ContestRoleSerializer,
     ContestSerializer,
     CriterionSerializer,
     FormFieldSerializer,
+    GrantBudgetChangeSerializer,
     NominationSerializer,
 )
 from contests.models import Classifier, Contest, Criterion, FormField, Nomination
 from contests.selectors import contests_visible_to, with_structure
 from contests.steps import CONTEST
-from core.api import RulesPermission, TransitionActionsMixin, VersionedAPIMixin
+from core import versioning
+from core.api import ErrorSerializer, RulesPermission, TransitionActionsMixin, VersionedAPIMixin
 
 
 class ContestFilter(filters.FilterSet):
@@ -84,6 +86,26 @@ class ContestViewSet(VersionedAPIMixin, TransitionActionsMixin, viewsets.ModelVi
         roles = contest.roles.select_related("user").order_by("role", "user__email")
         return Response(ContestRoleSerializer(roles, many=True).data)
 
+    @extend_schema(
+        request=GrantBudgetChangeSerializer,
+        responses={200: ContestSerializer, 400: None, 403: ErrorSerializer, 404: ErrorSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="grant-budget")
+    def grant_budget(self, request, pk=None):
+        """Change only the grant budget: organisers and grant officers, in any state until the
+        contest is archived (grants are offered after the announcement), never below what the
+        grants committed (400 on grant_budget). Other fields stay locked once it is announced."""
+        contest = self.get_object()
+        if not request.user.has_perm("contests.change_grant_budget", contest):
+            raise PermissionDenied(
+                _("Only this contest's organisers and grant officers may change its budget.")
+            )
+        payload = GrantBudgetChangeSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        with versioning.editing_as(request.user):
+            services.set_grant_budget(contest, amount=payload.validated_data["grant_budget"], by=request.user)
+        return Response(self.get_serializer(self.get_object()).data)
+
     @extend_schema(request=ContestCloneSerializer, responses={201: ContestSerializer})
     @action(detail=True, methods=["post"])
     def clone(self, request, pk=None):
@@ -96,6 +118,28 @@ class ContestViewSet(VersionedAPIMixin, TransitionActionsMixin, viewsets.ModelVi
         contest = services.clone_contest(source, by=request.user, **payload.validated_data)
         contest = with_structure(Contest.objects.all()).get(pk=contest.pk)
         return Response(self.get_serializer(contest).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: FormFieldSerializer(many=True),
+            400: ErrorSerializer,
+            403: ErrorSerializer,
+            404: ErrorSerializer,
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="add-case-structure")
+    def add_case_structure(self, request, pk=None):
+        """Add the standard case structure to the form (problem, target group, solution, e-services,
+        results, resources and partners, costs, sustainability, contacts, presentation), each question
+        mapped to its case section. Questions whose key the form has are skipped; answers the questions
+        added now (an empty list when none was missing). After publication they come optional; a
+        finished contest answers 400, like the organiser page's button."""
+        contest = self.get_object()
+        if not request.user.has_perm("contests.change_contest", contest):
+            raise PermissionDenied(_("Only this contest's organisers may change it."))
+        added = services.add_case_structure(contest, by=request.user)
+        return Response(FormFieldSerializer(added, many=True, context=self.get_serializer_context()).data)
 
     def get_queryset(self):
         contests = contests_visible_to(self.request.user).order_by("-opens_at", "-pk")
@@ -151,7 +195,10 @@ class ContestPartViewSet(VersionedAPIMixin, viewsets.ModelViewSet):
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
-        data.pop("contest", None)  # a part never moves to another contest
+        moved_to = data.pop("contest", None)
+        if moved_to is not None and moved_to.pk != serializer.instance.contest_id:
+            # Refused, never ignored: a part never moves to another contest.
+            raise ValidationError({"contest": [_("A part of a contest cannot move to another contest.")]})
         serializer.instance = services.save_part(serializer.instance, **data)
 
     def perform_destroy(self, instance):
@@ -174,9 +221,67 @@ class FormFieldViewSet(ContestPartViewSet):
     serializer_class = FormFieldSerializer
 
 
-class ClassifierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Classifiers of practice areas, public and reusable across contests."""
+CLASSIFIER_WRITE_RESPONSES = {400: None, 403: ErrorSerializer, 404: ErrorSerializer}
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request=ClassifierWriteSerializer, responses={201: ClassifierSerializer, **CLASSIFIER_WRITE_RESPONSES}
+    ),
+    update=extend_schema(
+        request=ClassifierWriteSerializer, responses={200: ClassifierSerializer, **CLASSIFIER_WRITE_RESPONSES}
+    ),
+    partial_update=extend_schema(
+        request=ClassifierWriteSerializer, responses={200: ClassifierSerializer, **CLASSIFIER_WRITE_RESPONSES}
+    ),
+    destroy=extend_schema(
+        responses={204: None, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
+    ),
+)
+class ClassifierViewSet(viewsets.ModelViewSet):
+    """Classifiers of practice areas, public and reusable across contests. Whoever may create
+    contests builds them, categories nested in one request (`children`, or `parent` by code);
+    a classifier a contest uses is changed only by that contest's organisers, and one in use is
+    never deleted (409 with the reasons)."""
 
     serializer_class = ClassifierSerializer
-    permission_classes = [AllowAny]
-    queryset = Classifier.objects.prefetch_related("categories").order_by("title")
+    permission_classes = [RulesPermission]
+    action_perms = {
+        "update": "contests.change_classifier",
+        "partial_update": "contests.change_classifier",
+        "destroy": "contests.delete_classifier",
+    }
+    queryset = Classifier.objects.prefetch_related("categories__parent", "contests").order_by("title", "pk")
+
+    def get_serializer_class(self):
+        if self.action in ("create", "update", "partial_update"):
+            return ClassifierWriteSerializer
+        return ClassifierSerializer
+
+    def _answer(self, classifier: Classifier, status_code: int = status.HTTP_200_OK) -> Response:
+        classifier = self.get_queryset().get(pk=classifier.pk)
+        return Response(
+            ClassifierSerializer(classifier, context=self.get_serializer_context()).data, status=status_code
+        )
+
+    def create(self, request, *args, **kwargs):
+        if not request.user.has_perm("contests.add_classifier"):
+            raise PermissionDenied(_("Only organisers may create classifiers."))
+        payload = self.get_serializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        classifier = services.save_classifier(None, **payload.validated_data)
+        return self._answer(classifier, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        classifier = self.get_object()
+        payload = self.get_serializer(classifier, data=request.data, partial=kwargs.get("partial", False))
+        payload.is_valid(raise_exception=True)
+        services.save_classifier(classifier, **payload.validated_data)
+        return self._answer(classifier)
+
+    def destroy(self, request, *args, **kwargs):
+        classifier = self.get_object()
+        if problems := services.classifier_delete_problems(classifier):
+            return Response({"detail": " ".join(str(p) for p in problems)}, status=status.HTTP_409_CONFLICT)
+        services.delete_classifier(classifier)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -4,6 +4,8 @@ Reading starts from the selectors (what a user may not see answers 404); writing
 through contests.services; permissions come from contests/rules.py (403).
 """
 
+from contests.views.budget import grant_budget
+from contests.views.classifiers import classifier_delete, classifier_edit, classifier_list
 from contests.views.clone import contest_clone
 from contests.views.mail import (
     contest_outbox,
@@ -28,6 +30,9 @@ from contests.views.public import contest_detail, home, regulations_document
 
 __all__ = [
     "add_case_structure",
+    "classifier_delete",
+    "classifier_edit",
+    "classifier_list",
     "contest_clone",
     "contest_create",
     "contest_delete",
@@ -40,6 +45,7 @@ __all__ = [
     "contest_people",
     "contest_role_remove",
     "contest_transition",
+    "grant_budget",
     "home",
     "message_template_edit",
     "message_template_reset",

@@ -99,7 +99,7 @@ class PracticeDetailSerializer(PracticeListSerializer):
 
     @extend_schema_field(CaseSectionSerializer(many=True))
     def get_sections(self, practice: Practice) -> list[dict]:
-        return CaseSectionSerializer(section_rows(practice.sections), many=True).data
+        return CaseSectionSerializer(section_rows(practice.sections, practice.layout), many=True).data
 
     @extend_schema_field(PublicFileSerializer(many=True))
     def get_files(self, practice: Practice) -> list[dict]:

@@ -1,9 +1,9 @@
-from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.filters import FilterBackend
 from depository import selectors
 from depository.api.serializers import PracticeDetailSerializer, PracticeListSerializer
 from depository.filters import PracticeFilter
@@ -16,7 +16,7 @@ class PracticeViewSet(viewsets.ReadOnlyModelViewSet):
 
     permission_classes = [AllowAny]
     # Only the catalogue's filters: an ordering parameter would undo the search's ranking.
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     filterset_class = PracticeFilter
     lookup_value_regex = r"\d+"
 

@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -96,11 +98,45 @@ class GrantBudgetLineSerializer(serializers.ModelSerializer):
 
 
 class GrantTargetSerializer(serializers.ModelSerializer):
+    """A target over a reporting period (`period_end`) or over a calendar `year`: give one of the
+    two. `achieved` is what accepted reports reached over it: the report of that period, or the
+    sum of the accepted reports whose period ends in that year."""
+
+    period_end = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text=gettext_lazy("The end of one of the grant's reporting periods."),
+    )
+    year = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=2000,
+        max_value=2100,
+        help_text=gettext_lazy("A calendar year of the grant, instead of a reporting period."),
+    )
+    achieved = serializers.SerializerMethodField()
+
     class Meta:
         model = IndicatorTarget
-        fields = ["id", "indicator", "period_end", "value"]
+        fields = ["id", "indicator", "period_end", "year", "value", "achieved"]
         read_only_fields = ["id"]
-        validators = []  # the service upserts per (grant, indicator, period)
+        validators = []  # the service upserts per (grant, indicator, period or year)
+
+    def validate(self, attrs: dict) -> dict:
+        if (attrs.get("period_end") is None) == (attrs.get("year") is None):
+            raise serializers.ValidationError(
+                {
+                    "period_end": [
+                        _("Give either a reporting period or a calendar year for the target, not both.")
+                    ]
+                }
+            )
+        return attrs
+
+    @extend_schema_field(serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True))
+    def get_achieved(self, target: IndicatorTarget) -> str | None:
+        achieved = self.context.get("achieved", {})
+        return None if target.pk not in achieved else str(achieved[target.pk])
 
 
 class GrantTrancheSerializer(serializers.ModelSerializer):

@@ -109,10 +109,13 @@ class GrantViewSet(
     @extend_schema(methods=["POST"], request=GrantTargetSerializer, responses={201: GrantTargetSerializer})
     @action(detail=True, methods=["get", "post"])
     def targets(self, request, pk=None):
-        """Indicator targets per reporting period; POST sets one (grant officers)."""
+        """Indicator targets per reporting period or per calendar year, each with what accepted
+        reports achieved over it; POST sets one (grant officers): `period_end` or `year`."""
         grant = self.get_object()
+        achieved = {p.target.pk: p.actual for p in selectors.target_progress(grant)}
         if request.method == "GET":
-            return Response(GrantTargetSerializer(grant.targets.all(), many=True).data)
+            targets = grant.targets.order_by("indicator__order", "year", "period_end")
+            return Response(GrantTargetSerializer(targets, many=True, context={"achieved": achieved}).data)
         _require(request, "grants.change_grant", grant)
         payload = GrantTargetSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -120,7 +123,10 @@ class GrantViewSet(
         if data["indicator"].contest_id != grant.contest_id:
             return Response({"indicator": [_("Choose an indicator of this grant's contest.")]}, status=400)
         target = services.set_target(grant, by=request.user, **data)
-        return Response(GrantTargetSerializer(target).data, status=status.HTTP_201_CREATED)
+        achieved = {p.target.pk: p.actual for p in selectors.target_progress(grant)}
+        return Response(
+            GrantTargetSerializer(target, context={"achieved": achieved}).data, status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(responses=GrantIndicatorResultSerializer(many=True))
     @action(detail=True, methods=["get"])

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from contests.models import Contest
+from contests.models import Contest, ContestRole
 from contests.services import scope_of
 from core.files import generated_name, validate_upload
 from grants.models import Grant
@@ -68,6 +68,32 @@ def _notify_grantee(grant: Grant, event: str, extra: dict, dedupe_key: str) -> N
     notify(
         event,
         _grantee_users(grant),
+        {**_context(grant), **extra},
+        dedupe_key=dedupe_key,
+        scope=scope_of(grant.contest),
+    )
+
+
+def _officers(contest_id: int, *, besides: User | None = None) -> list[User]:
+    """The contest's grant officers (active), without `besides` (who did the step themselves)."""
+    found = User.objects.filter(
+        is_active=True,
+        contest_roles__contest_id=contest_id,
+        contest_roles__role=ContestRole.Role.GRANT_OFFICER,
+    )
+    if besides is not None:
+        found = found.exclude(pk=besides.pk)
+    return list(found.distinct().order_by("pk"))
+
+
+def _notify_officers(grant: Grant, event: str, extra: dict, dedupe_key: str, *, besides: User | None) -> None:
+    """Approvers hear that there is work: the grant's officers, in the inbox and by e-mail."""
+    officers = _officers(grant.contest_id, besides=besides)
+    if not officers:
+        return
+    notify(
+        event,
+        officers,
         {**_context(grant), **extra},
         dedupe_key=dedupe_key,
         scope=scope_of(grant.contest),

@@ -28,7 +28,7 @@ from grants.models import (
     ReportAttachment,
     Spending,
 )
-from grants.services.common import MB, _lock_grant, _notify_grantee, money
+from grants.services.common import MB, _lock_grant, _notify_grantee, _notify_officers, money
 from grants.services.tranches_and_payments import _approve
 
 REPORT_FILE_TYPES = (*DOCUMENT_TYPES, XLSX, JPEG, PNG)
@@ -145,6 +145,17 @@ def submit_report(report: GrantReport, *, by: User, note: str = "") -> GrantRepo
         report.submitted_at, report.submitted_by = report.updated_at, by
         report.save(update_fields=["submitted_at", "submitted_by"])
         audit.record(report.grant, "report.submitted", actor=by, report=report.pk)
+        # Each submission is its own occasion (a resubmission after changes is work again).
+        count = report.grant.audit_entries.filter(
+            action="report.submitted", payload__report=report.pk
+        ).count()
+        _notify_officers(
+            report.grant,
+            events.REPORT_SUBMITTED.key,
+            {**_report_context(report), "submitted_by": by.get_full_name() or by.email},
+            f"report-submitted:{report.pk}:{count}",
+            besides=by,
+        )
     return report
 
 
@@ -220,17 +231,36 @@ def add_indicator(contest: Contest, *, by: User, name: str, unit: str, direction
 
 
 def set_target(
-    grant: Grant, *, by: User, indicator: Indicator, period_end: date, value: Any
+    grant: Grant,
+    *,
+    by: User,
+    indicator: Indicator,
+    value: Any,
+    period_end: date | None = None,
+    year: int | None = None,
 ) -> IndicatorTarget:
-    """A grant's target for an indicator over the reporting period ending on `period_end`."""
+    """A grant's target for an indicator over the reporting period ending on `period_end`, or over
+    the calendar `year` (one of the grant's years); setting it again replaces it."""
     if indicator.contest_id != grant.contest_id:
         raise ValidationError({"indicator": _("Choose an indicator of this grant's contest.")})
-    if not grant.reports.filter(period_end=period_end).exists():
+    if (period_end is None) == (year is None):
+        raise ValidationError(
+            {"period_end": _("Give either a reporting period or a calendar year for the target, not both.")}
+        )
+    if period_end is not None and not grant.reports.filter(period_end=period_end).exists():
         raise ValidationError({"period_end": _("Choose the end of one of the grant's reporting periods.")})
+    if year is not None and not grant.starts_on.year <= year <= grant.ends_on.year:
+        raise ValidationError(
+            {
+                "year": _("Choose a year of the grant: %(first)s–%(last)s.")
+                % {"first": grant.starts_on.year, "last": grant.ends_on.year}
+            }
+        )
     target, _created = IndicatorTarget.objects.update_or_create(
         grant=grant,
         indicator=indicator,
         period_end=period_end,
+        year=year,
         defaults={"value": money(value, "value", allow_zero=True)},
     )
     return target

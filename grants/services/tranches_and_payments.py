@@ -16,7 +16,7 @@ from core.fsm import apply_transition
 from core.money import format_money
 from grants import audit, events
 from grants.models import Disbursement, Grant, GrantReport
-from grants.services.common import _lock_grant, _notify_grantee, _within_grant, money
+from grants.services.common import _lock_grant, _notify_grantee, _notify_officers, _within_grant, money
 
 
 def schedule_tranche(
@@ -67,6 +67,14 @@ def schedule_tranche(
             tranche=tranche.pk,
             planned_on=planned_on,
             after_report=after_report.pk if after_report else None,
+        )
+        # A tranche awaits approval by a grant officer: the others hear of it.
+        _notify_officers(
+            grant,
+            events.TRANCHE_AWAITS_APPROVAL.key,
+            {"amount": format_money(amount, grant.currency), "planned_on": planned_on.strftime("%d.%m.%Y")},
+            f"tranche-scheduled:{tranche.pk}",
+            besides=by,
         )
     return tranche
 

@@ -165,4 +165,4 @@ def agreement_file(request: HttpRequest, pk: int, which: str) -> HttpResponse:
     download = agreement_download(grant, which)
     if download is None:
         raise Http404
-    return attachment_response(download)  # type: ignore[arg-type]
+    return attachment_response(download, by=request.user, application_id=grant.application_id)  # type: ignore[arg-type]

@@ -272,4 +272,5 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def report_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
     report = report_for(request, pk)
-    return attachment_response(get_object_or_404(report.attachments, pk=file_pk))
+    attachment = get_object_or_404(report.attachments, pk=file_pk)
+    return attachment_response(attachment, by=request.user, application_id=report.grant.application_id)

@@ -6,7 +6,7 @@ from accounts.regions import Region
 from applications.answers import display_answer
 from contests.models import Category, Criterion, Nomination
 from core.api import AllowedStepsField
-from review.models import Conflict, Juror, JuryNote, Review, Round, Score
+from review.models import Conflict, Juror, JuryNote, Review, Round, Score, ShortlistEntry
 from review.selectors import (
     jury_notes,
     notes_visible,
@@ -299,3 +299,90 @@ class ConflictSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["kind", "created_at"]
+
+
+class ShortlistEntrySerializer(serializers.ModelSerializer):
+    application_number = serializers.CharField(source="application.number", read_only=True)
+    application_title = serializers.CharField(source="application.title", read_only=True)
+    organisation_name = serializers.CharField(source="application.organisation.name", read_only=True)
+    nomination = serializers.IntegerField(source="application.nomination_id", read_only=True)
+    nomination_title = serializers.CharField(source="application.nomination.title", read_only=True)
+    added_by_name = serializers.SerializerMethodField()
+    removed_by_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ShortlistEntry
+        fields = [
+            "id",
+            "application",
+            "application_number",
+            "application_title",
+            "organisation_name",
+            "nomination",
+            "nomination_title",
+            "source_round",
+            "position",
+            "reason",
+            "added_by_name",
+            "created_at",
+            "removed_at",
+            "removed_by_name",
+            "removal_reason",
+        ]
+        read_only_fields = fields
+
+    def get_added_by_name(self, entry: ShortlistEntry) -> str | None:
+        return entry.added_by.display_name if entry.added_by else None
+
+    def get_removed_by_name(self, entry: ShortlistEntry) -> str | None:
+        return entry.removed_by.display_name if entry.removed_by else None
+
+
+class RoundShortlistSerializer(serializers.Serializer):
+    """A round's shortlist: the applications it reviews (none: every eligible one), each with
+    who put it there and why, and the entries taken off (with who and why)."""
+
+    round = serializers.IntegerField(source="round.pk")
+    state = serializers.CharField(source="round.state")
+    may_change = serializers.BooleanField(
+        help_text="Whether the shortlist can still change (planned, not confirmed)."
+    )
+    confirmed_at = serializers.DateTimeField(source="round.shortlist_confirmed_at", allow_null=True)
+    entries = ShortlistEntrySerializer(many=True)
+    removed = ShortlistEntrySerializer(many=True)
+    added = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Applications this request put on the shortlist."
+    )
+    told = serializers.IntegerField(
+        allow_null=True, help_text="On confirmation: how many applications left off it were told."
+    )
+
+
+class ShortlistInputSerializer(serializers.Serializer):
+    """Either the top N per nomination of an earlier round's ranking, or applications picked by
+    hand with a reason."""
+
+    source_round = serializers.IntegerField(
+        required=False, help_text="The earlier round whose ranking is used."
+    )
+    top_per_nomination = serializers.IntegerField(required=False, min_value=1, max_value=10000)
+    applications = serializers.ListField(child=serializers.IntegerField(), required=False, max_length=10000)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+    def validate(self, attrs: dict) -> dict:
+        by_rank = attrs.get("top_per_nomination") is not None
+        by_hand = bool(attrs.get("applications"))
+        if by_rank == by_hand:
+            raise serializers.ValidationError(
+                _("Give an earlier round with the top N per nomination, or applications with a reason.")
+            )
+        if by_rank and attrs.get("source_round") is None:
+            raise serializers.ValidationError({"source_round": _("Choose the round whose ranking is used.")})
+        if by_hand and not attrs["reason"].strip():
+            raise serializers.ValidationError({"reason": _("Give the reason.")})
+        return attrs
+
+
+class ShortlistRemoveInputSerializer(serializers.Serializer):
+    application = serializers.IntegerField()
+    reason = serializers.CharField(max_length=2000)

@@ -5,7 +5,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -16,8 +16,17 @@ from accounts.models import User
 from applications.models import Application
 from contests.models import ContestRole
 from contests.selectors import contests_visible_to
-from core.api import RulesPermission, TransitionActionsMixin, VersionedAPIMixin
+from core.api import (
+    ErrorSerializer,
+    RulesPermission,
+    TransitionActionsMixin,
+    TransitionConflictSerializer,
+    VersionedAPIMixin,
+    refusal_response,
+)
+from core.api_files import file_action_kwargs, file_parameters, file_responses, requested_file_format
 from core.exceptions import TransitionRefused
+from core.steps import Refusal, fresh
 from review import services
 from review.api.serializers import (
     AssignmentReportSerializer,
@@ -31,8 +40,11 @@ from review.api.serializers import (
     ReviewListSerializer,
     ReviewSerializer,
     RoundSerializer,
+    RoundShortlistSerializer,
     ScoreErrorsSerializer,
     ScoresInputSerializer,
+    ShortlistInputSerializer,
+    ShortlistRemoveInputSerializer,
 )
 from review.models import Conflict, Juror, Review, Round, Score
 from review.selectors import (
@@ -41,6 +53,7 @@ from review.selectors import (
     progress_by_juror,
     reviews_visible_to,
     rounds_organised_by,
+    shortlist_entries,
 )
 from review.steps import REVIEW, ROUND
 
@@ -142,6 +155,9 @@ ROUND_FILTERS = [
     OpenApiParameter("nomination", int, description="Only this nomination."),
     OpenApiParameter("page", int, description="Page of 50 rows (default 1)."),
 ]
+
+
+EXPORT_FORMATS = ("csv", "xlsx")  # GET …/scores-export/
 
 
 class RoundViewSet(
@@ -279,18 +295,22 @@ class RoundViewSet(
         )
 
     @extend_schema(
-        parameters=[OpenApiParameter("format", str, enum=["csv", "xlsx"], description="Default csv.")],
-        responses={(200, "text/csv"): OpenApiTypes.BINARY},
+        parameters=file_parameters(*EXPORT_FORMATS),
+        responses={
+            **file_responses(*EXPORT_FORMATS),
+            400: OpenApiResponse(ErrorSerializer, description="Not csv or xlsx."),
+            403: OpenApiResponse(ErrorSerializer, description="Not allowed to manage this round."),
+            404: OpenApiResponse(ErrorSerializer, description="Not a round the caller organises."),
+        },
     )
-    @action(detail=True, methods=["get"], url_path="scores-export")
+    @action(detail=True, methods=["get"], url_path="scores-export", **file_action_kwargs(*EXPORT_FORMATS))
     def scores_export(self, request, pk=None):
-        """Every submitted review with its scores by criterion, as CSV or XLSX."""
+        """Every submitted review with its scores by criterion, as CSV (the default) or XLSX:
+        `?file=csv|xlsx`, `?format=csv|xlsx`, or the Accept header (core.api_files)."""
         from review.exports import scores_csv_response, scores_xlsx_response
 
         round_ = self._round()
-        kind = request.query_params.get("format", "csv")
-        if kind not in ("csv", "xlsx"):
-            raise ValidationError({"format": [_("Choose csv or xlsx.")]})
+        kind = requested_file_format(request, EXPORT_FORMATS)
         return scores_xlsx_response(round_) if kind == "xlsx" else scores_csv_response(round_)
 
     @extend_schema(request=ConsensusInputSerializer, responses={200: JuryNoteSerializer})
@@ -307,6 +327,130 @@ class RoundViewSet(
             round_, application, by=request.user, text=payload.validated_data["text"]
         )
         return Response(JuryNoteSerializer(note).data)
+
+    # --- the shortlist (the applications this round reviews) -------------------------------------
+
+    def _shortlist_response(self, round_: Round, *, added=(), told=None) -> Response:
+        round_ = Round.objects.get(pk=round_.pk)
+        entries = list(shortlist_entries(round_))
+        data = {
+            "round": round_,
+            "may_change": not round_.shortlist_problems(),
+            "entries": [e for e in entries if e.removed_at is None],
+            "removed": [e for e in entries if e.removed_at is not None],
+            "added": [e.application_id for e in added],
+            "told": told,
+        }
+        return Response(RoundShortlistSerializer(data).data)
+
+    def _shortlist_refused(self, round_: Round, refused: TransitionRefused) -> Response:
+        stored = fresh(round_)
+        return refusal_response(
+            Refusal(
+                "conflict",
+                _("The shortlist cannot change now."),
+                reasons=refused.reasons,
+                state=stored.state,
+                allowed=ROUND.allowed_names(stored, self.request.user),
+            )
+        )
+
+    @extend_schema(
+        methods=["GET"], responses={200: RoundShortlistSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=ShortlistInputSerializer,
+        responses={
+            200: RoundShortlistSerializer,
+            400: ErrorSerializer,
+            403: ErrorSerializer,
+            404: ErrorSerializer,
+            409: TransitionConflictSerializer,
+        },
+    )
+    @action(detail=True, methods=["get", "post"])
+    def shortlist(self, request, pk=None):
+        """GET: the applications this round reviews, each with who put it there and why, and those
+        taken off. POST: add the top N per nomination of an earlier round's ranking
+        (`source_round`, `top_per_nomination`) or applications picked by hand (`applications`,
+        `reason`). Only while the round is planned and its shortlist not confirmed (else 409)."""
+        round_ = self._round()
+        if request.method == "GET":
+            return self._shortlist_response(round_)
+        payload = ShortlistInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        rounds = Round.objects.filter(contest_id=round_.contest_id)
+        source = None
+        if data.get("source_round") is not None:
+            source = rounds.filter(pk=data["source_round"]).first()
+            if source is None:
+                raise ValidationError({"source_round": [_("Choose an earlier round of the same contest.")]})
+        try:
+            if data.get("top_per_nomination") is not None:
+                added = services.shortlist_top(
+                    round_, source=source, per_nomination=data["top_per_nomination"], by=request.user
+                )
+            else:
+                chosen = list(
+                    Application.objects.filter(contest_id=round_.contest_id, pk__in=data["applications"])
+                )
+                if set(data["applications"]) - {a.pk for a in chosen}:
+                    raise ValidationError({"applications": [_("Some of these are not in this contest.")]})
+                added = services.shortlist_pick(
+                    round_, chosen, reason=data["reason"], by=request.user, source=source
+                )
+        except TransitionRefused as refused:
+            return self._shortlist_refused(round_, refused)
+        return self._shortlist_response(round_, added=added)
+
+    @extend_schema(
+        request=ShortlistRemoveInputSerializer,
+        responses={
+            200: RoundShortlistSerializer,
+            400: ErrorSerializer,
+            403: ErrorSerializer,
+            404: ErrorSerializer,
+            409: TransitionConflictSerializer,
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="shortlist/remove")
+    def shortlist_remove(self, request, pk=None):
+        """Take one application off the shortlist, with the reason (kept on record)."""
+        round_ = self._round()
+        payload = ShortlistRemoveInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        application = get_object_or_404(
+            Application.objects.filter(contest_id=round_.contest_id), pk=payload.validated_data["application"]
+        )
+        try:
+            services.shortlist_remove(
+                round_, application, reason=payload.validated_data["reason"], by=request.user
+            )
+        except TransitionRefused as refused:
+            return self._shortlist_refused(round_, refused)
+        return self._shortlist_response(round_)
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: RoundShortlistSerializer,
+            403: ErrorSerializer,
+            404: ErrorSerializer,
+            409: TransitionConflictSerializer,
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="shortlist/confirm")
+    def shortlist_confirm(self, request, pk=None):
+        """Confirm the shortlist: it stays as it is, and the applicants left off it are told
+        (once; opening the round does the same for a shortlist not confirmed yet)."""
+        round_ = self._round()
+        try:
+            told = services.confirm_shortlist(round_, by=request.user)
+        except TransitionRefused as refused:
+            return self._shortlist_refused(round_, refused)
+        return self._shortlist_response(round_, told=told)
 
 
 class JurorViewSet(

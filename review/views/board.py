@@ -14,7 +14,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.web import REFUSALS, run_step, tell_refused
 from review.forms import ReopenForm
-from review.pages import remind_jurors, round_for, submitted_reviews_by_application
+from review.pages import (
+    assignments_by_application,
+    remind_jurors,
+    round_for,
+    submitted_reviews_by_application,
+)
 from review.selectors import progress_by_application, progress_by_juror, rounds_organised_by
 
 PAGE_SIZE = 50
@@ -27,10 +32,12 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
     page = Paginator(progress_by_application(round_), PAGE_SIZE).get_page(request.GET.get("page"))
     applications = list(page.object_list)
     submitted = submitted_reviews_by_application(round_, [a.pk for a in applications])
+    assigned = assignments_by_application(round_, [a.pk for a in applications])
     # `{% may review "reopen" %}` asks about each review's round and contest: these, loaded once.
     prefetch_related_objects([round_.contest], "roles")
     for application in applications:
         application.submitted_reviews = submitted.get(application.pk, [])
+        application.assignments = assigned.get(application.pk, [])  # who reviews it, and how far
         for review in application.submitted_reviews:
             review.round = round_
     jurors = progress_by_juror(round_)

@@ -12,11 +12,10 @@ from django.utils import dateformat
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from applications.answers import display_answer
-from contests.models import FormField
 from core import clock, versioning
 from core.web import REFUSALS, add_errors, run_step, step_view
 from review import services
+from review.files import answers_shown
 from review.forms import DeclineForm, NoteForm, ScoresForm, comment_name, score_name
 from review.models import Review
 from review.pages import review_for
@@ -26,7 +25,6 @@ from review.selectors import (
     notes_visible,
     peer_reviews,
     round_criteria,
-    shown_questions,
     shows_applicant,
 )
 from review.steps import REVIEW
@@ -79,11 +77,7 @@ def _score_page(
     own = _is_own(request, review)
     organiser = user.has_perm("review.manage_round", review.round)
     can_score = own and user.has_perm("review.score_review", review) and review.round.is_open
-    answers = [
-        {"question": question, "value": display_answer(value, empty="—")}
-        for question, value in shown_questions(review)
-        if question.field_type != FormField.Type.FILE
-    ]
+    answers = answers_shown(user, review)  # with the files the user may read (review.files)
     show_notes = organiser or (own and notes_visible(review))
     return render(
         request,

@@ -5,7 +5,7 @@ by core.web's one helper."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,7 +23,7 @@ from review.forms import (
     RecuseForm,
     RoundForm,
 )
-from review.models import Conflict, Juror, Review, Round
+from review.models import Conflict, Juror, OrganisationConflict, Review, Round
 from review.pages import organised_contest, round_for
 from review.selectors import REVIEWABLE_STATES, round_applications
 
@@ -74,6 +74,12 @@ def _jury_page(request: HttpRequest, contest: Contest, *, status: int = 200, **f
         "conflicts": Conflict.objects.filter(juror__contest=contest)
         .select_related("juror__user", "application", "recorded_by")
         .order_by("application__number", "pk"),
+        # Declared conflicts with organisations, those awaiting a decision first.
+        "declarations": OrganisationConflict.objects.filter(juror__contest=contest)
+        .select_related("juror__user", "juror__contest", "organisation", "decided_by")
+        .order_by(
+            Case(When(state=OrganisationConflict.State.PENDING, then=0), default=1), "-created_at", "-pk"
+        ),
         "recuse_form": forms.get("recuse_form")
         or RecuseForm(jurors=_jurors(contest), applications=_contest_applications(contest)),
         "can_create_round": not contest.is_finished,

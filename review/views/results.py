@@ -14,7 +14,7 @@ from applications.models import Application
 from core.web import REFUSALS, add_errors
 from review import services
 from review.exports import scores_csv_response, scores_xlsx_response
-from review.forms import ConsensusForm, RankingFilterForm
+from review.forms import ConsensusForm, RankingFilterForm, RankingShortlistForm
 from review.models import Round
 from review.pages import round_for
 from review.ranking import breakdown as breakdown_of
@@ -54,7 +54,15 @@ def _parameters(round_: Round, ranking, criteria) -> list[tuple[str, str]]:
 @login_required
 @require_GET
 def ranking(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = round_for(request, pk, "review.view_ranking")
+    return ranking_page_response(request, round_for(request, pk, "review.view_ranking"))
+
+
+def ranking_page_response(
+    request: HttpRequest, round_: Round, *, shortlist_form=None, status: int = 200
+) -> HttpResponse:
+    """The ranking page; `shortlist_form`, the shortlist form sent back with its errors."""
+    from review.views.shortlist import shortlist_targets
+
     form = RankingFilterForm(request.GET, round_=round_)
     method = nomination = None
     if form.is_valid():
@@ -70,6 +78,11 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
     if page_obj.number != wanted:
         table, rows = ranking_page(round_, page=page_obj.number, per_page=PER_PAGE, **filters)
     criteria = list(round_criteria(round_))
+    targets = (
+        shortlist_targets(round_)
+        if request.user.has_perm("review.manage_round", round_)
+        else Round.objects.none()
+    )
     query = urlencode(
         {
             k: v
@@ -89,8 +102,28 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
             "page_obj": page_obj,
             "query": query,
             "parameters": _parameters(round_, table, criteria),
+            # A later planned round's shortlist is made here, from this ranking (review.views.shortlist).
+            "shortlist_targets": targets,
+            **_shortlist_forms(targets, shortlist_form),
         },
+        status=status,
     )
+
+
+def _shortlist_forms(targets, sent: RankingShortlistForm | None) -> dict:
+    """The ranking page's two shortlist forms (top N, ticked rows); the one sent keeps its input
+    and errors, and the rows it ticked stay ticked."""
+    forms = {
+        f"shortlist_{mode}_form": RankingShortlistForm(
+            targets=targets, applications=Application.objects.none(), mode=mode, prefix=mode
+        )
+        for mode in ("top", "pick")
+    }
+    picked: set[int] = set()
+    if sent is not None:
+        forms[f"shortlist_{sent.mode}_form"] = sent
+        picked = {int(pk) for pk in sent.data.getlist("pick-applications") if pk.isdigit()}
+    return {**forms, "picked": picked}
 
 
 def _application(round_: Round, application_pk: int) -> Application:

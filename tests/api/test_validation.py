@@ -92,7 +92,9 @@ def test_patch_invalid_contest_fields(field, value, api, organiser, contest_in):
 def test_patch_cannot_set_state(api, organiser, contest_in):
     contest = contest_in(S.DRAFT)
     r = api(organiser).patch(f"/api/v1/contests/{contest.pk}/", {"state": S.ARCHIVED}, format="json")
-    assert r.status_code == 200
+    # Refused, never 200 with the field ignored (issue 15, point 9): states move by steps only.
+    assert r.status_code == 400
+    assert "state" in r.json()
     assert Contest.objects.get(pk=contest.pk).state == S.DRAFT
 
 
@@ -394,5 +396,8 @@ def test_part_never_moves_to_another_contest(api, organiser, contest_in):
     other = contest_in(S.DRAFT)
     nomination = contest.nominations.first()
     r = api(organiser).patch(f"/api/v1/nominations/{nomination.pk}/", {"contest": other.pk}, format="json")
-    assert r.status_code == 200
+    assert r.status_code == 400  # refused, never 200 with the field ignored (issue 15, point 9)
+    assert "contest" in r.json()
     assert Nomination.objects.get(pk=nomination.pk).contest_id == contest.pk
+    r = api(organiser).patch(f"/api/v1/nominations/{nomination.pk}/", {"contest": contest.pk}, format="json")
+    assert r.status_code == 200

@@ -141,13 +141,17 @@ def test_return_resubmit_diff(api, organiser, applicant, submitted_application):
         assert r.status_code == 400, params
 
 
-def test_return_refused_after_the_deadline(api, organiser, submitted_application, time_machine):
+def test_return_after_the_deadline_needs_a_correction_deadline(
+    api, organiser, submitted_application, time_machine
+):
+    """Screening comes after the deadline: a return then needs a correction deadline of its own
+    (issue 15; tests/applications/test_return_after_close.py has the whole path)."""
     from datetime import timedelta
 
     time_machine.move_to(submitted_application.contest.closes_at + timedelta(seconds=1), tick=False)
     r = api(organiser).post(url(submitted_application.pk, "return/"), {"note": "Виправте"}, format="json")
-    assert r.status_code == 409
-    assert any("open" in reason for reason in r.json()["reasons"])
+    assert r.status_code == 400
+    assert "correction deadline" in r.json()["correct_by"][0]
     submitted_application.refresh_from_db()
     assert submitted_application.state == S.SUBMITTED
 

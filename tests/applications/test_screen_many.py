@@ -61,7 +61,9 @@ def test_guards_refuse_each_on_its_own(organiser, published_contest):
     done, refused = services.screen_many(
         published_contest, [waiting.pk], "return_for_correction", by=organiser, note="Додайте кошторис"
     )
-    assert refused == {waiting.pk: ["Applications can be returned only while the call is open."]}
+    assert refused == {
+        waiting.pk: ["The call has closed: set a correction deadline by which the applicant must resubmit."]
+    }
     waiting.refresh_from_db()
     assert waiting.state == Application.State.SUBMITTED
     assert [log.transition for log in history(waiting)] == ["submit"]

@@ -124,7 +124,7 @@ def test_a_refused_step_shows_the_reasons_and_changes_nothing(web, organiser, pu
     html = response.content.decode()
     assert 'role="alert"' in html
     assert "“Return for correction” was refused:" in html
-    assert "Applications can be returned only while the call is open." in html
+    assert "The call has closed: set a correction deadline by which the applicant must resubmit." in html
     app.refresh_from_db()
     assert app.state == Application.State.SUBMITTED
 

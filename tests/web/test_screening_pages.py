@@ -127,7 +127,10 @@ def test_bulk_return_lists_each_refusal_with_reasons(web, organiser, published_c
     }
     html = web(organiser).post(list_url(published_contest), data, follow=True).content.decode()
     assert "was refused for 2 applications" in html
-    assert f"{waiting.number}: Applications can be returned only while the call is open." in html
+    assert (
+        f"{waiting.number}: The call has closed: "
+        "set a correction deadline by which the applicant must resubmit." in html
+    )
     assert f"{screened.number}: It is no longer waiting for screening (now: Eligible)." in html
     assert 'role="alert"' in html
     waiting.refresh_from_db()
@@ -267,7 +270,7 @@ def test_detail_shows_refusal_with_reasons(web, organiser, full_application):
     html = response.content.decode()
     assert 'role="alert"' in html
     assert "“Return for correction” was refused:" in html
-    assert "Applications can be returned only while the call is open." in html
+    assert "The call has closed: set a correction deadline by which the applicant must resubmit." in html
     full_application.refresh_from_db()
     assert full_application.state == Application.State.SUBMITTED
 
