@@ -182,6 +182,10 @@ class RoundSerializer(serializers.ModelSerializer):
             "allowed_transitions",
         ]
         read_only_fields = ["number", "state"]
+        # services.create_round numbers the round under a lock (and the database keeps numbers
+        # unique): DRF's (contest, number) check would test the default 1 and refuse every
+        # round after the first.
+        validators = []
 
     def validate(self, attrs: dict) -> dict:
         contest = attrs.get("contest") or getattr(self.instance, "contest", None)

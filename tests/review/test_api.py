@@ -330,3 +330,15 @@ def test_starting_the_review_through_the_contest_api_moves_eligible_applications
         Application.State.INELIGIBLE,
     )
     assert contest.review_rounds.get().number == 1
+
+
+def test_organisers_create_a_second_round_by_api(api, jury):
+    """The round's number is the service's (under the contest's lock), not DRF's unique-together
+    check against the default 1, which refused every round after the first."""
+    client = api(jury.organiser)
+    r = client.post("/api/v1/review-rounds/", {"contest": jury.contest.pk, "title": "Фінал"}, format="json")
+    assert r.status_code == 201, r.json()
+    assert r.json()["number"] == 2 and r.json()["state"] == Round.State.PLANNED
+    third = client.post("/api/v1/review-rounds/", {"contest": jury.contest.pk, "title": "Суперфінал"})
+    assert third.status_code == 201, third.json()
+    assert third.json()["number"] == 3
