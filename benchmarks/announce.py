@@ -18,7 +18,7 @@ member) and times, each in its one transaction:
                  and no data sent per row): the floor any announcement stands on
 
 It prints seconds with the load average beside each, the ratio 10,000/1,000 (linear is 10) and
-the ratio to the baseline. Goal: announce for 10,000 applicants ≤ 2 s.
+the ratio to the baseline. Goal: each of the three for 10,000 applicants ≤ 2 s.
 """
 
 import argparse
@@ -57,7 +57,7 @@ from notifications.models import Message  # noqa: E402
 from review import services as review_services  # noqa: E402
 from review.models import Juror, Round  # noqa: E402
 
-GOAL_ANNOUNCE_S = 2.0
+GOAL_S = 2.0  # announce, bulk screening and opening the review, each
 REGIONS = ["lviv", "kyiv", "odesa", "kharkiv", "volyn"]
 
 
@@ -263,12 +263,14 @@ def main() -> None:
         for name in ("baseline", "announce", "screening", "open review"):
             print(f"    {name:<14} {results[large][name] / results[small][name]:5.1f}")
     largest = max(args.sizes)
-    announce_s, baseline_s = results[largest]["announce"], results[largest]["baseline"]
-    verdict = "met" if announce_s <= GOAL_ANNOUNCE_S else "MISSED"
-    print(
-        f"goal: announce for {largest} applicants ≤ {GOAL_ANNOUNCE_S:.0f} s: {announce_s:.2f} s — {verdict} "
-        f"({announce_s / baseline_s:.1f} × the baseline's {baseline_s:.2f} s in this run) [{load()}]"
-    )
+    baseline_s = results[largest]["baseline"]
+    for name in ("announce", "screening", "open review"):
+        seconds = results[largest][name]
+        verdict = "met" if seconds <= GOAL_S else "MISSED"
+        print(
+            f"goal: {name} for {largest} applicants ≤ {GOAL_S:.0f} s: {seconds:.2f} s — {verdict} "
+            f"({seconds / baseline_s:.1f} × the baseline's {baseline_s:.2f} s in this run) [{load()}]"
+        )
 
 
 if __name__ == "__main__":
