@@ -19,15 +19,10 @@ class EmailAuthenticationForm(AuthenticationForm):
         self.fields["password"].label = _("Password")
 
 
-class SignUpForm(forms.Form):
-    email = forms.EmailField(
-        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
-    )
-    full_name = forms.CharField(
-        label=_("Full name"),
-        max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
-    )
+class NewPasswordForm(forms.Form):
+    """A new password typed twice, checked by Django's validators against the person's name and
+    e-mail (the fields of the same names, when the form has them)."""
+
     password1 = forms.CharField(
         label=_("Password"),
         strip=False,
@@ -41,14 +36,6 @@ class SignUpForm(forms.Form):
         help_text=_("Type the same password once more."),
     )
 
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _("An account with this e-mail address already exists. Log in or reset the password.")
-            )
-        return email
-
     def clean(self):
         cleaned = super().clean()
         first, second = cleaned.get("password1"), cleaned.get("password2")
@@ -61,6 +48,27 @@ class SignUpForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class SignUpForm(NewPasswordForm):
+    field_order = ["email", "full_name", "password1", "password2"]
+
+    email = forms.EmailField(
+        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _("An account with this e-mail address already exists. Log in or reset the password.")
+            )
+        return email
 
 
 class ProfileForm(forms.ModelForm):
@@ -119,31 +127,13 @@ class OrganiserInviteForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=200, required=False)
 
 
-class InvitationAccountForm(forms.Form):
+class InvitationAccountForm(NewPasswordForm):
     """Accepting an invitation without an account: the account is created with this password."""
 
     full_name = forms.CharField(
         label=_("Full name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
-    password1 = forms.CharField(
-        label=_("Password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("At least 8 characters; not only digits, not a common word."),
-    )
-    password2 = forms.CharField(
-        label=_("Password again"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("Type the same password once more."),
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        first, second = cleaned.get("password1"), cleaned.get("password2")
-        if first and second and first != second:
-            self.add_error("password2", _("The two passwords differ."))
-        return cleaned
+    field_order = ["full_name", "password1", "password2"]
 
 
 class RoleInviteForm(forms.Form):

@@ -1,5 +1,6 @@
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
@@ -106,5 +107,18 @@ def contest_in(organiser):
 
     def make(state: str, **fields) -> Contest:
         return contest_in_state(state, organiser, **fields)
+
+    return make
+
+
+@pytest.fixture
+def web():
+    """web(user=None) -> a Django test Client, logged in as `user` when given."""
+
+    def make(user=None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
 
     return make

@@ -4,7 +4,6 @@ import csv
 import io
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -17,17 +16,6 @@ from tests.factories import FormFieldFactory
 pytestmark = pytest.mark.django_db
 
 EVIL = '=HYPERLINK("http://evil")'
-
-
-@pytest.fixture
-def web():
-    def make(user=None) -> Client:
-        client = Client()
-        if user is not None:
-            client.force_login(user)
-        return client
-
-    return make
 
 
 def url(contest, fmt):

@@ -64,3 +64,16 @@ def axe_check():
         assert not bad, f"axe-core on {page.url}:\n" + "\n".join(bad)
 
     return check
+
+
+def log_in(page, live_server, user) -> None:
+    """Sign in on the login page as `user` (factories' password), the interface in English."""
+    from tests.factories import PASSWORD
+
+    page.context.clear_cookies()
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    page.goto("/accounts/login/")
+    page.locator("#id_username").fill(user.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()

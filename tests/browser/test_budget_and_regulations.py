@@ -9,23 +9,14 @@ import pytest
 from playwright.sync_api import expect
 
 from contests.models import Contest
-from tests.factories import PASSWORD, UserFactory, grant, ready_contest
+from tests.browser.conftest import log_in
+from tests.factories import UserFactory, grant, ready_contest
 from tests.grants.conftest import World
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 FLOOR = "The grant budget cannot be lower than the grants already committed."
-
-
-def log_in(page, live_server, user) -> None:
-    page.context.clear_cookies()
-    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
-    page.goto("/accounts/login/")
-    page.locator("#id_username").fill(user.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
 
 
 def test_organiser_uploads_the_regulations_and_sees_them(page, live_server, axe_check, tmp_path):

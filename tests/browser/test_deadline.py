@@ -10,19 +10,10 @@ from playwright.sync_api import expect
 from contests import services
 from contests.models import Contest
 from core import clock
-from tests.factories import PASSWORD, UserFactory, grant, ready_contest
+from tests.browser.conftest import log_in
+from tests.factories import UserFactory, grant, ready_contest
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def log_in(page, live_server, user) -> None:
-    page.context.clear_cookies()
-    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
-    page.goto("/accounts/login/")
-    page.locator("#id_username").fill(user.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
 
 
 def test_organiser_moves_a_published_deadline_with_a_reason(page, live_server, axe_check):

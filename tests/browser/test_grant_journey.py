@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from grants.models import Disbursement, GrantReport
-from tests.factories import PASSWORD
+from tests.browser.conftest import log_in
 from tests.grants.conftest import World
 from tests.grants.test_web import Funded
 
@@ -18,16 +18,6 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>
 @pytest.fixture
 def funded(db) -> Funded:
     return Funded(World())
-
-
-def log_in(page, live_server, user) -> None:
-    page.context.clear_cookies()
-    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
-    page.goto("/accounts/login/")
-    page.locator("#id_username").fill(user.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
 
 
 def test_grantee_reports_and_officer_accepts_and_pays(page, live_server, funded, axe_check):

@@ -13,7 +13,8 @@ from playwright.sync_api import expect
 from applications.models import Attachment, DownloadLog
 from contests.models import FormField
 from review.models import Review
-from tests.factories import PASSWORD, FormFieldFactory
+from tests.browser.conftest import log_in
+from tests.factories import FormFieldFactory
 from tests.review.conftest import Jury
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -42,15 +43,6 @@ def assigned(jury) -> Review:
         sha256=hashlib.sha256(PDF).hexdigest(),
     )
     return jury.assign(jury.jurors[1], application)
-
-
-def log_in(page, live_server, user) -> None:
-    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
-    page.goto("/accounts/login/")
-    page.locator("#id_username").fill(user.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
 
 
 def test_juror_downloads_the_pdf_then_declines_and_gets_404(page, live_server, jury, assigned, axe_check):

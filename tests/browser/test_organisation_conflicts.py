@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from review.models import OrganisationConflict
-from tests.factories import PASSWORD
+from tests.browser.conftest import log_in
 from tests.review.conftest import Jury
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -15,16 +15,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def jury(organiser) -> Jury:
     return Jury(organiser)
-
-
-def log_in(page, live_server, user) -> None:
-    page.context.clear_cookies()
-    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
-    page.goto("/accounts/login/")
-    page.locator("#id_username").fill(user.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
 
 
 def test_juror_declares_and_organiser_rejects(page, live_server, jury, axe_check):

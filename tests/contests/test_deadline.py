@@ -4,7 +4,6 @@ forced, is logged in the contest's history and tells every organisation holding 
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django_fsm_log.models import StateLog
 
@@ -17,17 +16,6 @@ from notifications.rendering import render
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def web():
-    def make(user=None) -> Client:
-        client = Client()
-        if user is not None:
-            client.force_login(user)
-        return client
-
-    return make
 
 
 EVENT = "contests.deadline_moved"

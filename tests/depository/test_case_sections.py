@@ -7,7 +7,6 @@ import importlib
 
 import pytest
 from django.apps import apps
-from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
@@ -19,17 +18,6 @@ from depository.models import Practice
 from tests.factories import FormFieldFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def web():
-    def make(user=None) -> Client:
-        client = Client()
-        if user is not None:
-            client.force_login(user)
-        return client
-
-    return make
 
 
 def _question(contest: Contest, key: str, label: str, section: str = "", **kwargs) -> FormField:
