@@ -8,6 +8,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from accounts.regions import Region
@@ -256,7 +257,7 @@ class ImportJob(ConcurrentTransitionMixin, TimeStampedModel):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Importing")
         DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
+        FAILED = "failed", pgettext_lazy("import state", "Failed")  # not a message's "not sent"
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     scope = models.CharField(max_length=64, blank=True, help_text="For jurors: contest:<id>.")

@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
@@ -35,6 +34,7 @@ from accounts.models import (
     User,
 )
 from core import clock
+from core.formats import date_value
 from notifications.services import notify
 
 
@@ -71,7 +71,7 @@ def invite_colleague(organisation: Organisation, *, email: str, by: User) -> Inv
                 "organisation": organisation.name,
                 "inviter": by.display_name,
                 "link": settings.SITE_URL + reverse("accounts:invitation", args=[invitation.token]),
-                "expires": date_format(localtime(invitation.expires_at), "DATE_FORMAT"),
+                "expires": date_value(localtime(invitation.expires_at).date()),
             },
             dedupe_key=f"invitation:{invitation.pk}",
         )
@@ -128,7 +128,7 @@ def send_invitations(invitations: list[Invitation], *, by: User | None) -> int:
     organisation's administrator, or a juror, each with their own link. Returns how many."""
     inviter = by.display_name if by else "Konkurs"
     for invitation in invitations:
-        expires = date_format(localtime(invitation.expires_at), "DATE_FORMAT")
+        expires = date_value(localtime(invitation.expires_at).date())
         if invitation.purpose == Invitation.Purpose.JURY:
             event = JURY_INVITATION.key
             context = {"contest": invitation.payload.get("title", ""), "inviter": inviter}

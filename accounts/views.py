@@ -9,10 +9,11 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, Resolver404, resolve
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views import i18n as i18n_views
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
@@ -42,10 +43,42 @@ def _safe_next(request: HttpRequest) -> str:
     return ""
 
 
+def remember_language(response: HttpResponse, language: str) -> HttpResponse:
+    """Keep the person's language in the language cookie (core.locale reads it on every page)."""
+    if language in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response
+
+
 class LoginView(auth_views.LoginView):
+    """Logging in; the profile's language wins from then on (it goes into the language cookie)."""
+
     form_class = EmailAuthenticationForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        return remember_language(super().form_valid(form), form.get_user().language)
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language form (/i18n/setlang/), and a logged-in person's profile remembers it too."""
+    response = i18n_views.set_language(request)
+    code = request.POST.get("language", "")
+    chosen = request.method == "POST" and code in dict(settings.LANGUAGES)
+    if chosen and request.user.is_authenticated and request.user.language != code:
+        request.user.language = code
+        request.user.save(update_fields=["language"])
+    return response
 
 
 def sign_up(request: HttpRequest) -> HttpResponse:
@@ -92,15 +125,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = form.save()
         messages.success(request, _("Your profile was saved."))
-        response = redirect("accounts:profile")
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            user.language,
-            max_age=settings.LANGUAGE_COOKIE_AGE,
-            path=settings.LANGUAGE_COOKIE_PATH,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-        )
-        return response
+        return remember_language(redirect("accounts:profile"), user.language)
     return render(
         request,
         "accounts/profile.html",
@@ -121,6 +146,9 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def organisation_create(request: HttpRequest) -> HttpResponse:
+    """Register a library; with a safe `next` (e.g. the application the person was starting),
+    go back there afterwards."""
+    next_url = _safe_next(request)
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -129,8 +157,10 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
             add_errors(form, error)
         else:
             messages.success(request, _("The organisation was registered. You are its administrator."))
-            return redirect("accounts:organisation", pk=organisation.pk)
-    return render(request, "accounts/organisation_form.html", {"form": form, "organisation": None})
+            return redirect(next_url or reverse("accounts:organisation", args=[organisation.pk]))
+    return render(
+        request, "accounts/organisation_form.html", {"form": form, "organisation": None, "next": next_url}
+    )
 
 
 def _organisation(request: HttpRequest, pk: int, perm: str | None = None):
@@ -433,5 +463,5 @@ def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
             )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Your e-mail address is confirmed. Welcome!"))
-        return redirect("accounts:organisation_new")
+        return remember_language(redirect("accounts:organisation_new"), user.language)
     return render(request, "accounts/confirm_email.html", {"token": token})

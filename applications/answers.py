@@ -131,6 +131,37 @@ def missing_answers(questions: list[FormField], answers: dict[str, Any], attache
     return missing
 
 
+@dataclass(frozen=True)
+class AnswerProblem:
+    """Why one question keeps an application from being submitted."""
+
+    key: str  # the question's key
+    reason: str  # the line in the refusal's list ("Answer the required question “…”.")
+    message: str  # the message at the question itself ("Answer this question.")
+
+
+def submission_problems(
+    questions: list[FormField], answers: dict[str, Any], attached: set[str]
+) -> list[AnswerProblem]:
+    """The stored answers that are wrong, then the required questions without an answer or a
+    file: the refusal lists the reasons, the form page puts each message at its question."""
+    problems = [
+        AnswerProblem(key, _("“%(question)s”: %(error)s") % {"question": key, "error": error}, error)
+        for key, error in check_answers(questions, answers).errors.items()
+    ]
+    missing = {q.key for q in questions if q.label in missing_answers([q], answers, attached)}
+    for question in questions:
+        if question.key in missing:
+            problems.append(
+                AnswerProblem(
+                    question.key,
+                    _("Answer the required question “%(question)s”.") % {"question": question.label},
+                    _("Attach a file.") if question.field_type == T.FILE else _("Answer this question."),
+                )
+            )
+    return problems
+
+
 def display_answer(value: Any, *, empty: str = "") -> str:
     """A stored answer as text for a page: yes/no in the reader's language, lists joined."""
     if is_empty(value):

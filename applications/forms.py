@@ -13,6 +13,7 @@ from accounts.models import Organisation
 from applications.answers import DEFAULT_MAX_LENGTH
 from applications.models import Application
 from contests.models import Category, Contest, FormField
+from core.forms import DateInput
 
 T = FormField.Type
 ANSWER_PREFIX = "answer_"
@@ -95,7 +96,7 @@ def _field_for(question: FormField) -> forms.Field:
             widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}), **common
         )
     if kind == T.DATE:
-        return forms.CharField(widget=forms.TextInput(attrs={"type": "date"}), **common)
+        return forms.CharField(widget=DateInput(), **common)
     if kind == T.URL:
         return forms.CharField(
             widget=forms.URLInput(attrs={"placeholder": "https://", "inputmode": "url"}), **common

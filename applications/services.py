@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Organisation, User
 from applications import events
-from applications.answers import check_answers, missing_answers
+from applications.answers import check_answers, submission_problems
 from applications.models import Application, Attachment, IneligibilityReason, LateSubmissionCode, Revision
 from applications.selectors import questions_for
 from contests.models import Category, Contest, FormField, Nomination
@@ -371,15 +371,9 @@ def submit_application(
                 raise TransitionRefused([_("This late-submission code is not valid for this contest.")])
         problems = application.deadline_problems(late_code=code, at=arrived)
         questions = questions_for(application)
-        stored = check_answers(questions, application.answers)
-        problems += [
-            _("“%(question)s”: %(error)s") % {"question": k, "error": e} for k, e in stored.errors.items()
-        ]
         attachments = list(application.attachments.order_by("field_key"))  # read once: check and revision
-        missing = missing_answers(questions, application.answers, {a.field_key for a in attachments})
-        problems += [
-            _("Answer the required question “%(question)s”.") % {"question": label} for label in missing
-        ]
+        attached = {a.field_key for a in attachments}
+        problems += [p.reason for p in submission_problems(questions, application.answers, attached)]
         if not application.number:  # written with the transition's own UPDATE
             application.number = f"K{application.contest_id}-{application.pk:05d}"
         apply_transition(

@@ -7,6 +7,7 @@ from rest_framework import serializers
 from applications import services
 from applications.models import Application, IneligibilityReason
 from core.steps import Catalogue, NoteInput, Step
+from core.strict import RefuseUnknownFieldsMixin
 
 TEXTAREA = {"base_template": "textarea.html"}
 
@@ -35,7 +36,7 @@ class ContestDateTimeField(serializers.DateTimeField):
         return super().enforce_timezone(value)
 
 
-class ReturnInput(serializers.Serializer):
+class ReturnInput(RefuseUnknownFieldsMixin, serializers.Serializer):
     note = serializers.CharField(
         label=_("What must be corrected"),
         max_length=2000,
@@ -59,7 +60,7 @@ class ReturnInput(serializers.Serializer):
     )
 
 
-class IneligibleInput(serializers.Serializer):
+class IneligibleInput(RefuseUnknownFieldsMixin, serializers.Serializer):
     # The reason first: it is what the organiser must choose (the note is optional).
     reason = serializers.ChoiceField(
         label=_("Reason"),

@@ -18,12 +18,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import dateformat
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Organisation
 from applications import selectors, services
-from applications.answers import display_answer
+from applications.answers import display_answer, submission_problems
 from applications.downloads import attachment_response
 from applications.forms import (
     ANSWER_PREFIX,
@@ -42,6 +43,7 @@ from applications.steps import APPLICATION
 from contests import selectors as contest_selectors
 from contests.models import Contest, FormField
 from core import clock, versioning
+from core.forms import field_target, summary_item
 from core.fsm import history, history_rows
 from core.steps import Refusal
 from core.web import add_errors, reasons_of, run_step, step_view
@@ -233,18 +235,52 @@ def my_applications(request: HttpRequest) -> HttpResponse:
 # --- starting ----------------------------------------------------------------------------------
 
 
-@login_required
+def _chosen_nomination(request: HttpRequest, contest: Contest) -> int | None:
+    """The nomination chosen on the contest's page (`?nomination=`), when it is one of this contest's."""
+    try:
+        pk = int(request.GET.get("nomination") or "")
+    except ValueError:
+        return None
+    return pk if contest.nominations.filter(pk=pk).exists() else None
+
+
+def _start_url(contest: Contest, nomination: int | None) -> str:
+    """This page's address, built from checked values: where sign-up, login and registering the
+    library bring the person back to."""
+    params = {"contest": contest.pk} | ({"nomination": nomination} if nomination else {})
+    return f"{reverse('applications:new')}?{urlencode(params)}"
+
+
 def start(request: HttpRequest) -> HttpResponse:
+    """Start an application. Everyone reaches it from the call's "Apply": a visitor is sent to
+    sign up (or log in), a person without a library to register one, each coming back here with
+    the chosen nomination (`next`, checked by the accounts views)."""
     try:
         contest_pk = int(request.GET.get("contest") or request.POST.get("contest") or "")
     except ValueError:
         raise Http404 from None
     contest = get_object_or_404(contest_selectors.contests_visible_to(request.user), pk=contest_pk)
+    nomination = _chosen_nomination(request, contest)
+    back_here = urlencode({"next": _start_url(contest, nomination)})
+    if not request.user.is_authenticated:
+        if not contest.is_accepting_applications:
+            messages.error(request, _("This contest is not accepting applications."))
+            return redirect("contests:detail", pk=contest.pk)
+        messages.info(
+            request,
+            _(
+                "To apply, create your account, or log in if you have one. "
+                "Afterwards you come back to your application, with the nomination you chose."
+            ),
+        )
+        return redirect(f"{reverse('accounts:signup')}?{back_here}")
     organisations = Organisation.objects.filter(memberships__user=request.user).order_by("name")
     if not organisations.exists():
         messages.info(request, _("Register your library first: applications are made on its behalf."))
-        return redirect("accounts:organisation_new")
+        return redirect(f"{reverse('accounts:organisation_new')}?{back_here}")
     form = StartApplicationForm(request.POST or None, organisations=organisations, contest=contest)
+    if nomination:
+        form.initial["nomination"] = nomination
     refusal = []
     if not contest.is_accepting_applications:
         refusal = Application(contest=contest).deadline_problems() or [
@@ -270,7 +306,63 @@ def start(request: HttpRequest) -> HttpResponse:
 # --- the form -----------------------------------------------------------------------------------
 
 
+def _refusal_at_questions(application, questions, reasons, form=None, submit_form=None, file_errors=None):
+    """A refused submission's reasons put where the person looks: each question's problem at the
+    question (on the form's field, or in `file_errors` for a file), an invalid late-submission
+    code at its field; what is about no question is returned, for the top of the summary."""
+    attached = set(application.attachments.values_list("field_key", flat=True))
+    by_key = {q.key: q for q in questions}
+    placed = set()
+    for problem in submission_problems(questions, application.answers, attached):
+        question = by_key.get(problem.key)
+        if question is None:
+            continue
+        if question.field_type == FormField.Type.FILE:
+            if file_errors is not None:
+                file_errors.setdefault(problem.key, problem.message)
+                placed.add(problem.reason)
+        elif form is not None:
+            form.add_error(answer_name(question), problem.message)
+            placed.add(problem.reason)
+    late_code_refused = _("This late-submission code is not valid for this contest.")
+    if submit_form is not None and late_code_refused in reasons and "late_code" in submit_form.fields:
+        submit_form.add_error("late_code", late_code_refused)
+        placed.add(late_code_refused)
+    return [reason for reason in reasons if reason not in placed]
+
+
+def _summary(form, rows, *, reasons=(), submit_form=None, deadline_passed=False) -> list[dict[str, str]]:
+    """The error summary of the application form, in the order of the page: what is about no
+    question first, then each question's problem linking to it (core.forms.summary_item)."""
+    items = [summary_item(reason) for reason in reasons]
+    items += [summary_item(error) for error in form.non_field_errors()]
+    for name in ("title", "categories"):
+        if name in form.fields:
+            items += [
+                summary_item(e, target=field_target(form[name]), label=form[name].label)
+                for e in form[name].errors
+            ]
+    for row in rows:
+        if row.is_file:
+            if row.file_error:
+                items.append(
+                    summary_item(row.file_error, target=f"id_{row.file_input}", label=row.question.label)
+                )
+        else:
+            items += [
+                summary_item(e, target=field_target(row.field), label=row.question.label)
+                for e in row.field.errors
+            ]
+    if deadline_passed and submit_form is not None and submit_form.is_bound:
+        late = submit_form["late_code"]
+        items += [summary_item(e, target=late.id_for_label, label=late.label) for e in late.errors]
+    return items
+
+
 def _form_page(request, application, form, *, refusal=None, file_errors=None, submit_form=None, status=200):
+    rows = _rows(form, application, file_errors)
+    submit_form = submit_form or SubmitForm()
+    deadline_passed = _deadline_passed(application.contest, application)
     return render(
         request,
         "applications/edit.html",
@@ -278,13 +370,16 @@ def _form_page(request, application, form, *, refusal=None, file_errors=None, su
             "application": application,
             "contest": application.contest,
             "form": form,
-            "rows": _rows(form, application, file_errors),
+            "rows": rows,
+            "summary": _summary(
+                form, rows, reasons=refusal or [], submit_form=submit_form, deadline_passed=deadline_passed
+            ),
+            "refused": refusal is not None,
             "file_params": ",".join(
                 file_name(q) for q in form.questions if q.field_type == FormField.Type.FILE
             ),
-            "refusal": refusal or [],
-            "submit_form": submit_form or SubmitForm(),
-            "deadline_passed": _deadline_passed(application.contest, application),
+            "submit_form": submit_form,
+            "deadline_passed": deadline_passed,
             "returned": application.is_returned,
             "returned_note": _returned_note(application),
             "correction_deadline": application.correction_deadline,
@@ -337,12 +432,11 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         refusal = _submit(request, application, submit_form.cleaned_data.get("late_code", ""))
         if refusal is None:
             return redirect("applications:detail", pk=application.pk)
+        # The answers as typed (all saved just now), each question's problem at the question.
+        file_errors = {}
+        refusal = _refusal_at_questions(application, questions, refusal, form, submit_form, file_errors)
         return _form_page(
-            request,
-            application,
-            AnswersForm(application=application, questions=questions),
-            refusal=refusal,
-            submit_form=submit_form,
+            request, application, form, refusal=refusal, file_errors=file_errors, submit_form=submit_form
         )
     if remove:
         messages.success(request, _("The file was removed."))
@@ -544,6 +638,12 @@ def _detail_page(request, application, *, refusal=None, submit_form=None) -> Htt
             )
     revisions = list(selectors.revisions_of(application))
     user = request.user
+    can_change = application.is_editable and user.has_perm("applications.change_application", application)
+    deadline_passed = _deadline_passed(application.contest, application)
+    submit_form = submit_form or SubmitForm()
+    summary = []
+    if refusal:
+        summary = _detail_summary(application, questions, refusal, submit_form, can_change, deadline_passed)
     return render(
         request,
         "applications/detail.html",
@@ -554,15 +654,14 @@ def _detail_page(request, application, *, refusal=None, submit_form=None) -> Htt
             "revisions": revisions,
             "latest": revisions[-1] if revisions else None,
             "history": history_rows(application),
-            "can_change": application.is_editable
-            and user.has_perm("applications.change_application", application),
+            "can_change": can_change,
             "can_submit": APPLICATION.may(application, user, "submit"),
             "can_withdraw": APPLICATION.may(application, user, "withdraw"),
             "can_screen": user.has_perm("applications.screen_application", application),
             "received": application.awaits_screening and bool(revisions),
-            "refusal": refusal or [],
-            "submit_form": submit_form or SubmitForm(),
-            "deadline_passed": _deadline_passed(application.contest, application),
+            "summary": summary,
+            "submit_form": submit_form,
+            "deadline_passed": deadline_passed,
             "returned": application.is_returned,
             "returned_note": _returned_note(application),
             "correction_deadline": application.correction_deadline,
@@ -570,6 +669,37 @@ def _detail_page(request, application, *, refusal=None, submit_form=None) -> Htt
             "now": clock.now(),
         },
     )
+
+
+def _detail_summary(application, questions, reasons, submit_form, can_change, deadline_passed):
+    """A submission refused from the application's page: each question's problem links to the
+    question on the form (when the person may change it), the late-submission code to its field."""
+    reasons = _refusal_at_questions(
+        application, questions, reasons, submit_form=submit_form if deadline_passed else None
+    )
+    items = []
+    if can_change:
+        edit_url = reverse("applications:edit", args=[application.pk])
+        by_key = {q.key: q for q in questions}
+        attached = set(application.attachments.values_list("field_key", flat=True))
+        linked = set()
+        for problem in submission_problems(questions, application.answers, attached):
+            question = by_key.get(problem.key)
+            if question is None:
+                continue
+            target = (
+                f"id_{file_name(question)}"
+                if question.field_type == FormField.Type.FILE
+                else f"id_{answer_name(question)}"
+            )
+            items.append(summary_item(problem.message, label=question.label, href=f"{edit_url}#{target}"))
+            linked.add(problem.reason)
+        reasons = [reason for reason in reasons if reason not in linked]
+    items = [summary_item(reason) for reason in reasons] + items
+    if deadline_passed and submit_form.is_bound:
+        late = submit_form["late_code"]
+        items += [summary_item(e, target=late.id_for_label, label=late.label) for e in late.errors]
+    return items
 
 
 @login_required

@@ -2,13 +2,15 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from applications.models import Application
 from awards.models import Decision, Diploma
 from contests.models import Contest, ContestRole, Nomination
-from review.models import Juror, Round
+from core import clock
+from review.models import Juror, Review, Round
 from review.ranking import RankedRow, rank
 
 RESULT_STATES = (Contest.State.ANNOUNCED, Contest.State.ARCHIVED)
@@ -134,4 +136,72 @@ def diplomas_of(user: User, contest: Contest) -> QuerySet[Diploma]:
         return Diploma.objects.none()
     return Diploma.objects.filter(
         decision__contest=contest, decision__application__organisation__memberships__user=user
+    )
+
+
+@dataclass
+class Unfinished:
+    """What is still open in a contest when an organiser records the decision or announces:
+    reviews not submitted, proposed winners awaiting approval, entries nobody screened."""
+
+    reviews: int = 0  # live reviews not yet submitted (assigned, in progress, reopened)
+    jurors: int = 0  # jurors those reviews belong to
+    approvals: int = 0  # proposed winners awaiting approval: these block the step outright
+    unscreened: int = 0  # submitted entries not screened, or returned and still within their correction time
+
+    def __bool__(self) -> bool:
+        return bool(self.reviews or self.approvals or self.unscreened)
+
+    @property
+    def confirmable(self) -> bool:
+        """Open work the organiser may go ahead despite, with a confirmation and a reason."""
+        return bool(self.reviews or self.unscreened)
+
+    def lines(self) -> list[str]:
+        """Each unfinished thing as one sentence in the person's language."""
+        lines = []
+        if self.reviews:
+            lines.append(
+                ngettext(
+                    "%(count)s review is not submitted (jurors: %(jurors)s).",
+                    "%(count)s reviews are not submitted (jurors: %(jurors)s).",
+                    self.reviews,
+                )
+                % {"count": self.reviews, "jurors": self.jurors}
+            )
+        if self.approvals:
+            lines.append(
+                ngettext(
+                    "%(count)s proposed winner awaits approval.",
+                    "%(count)s proposed winners await approval.",
+                    self.approvals,
+                )
+                % {"count": self.approvals}
+            )
+        if self.unscreened:
+            lines.append(
+                ngettext(
+                    "%(count)s application is not screened yet.",
+                    "%(count)s applications are not screened yet.",
+                    self.unscreened,
+                )
+                % {"count": self.unscreened}
+            )
+        return lines
+
+
+def unfinished_work(contest: Contest) -> Unfinished:
+    """What is unfinished in the contest, in three queries (shown before `decide` and `announce`)."""
+    open_reviews = Review.objects.filter(round__contest=contest, state__in=Review.WRITABLE_STATES).aggregate(
+        reviews=Count("pk"), jurors=Count("juror", distinct=True)
+    )
+    return Unfinished(
+        reviews=open_reviews["reviews"],
+        jurors=open_reviews["jurors"],
+        approvals=Decision.objects.filter(contest=contest, state=Decision.State.PROPOSED).count(),
+        unscreened=Application.objects.filter(
+            Q(state=Application.State.SUBMITTED)
+            | Q(state=Application.State.RETURNED, correct_by__gt=clock.now()),
+            contest=contest,
+        ).count(),
     )

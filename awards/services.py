@@ -13,16 +13,24 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django_fsm import can_proceed
 
 from accounts.models import Membership, User
 from applications.models import Application
 from awards import events, results
 from awards.models import CHOOSING_STATES, AwardSettings, Decision, Diploma
-from awards.selectors import latest_round, live_decisions, nomination_rows, passed_over, rank_position
+from awards.selectors import (
+    latest_round,
+    live_decisions,
+    nomination_rows,
+    passed_over,
+    rank_position,
+    unfinished_work,
+)
 from contests.models import Contest, ContestRole
 from contests.services import scope_of
 from core import clock
-from core.exceptions import refuse_if
+from core.exceptions import TransitionRefused, refuse_if
 from core.fsm import apply_transition, bulk_changes, log_transitions
 from notifications.services import Recipient, notify, notify_many
 from review.models import Juror, Review, Score
@@ -171,23 +179,57 @@ def update_citation(decision: Decision, *, citation: str) -> Decision:
 # --- the contest's steps --------------------------------------------------------------------------
 
 
-def decide(contest: Contest, *, by: User, note: str = "") -> Contest:
-    """The contest's decision step: refused while proposed winners await approval."""
+def decide(
+    contest: Contest, *, by: User, note: str = "", confirm_unfinished: bool = False, reason: str = ""
+) -> Contest:
+    """The contest's decision step: refused while proposed winners await approval; with reviews
+    not submitted or entries not screened, only when the organiser confirms it with a reason."""
     with transaction.atomic():
         refuse_if(pending_problems(contest))
+        note = _confirmed_note(contest, "decide", note, confirm_unfinished, reason)
         apply_transition(contest, "decide", by=by, note=note)
     return contest
 
 
-def announce(contest: Contest, *, by: User, note: str = "") -> Contest:
+def announce(
+    contest: Contest, *, by: User, note: str = "", confirm_unfinished: bool = False, reason: str = ""
+) -> Contest:
     """The contest's announcement step, whole and in one transaction: the contest's results go
     public, the winners are awarded with places and diplomas, everyone else not awarded, the
-    score matrix published, every applicant told once."""
+    score matrix published, every applicant told once. With work unfinished (reviews not
+    submitted, entries not screened) only when the organiser confirms it with a reason."""
     with transaction.atomic():
         refuse_if(pending_problems(contest))
+        note = _confirmed_note(contest, "announce", note, confirm_unfinished, reason)
         apply_transition(contest, "announce", by=by, note=note)
         _award(contest, by=by)
     return contest
+
+
+def _confirmed_note(contest: Contest, step: str, note: str, confirm_unfinished: bool, reason: str) -> str:
+    """The guard rail before `decide` and `announce`: with unfinished work the step is refused
+    (409, listing it) unless confirmed, and a confirmation needs a reason (400). The reason and
+    what was unfinished go into the step's note in the contest's history. Nothing to check when
+    the step is not possible from the contest's state (the transition refuses that itself)."""
+    if not can_proceed(getattr(contest, step), check_conditions=False):
+        return note
+    unfinished = unfinished_work(contest)
+    if not unfinished.confirmable:
+        return note
+    if not confirm_unfinished:
+        raise TransitionRefused(
+            [
+                _("Some work is unfinished. Confirm that you want to go ahead anyway and give the reason."),
+                *unfinished.lines(),
+            ]
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Give the reason for going ahead with unfinished work.")]})
+    confirmed = _("Confirmed with unfinished work: %(what)s Reason: %(reason)s") % {
+        "what": " ".join(unfinished.lines()),
+        "reason": reason.strip(),
+    }
+    return "\n".join(part for part in (note.strip(), confirmed) if part)
 
 
 def pending_problems(contest: Contest) -> list[str]:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("awards/decisions/<int:pk>/citation/", views.citation, name="citation"),
     path("awards/decisions/<int:pk>/<slug:name>/", views.decision_step, name="decision_step"),
     path("awards/diplomas/<int:pk>/", views.diploma, name="diploma"),
+    path("results/how-to-verify/", views.how_to_verify, name="how_to_verify"),
     path("results/<int:pk>/", views.results, name="results"),
     path("results/<int:pk>/scores.json", views.results_file, name="results_file"),
     path("diplomas/verify/", views.verify, name="verify"),

@@ -174,6 +174,12 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+def how_to_verify(request: HttpRequest) -> HttpResponse:
+    """For the curious and for auditors: how a published ranking is checked, with the command."""
+    return render(request, "awards/how_to_verify.html")
+
+
+@require_GET
 def results_file(request: HttpRequest, pk: int) -> FileResponse:
     contest = get_object_or_404(selectors.announced_contests().select_related("published_results"), pk=pk)
     published = getattr(contest, "published_results", None)

@@ -20,6 +20,7 @@ from contests.api.views import (
     FormFieldViewSet,
     NominationViewSet,
 )
+from core.api_site import SiteSettingsView
 from depository.api.manage import DepositoryCaseViewSet, DepositoryConsentViewSet
 from depository.api.views import PracticeViewSet
 from grants.api.views import (
@@ -71,6 +72,7 @@ router.register("grant-budgets", GrantBudgetViewSet, basename="grantbudget")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
+    path("site/", SiteSettingsView.as_view(), name="site_settings"),
     path("auth/token/", TokenView.as_view(), name="token"),
     path("auth/sign-up/", SignUpView.as_view(), name="sign_up"),
     path("auth/confirm-email/", ConfirmEmailView.as_view(), name="confirm_email"),

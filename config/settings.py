@@ -28,6 +28,16 @@ if not DEBUG and SECRET_KEY == EMBEDDED_SECRET:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Who runs the site (core.site): defaults for what staff may change on the site settings page
+# (/site/settings/) or through PATCH /api/v1/site/; "Konkurs" is only the default name.
+SITE_NAME = env.str("SITE_NAME", default="Konkurs")
+SITE_OPERATOR = env.str("SITE_OPERATOR", default="")
+SITE_OPERATOR_URL = env.str("SITE_OPERATOR_URL", default="")
+SITE_CONTACT_EMAIL = env.str("SITE_CONTACT_EMAIL", default="")
+SITE_CONTACT_PHONE = env.str("SITE_CONTACT_PHONE", default="")
+SITE_CONTACT_ADDRESS = env.str("SITE_CONTACT_ADDRESS", default="")
+SITE_LOGO_MAX_KB = env.int("SITE_LOGO_MAX_KB", default=512)
+SITE_SETTINGS_CACHE_SECONDS = env.int("SITE_SETTINGS_CACHE_SECONDS", default=300)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -64,10 +74,14 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 MIDDLEWARE = [
     # First: the moment a request reached us, which deadlines are judged at (core/arrival.py).
     "core.arrival.ArrivalMiddleware",
+    # Compresses text answers to people not logged in (BREACH: core/compression.py).
+    "core.compression.SafeGZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Pages open in LANGUAGE_CODE unless the person chose (cookie, profile); the API follows
+    # Accept-Language too (core/locale.py).
+    "core.locale.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -93,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.unread_messages",
+                "core.context_processors.site",
             ],
         },
     },
@@ -134,6 +149,14 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="uk")
 LANGUAGES = [("uk", _("Ukrainian")), ("en", _("English")), ("ru", _("Russian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Requests under these paths follow the client's Accept-Language when no language was chosen;
+# pages do not (Ukrainian by default, core/locale.py). Under API_PATH_PREFIX errors answer JSON.
+API_PATH_PREFIX = "/api/"
+ACCEPT_LANGUAGE_PATHS = [API_PATH_PREFIX]
+# A form sent from a stale page: a page in the site's look, not Django's (core/errors.py).
+CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
+# A chosen language is remembered for a year, not only until the browser closes.
+LANGUAGE_COOKIE_AGE = env.int("LANGUAGE_COOKIE_AGE", default=365 * 24 * 3600)
 USE_I18N = True
 TIME_ZONE = "Europe/Kyiv"
 USE_TZ = True

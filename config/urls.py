@@ -4,12 +4,17 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from accounts import views as accounts_views
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(("config.api_urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # Choosing a language also saves it in a logged-in person's profile (accounts.views).
+    path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("core.site_urls")),
     path("accounts/", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
     path("applications/", include("applications.urls")),
@@ -21,7 +26,11 @@ urlpatterns = [
     path("", include("depository.urls")),
     path("", include("contests.urls")),
 ]
-# A request whose body cannot be parsed (a file name too long for the form) says so (core.parsing).
-handler400 = "core.parsing.bad_request"
+# Error pages in the site's look and the person's language; JSON under /api/ (core.errors).
+# A request whose body cannot be parsed (a file name too long for the form) says so.
+handler400 = "core.errors.bad_request"
+handler403 = "core.errors.permission_denied"
+handler404 = "core.errors.page_not_found"
+handler500 = "core.errors.server_error"
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -209,6 +209,7 @@ class FormFieldForm(PartForm):
         ]
         labels = {"help_text": _("Help text for applicants")}
         widgets = {"help_text": forms.Textarea(attrs={"rows": 2})}
+        error_messages = {"key": {"invalid": FormField.KEY_INVALID}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

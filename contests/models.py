@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
-from core import clock
+from core import clock, formats
 from core.exceptions import refuse_if
 from core.files import DOCUMENT_TYPES, EXTENSIONS, generated_name
 from core.models import TimeStampedModel
@@ -261,9 +261,8 @@ class Contest(ConcurrentTransitionMixin, Versioned, TimeStampedModel):
         return clock.local(moment, self.time_zone) if moment else None
 
     def moment_label(self, moment, *, seconds: bool = False) -> str:
-        """`01.01.2027 18:00 (Europe/Kyiv)`: numeric, so it reads the same in every language."""
-        pattern = "%d.%m.%Y %H:%M:%S" if seconds else "%d.%m.%Y %H:%M"
-        return f"{self.local(moment).strftime(pattern)} ({self.time_zone})"
+        """`01.01.2027 18:00 (Europe/Kyiv)`, `2027-01-01 18:00 (Europe/Kyiv)` in English (core.formats)."""
+        return f"{formats.moment(self.local(moment), seconds=seconds)} ({self.time_zone})"
 
     def clean_fields(self, exclude=None) -> None:
         # The state is protected and moves only through transitions: full_clean() must not
@@ -574,6 +573,9 @@ class FormField(ContestPart):
         max_length=60,
         help_text=_("A short identifier: latin letters, digits, '-' and '_'."),
     )
+    # Django's own message for a bad slug has no Ukrainian translation: the form and the API
+    # answer this one instead (code "invalid").
+    KEY_INVALID = _("Use only latin letters, digits, '-' and '_' in the key, for example project-budget.")
     label = models.CharField(_("question"), max_length=300)
     help_text = models.TextField(_("help text"), blank=True)
     field_type = models.CharField(_("type"), max_length=20, choices=Type.choices)

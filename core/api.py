@@ -21,6 +21,7 @@ from core import versioning
 from core.files import STORAGE_RETRY_AFTER_SECONDS, STORAGE_UNAVAILABLE_MESSAGE, log_outage, storage_outage
 from core.fsm import history
 from core.steps import Catalogue, Refusal, Step, catalogue_of, fresh
+from core.strict import FORM_KEYS, RefuseUnknownFieldsMixin  # noqa: F401 (their old home)
 
 
 class TransitionConflictSerializer(serializers.Serializer):
@@ -43,40 +44,6 @@ class AllowedStepsField(serializers.Field):
         if request is None:
             return []
         return catalogue_of(obj).allowed_names(obj, request.user)
-
-
-# Keys a form of the browsable API adds to a body; never fields of a resource.
-FORM_KEYS = frozenset({"csrfmiddlewaretoken", "_method", "_content", "_content_type"})
-
-
-class RefuseUnknownFieldsMixin:
-    """For serializers that write: a body naming a field the serializer does not write answers
-    400 with one error per such field, instead of 200 with the field silently ignored.
-
-    A read-only field is refused too, unless it carries the value the object already has (so a
-    representation read by GET can be sent back whole with PUT)."""
-
-    def to_internal_value(self, data: Any) -> Any:
-        if isinstance(data, dict) or hasattr(data, "keys"):
-            errors = {}
-            for name in sorted(set(data.keys()) - FORM_KEYS):
-                field = self.fields.get(name)
-                if field is None:
-                    errors[name] = [_("Unknown field: it is not accepted here.")]
-                elif field.read_only and not self._unchanged(field, data[name]):
-                    errors[name] = [_("This field is read-only: it cannot be changed here.")]
-            if errors:
-                raise DRFValidationError(errors)
-        return super().to_internal_value(data)
-
-    def _unchanged(self, field: serializers.Field, value: Any) -> bool:
-        instance = getattr(self, "instance", None)
-        if instance is None or isinstance(instance, list | tuple):
-            return False
-        try:
-            return field.to_representation(field.get_attribute(instance)) == value
-        except Exception:  # a value that cannot be compared is not the stored one
-            return False
 
 
 class StateLogSerializer(serializers.Serializer):
@@ -167,7 +134,7 @@ class TransitionActionsMixin:
         except Http404:  # the step took it out of the caller's view (a juror declining)
             return fresh(obj)
 
-    @extend_schema(responses=StateLogSerializer(many=True))
+    @extend_schema(responses={200: StateLogSerializer(many=True), 404: ErrorSerializer})
     @action(detail=True, methods=["get"])
     def history(self, request: Request, pk: Any = None) -> Response:
         """Every transition of this object: who, when, from, to, note."""

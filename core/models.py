@@ -8,3 +8,41 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class SiteSettings(models.Model):
+    """Who runs this site and how to reach them: one row (pk 1), edited by staff on a page
+    (core.views.site_settings) or through the API (PATCH /api/v1/site/). An empty field falls back to
+    the deployment's settings (SITE_NAME, SITE_OPERATOR … in config/settings.py), then to the
+    defaults; read it through core.site.current(), which caches it."""
+
+    SINGLETON_PK = 1
+
+    site_name = models.CharField(
+        _("site name"), max_length=120, blank=True, help_text=_("Shown in the header and page titles.")
+    )
+    operator = models.CharField(
+        _("operator"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who runs the site, e.g. a ministry or a regional library."),
+    )
+    operator_url = models.URLField(_("operator's website"), blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=60, blank=True)
+    contact_address = models.CharField(_("postal address"), max_length=300, blank=True)
+    logo = models.FileField(_("logo"), upload_to="site", blank=True)
+    logo_type = models.CharField(max_length=10, blank=True, editable=False)
+    about_text = models.TextField(_("about the site"), blank=True)
+    contacts_text = models.TextField(_("contacts page"), blank=True)
+    accessibility_text = models.TextField(_("accessibility statement"), blank=True)
+    privacy_text = models.TextField(_("privacy notice"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("site settings")
+        verbose_name_plural = _("site settings")
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="site_settings_singleton")]
+
+    def __str__(self) -> str:
+        return str(_("Site settings"))

@@ -3,8 +3,9 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+
+from core import formats
 
 CENT = Decimal("0.01")
 
@@ -20,8 +21,8 @@ def quantize(amount: Decimal | int | str) -> Decimal:
 
 
 def format_money(amount: Decimal, currency: str) -> str:
-    """`1 250 000,00 UAH` in the active locale."""
-    return f"{number_format(quantize(amount), 2, force_grouping=True)} {currency}"
+    """`1 250 000,00 грн` in Ukrainian, `1,250,000.00 UAH` in English (core.formats.money)."""
+    return formats.money(amount, currency)
 
 
 def amount_field(verbose_name: str, **kwargs) -> models.DecimalField:

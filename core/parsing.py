@@ -4,12 +4,10 @@ A JSON body nested thousands deep makes the parser raise RecursionError (a 500);
 whose headers pass Django's 1 KB limit (a file name of hundreds of characters) makes it raise
 MultiPartParserError, which DRF and Django report in English parser jargon. Both answer 400 here:
 the API through the parsers (REST_FRAMEWORK's DEFAULT_PARSER_CLASSES), the pages through
-`bad_request` (handler400 in config/urls.py).
+`core.errors.bad_request` (handler400 in config/urls.py).
 """
 
-from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
@@ -69,9 +67,3 @@ class MultiPartParser(parsers.MultiPartParser):
             if isinstance(cause, MultiPartParserError):
                 raise ParseError(multipart_message(cause)) from cause
             raise
-
-
-def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """handler400: the page says what was wrong when it is something the person can fix."""
-    message = multipart_message(exception) if isinstance(exception, MultiPartParserError) else ""
-    return HttpResponse(render_to_string("400.html", {"message": message}, request=request), status=400)

@@ -25,9 +25,10 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from rest_framework import serializers
 
 from core.exceptions import TransitionRefused
+from core.strict import RefuseUnknownFieldsMixin
 
 
-class NoteInput(serializers.Serializer):
+class NoteInput(RefuseUnknownFieldsMixin, serializers.Serializer):
     note = serializers.CharField(
         label=gettext_lazy("Note"),
         required=False,
@@ -38,7 +39,7 @@ class NoteInput(serializers.Serializer):
     )
 
 
-class NoInput(serializers.Serializer):
+class NoInput(RefuseUnknownFieldsMixin, serializers.Serializer):
     """A step that takes nothing but the click."""
 
 

@@ -18,6 +18,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from rest_framework import serializers
 
 from core.exceptions import TransitionRefused
+from core.forms import DateInput
 from core.steps import Refusal, Step, catalogue_of, fresh
 
 # What a service may raise when it refuses; every page catches these and nothing else.
@@ -153,7 +154,7 @@ def _form_field(field: serializers.Field) -> forms.Field:
             widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"), **common
         )
     if isinstance(field, serializers.DateField):
-        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **common)
+        return forms.DateField(widget=DateInput(), **common)
     if isinstance(field, serializers.DecimalField):
         return forms.DecimalField(**common)
     if isinstance(field, serializers.ChoiceField):

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.regions import Region
 from contests.models import Contest
-from core import clock
+from core import clock, formats
 from grants.charts import Chart, Row
 from grants.models import Disbursement, Grant, GrantReport, Indicator, IndicatorActual, IndicatorTarget
 from grants.selectors import counted_targets
@@ -180,7 +180,7 @@ def grant_indicator_charts(grant: Grant) -> list[Chart]:
         rows = [
             Row(
                 period,
-                _("until %(date)s") % {"date": period.strftime("%d.%m.%Y")},
+                _("until %(date)s") % {"date": formats.day(period)},
                 (targets[indicator.pk].get(period), actuals[indicator.pk].get(period)),
             )
             for period in periods
@@ -297,7 +297,7 @@ def burndown_chart(contest: Contest, grants: list[Grant], committed: Decimal, to
     rows, running = [], ZERO
     for day, total in per_day:
         running += total
-        rows.append(Row(day, day.strftime("%d.%m.%Y"), (total, committed - running)))
+        rows.append(Row(day, formats.day(day), (total, committed - running)))
     starts = [grant.starts_on for grant in grants] + [row.key for row in rows]
     ends = [grant.ends_on for grant in grants if grant.state in Grant.LIVE_STATES] + [today]
     start = min(starts, default=None)
@@ -308,9 +308,12 @@ def burndown_chart(contest: Contest, grants: list[Grant], committed: Decimal, to
         label_header=_("Payment day"),
         series=(_("Paid that day"), _("Remaining after it")),
         rows=rows,
-        description=_(
-            "Starts at the committed total %(total)s %(currency)s and falls with each paid tranche."
-        )
-        % {"total": committed, "currency": contest.currency},
-        extra={"start": start, "end": max([*ends, *(starts or [])], default=None), "committed": committed},
+        description=_("Starts at the committed total %(total)s and falls with each paid tranche.")
+        % {"total": formats.money(committed, contest.currency)},
+        extra={
+            "start": start,
+            "end": max([*ends, *(starts or [])], default=None),
+            "committed": committed,
+            "currency": contest.currency,  # the picture's axis and the table show money
+        },
     )

@@ -9,7 +9,8 @@ from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
-from grants.charts import number
+from core import formats
+from core.forms import DateInput
 from grants.models import BudgetLine, GrantReport, Indicator
 
 MAX_FILES = 10
@@ -23,8 +24,8 @@ class OfferGrantForm(forms.Form):
         label=_("Amount"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
     )
     purpose = forms.CharField(label=_("Purpose"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
-    starts_on = forms.DateField(label=_("Starts"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("Ends"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(label=_("Starts"), widget=DateInput())
+    ends_on = forms.DateField(label=_("Ends"), widget=DateInput())
 
     def __init__(self, *args, applications, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,7 +76,7 @@ class ReviewReportForm(forms.Form):
 class PayTrancheForm(forms.Form):
     """The idempotency key is made when the form is shown: a second submit of the same page pays once."""
 
-    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
+    paid_on = forms.DateField(label=_("Paid on"), widget=DateInput())
     payment_reference = forms.CharField(
         label=_("Payment reference"),
         max_length=100,
@@ -150,7 +151,8 @@ class ReportForm(forms.Form):
                 decimal_places=2,
                 initial=actuals.get(indicator.pk),
                 help_text=(
-                    _("Target for this period: %(target)s") % {"target": number(targets[indicator.pk])}
+                    _("Target for this period: %(target)s")
+                    % {"target": formats.number(targets[indicator.pk])}
                     if indicator.pk in targets
                     else ""
                 ),
@@ -195,7 +197,7 @@ class ReportForm(forms.Form):
 
 class SignAgreementForm(forms.Form):
     signed_copy = forms.FileField(label=_("Signed agreement"), help_text=_("PDF, DOCX or ODT, up to 20 MB."))
-    signed_on = forms.DateField(label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    signed_on = forms.DateField(label=_("Signed on"), widget=DateInput())
 
 
 class BankDetailsForm(forms.Form):
@@ -207,7 +209,7 @@ class BankDetailsForm(forms.Form):
 
 
 class TrancheForm(forms.Form):
-    planned_on = forms.DateField(label=_("Planned date"), widget=forms.DateInput(attrs={"type": "date"}))
+    planned_on = forms.DateField(label=_("Planned date"), widget=DateInput())
     amount = forms.DecimalField(
         label=_("Amount"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
     )
@@ -225,7 +227,7 @@ class TrancheForm(forms.Form):
             _("%(kind)s due %(due)s")
             % {
                 "kind": r.get_kind_display(),
-                "due": r.due_on.strftime("%d.%m.%Y"),
+                "due": formats.day(r.due_on),
             }
         )
 
@@ -250,8 +252,8 @@ class IndicatorForm(forms.Form):
 
 def period_label(report: GrantReport) -> str:
     return _("%(start)s – %(end)s (%(kind)s)") % {
-        "start": report.period_start.strftime("%d.%m.%Y"),
-        "end": report.period_end.strftime("%d.%m.%Y"),
+        "start": formats.day(report.period_start),
+        "end": formats.day(report.period_end),
         "kind": report.get_kind_display(),
     }
 

@@ -14,11 +14,13 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
 from applications.models import Application
 from contests.models import Contest
+from core import formats
 from core.exceptions import refuse_if
 from core.files import generated_name
 from core.models import TimeStampedModel
@@ -177,7 +179,8 @@ class GrantReport(ConcurrentTransitionMixin, Versioned, TimeStampedModel):
         FINAL = "final", _("Final report")
 
     class State(models.TextChoices):
-        DUE = "due", _("Due")
+        # A report awaited ("Очікується"), not a deadline ("Строк"): one English word, two meanings.
+        DUE = "due", pgettext_lazy("grant report state", "Due")
         SUBMITTED = "submitted", _("Submitted")
         ACCEPTED = "accepted", _("Accepted")
         CHANGES_REQUESTED = "changes_requested", _("Changes requested")
@@ -322,7 +325,7 @@ class Disbursement(ConcurrentTransitionMixin, TimeStampedModel):
         if report is not None and report.state != GrantReport.State.ACCEPTED:
             problems.append(
                 _("This tranche waits for the report due on %(due)s to be accepted.")
-                % {"due": report.due_on.strftime("%d.%m.%Y")}
+                % {"due": formats.day(report.due_on)}
             )
         return problems
 

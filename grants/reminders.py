@@ -14,6 +14,7 @@ from accounts.models import Membership, User
 from contests.models import ContestRole
 from contests.services import scope_of
 from core import clock
+from core.formats import date_value
 from grants.events import REPORT_DUE, REPORT_OVERDUE, REPORTS_OVERDUE
 from grants.models import Grant, GrantReport
 from notifications.reminders import Reminder, register
@@ -57,7 +58,7 @@ def report_due_reminders(now: datetime) -> Iterator[Reminder]:
                 "application": grant.application.title,
                 "organisation": grant.application.organisation.name,
                 "kind": str(report.get_kind_display()),
-                "due": report.due_on.strftime("%d.%m.%Y"),
+                "due": date_value(report.due_on),
                 "days": str(days),
                 "link": settings.SITE_URL + f"/grants/{grant.pk}/",
             },
@@ -140,6 +141,6 @@ def _report_context(report: GrantReport) -> dict:
         "application": grant.application.title,
         "organisation": grant.application.organisation.name,
         "kind": str(report.get_kind_display()),
-        "due": report.due_on.strftime("%d.%m.%Y"),
+        "due": date_value(report.due_on),
         "link": settings.SITE_URL + f"/grants/{grant.pk}/",
     }

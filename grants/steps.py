@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.steps import Catalogue, NoInput, NoteInput, Step
+from core.strict import RefuseUnknownFieldsMixin
 from grants import services
 from grants.models import Disbursement, Grant, GrantReport
 
@@ -15,7 +16,7 @@ class SignInput(NoteInput):
     signed_on = serializers.DateField(label=_("Signed on"), required=False)
 
 
-class GrantReasonInput(serializers.Serializer):
+class GrantReasonInput(RefuseUnknownFieldsMixin, serializers.Serializer):
     note = serializers.CharField(
         label=_("Reason"),
         max_length=4000,

@@ -11,6 +11,7 @@ from django.template.loader import get_template
 from django.utils import translation
 from django.utils.html import linebreaks
 
+from core.formats import localise
 from notifications.models import Message, TemplateOverride
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,7 @@ def _default(event: str, part: str) -> Template:
 
 def render(event: str, language: str, context: dict, override: TemplateOverride | None = None) -> Rendered:
     with translation.override(language):
+        context = localise(context)  # money and dates written out in the recipient's language
         if override is not None:
             subject = _render(Template(override.subject), context, html=False)
             text = _render(Template(override.body_text), context, html=False)

@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from core import formats
 from core.svg import AXIS, COLOURS, WIDTH, colour, frame, legend, short
 from reports.selectors import Chart
 
@@ -34,7 +35,11 @@ def bars(chart: Chart) -> SafeString:
                     )
                 )
             x += width
-        body.append(format_html('<text x="{}" y="{}">{}</text>', f"{x + 6:.1f}", y + line + 13, row.total))
+        body.append(
+            format_html(
+                '<text x="{}" y="{}">{}</text>', f"{x + 6:.1f}", y + line + 13, formats.number(row.total)
+            )
+        )
         y += line + bar + gap
     return frame(chart, max(y, 1), body)
 
@@ -50,7 +55,9 @@ def columns(chart: Chart) -> SafeString:
     base = top + plot_h
     body = [
         format_html('<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}"/>', left, base, WIDTH - 8, base, AXIS),
-        format_html('<text x="{}" y="{}" text-anchor="end">{}</text>', left - 6, top + 10, tallest),
+        format_html(
+            '<text x="{}" y="{}" text-anchor="end">{}</text>', left - 6, top + 10, formats.number(tallest)
+        ),
         format_html('<text x="{}" y="{}" text-anchor="end">0</text>', left - 6, base),
     ]
     for i, row in enumerate(chart.rows):
@@ -107,9 +114,11 @@ def line(chart: Chart) -> SafeString:
             '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}"/>', left, base, WIDTH - right, base, AXIS
         ),
         format_html('<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}"/>', left, top, left, base, AXIS),
-        format_html('<text x="{}" y="{}" text-anchor="end">{}</text>', left - 6, top + 10, tallest),
+        format_html(
+            '<text x="{}" y="{}" text-anchor="end">{}</text>', left - 6, top + 10, formats.number(tallest)
+        ),
         format_html('<text x="{}" y="{}" text-anchor="end">0</text>', left - 6, base),
-        format_html('<text x="{}" y="{}">{}</text>', left, base + 18, start.strftime("%d.%m.%Y")),
+        format_html('<text x="{}" y="{}">{}</text>', left, base + 18, formats.day(start)),
         format_html(
             '<polyline points="{}" fill="none" stroke="{}" stroke-width="2.5"/>', " ".join(points), COLOURS[0]
         ),
@@ -127,7 +136,7 @@ def line(chart: Chart) -> SafeString:
                 '<text x="{}" y="{}" text-anchor="end">{}</text>',
                 x_of(deadline),
                 base + 36,
-                _("Deadline %(date)s") % {"date": deadline.strftime("%d.%m.%Y")},
+                _("Deadline %(date)s") % {"date": formats.day(deadline)},
             ),
         ]
     return frame(chart, height, body)

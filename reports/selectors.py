@@ -22,6 +22,7 @@ from accounts.models import Organisation
 from accounts.regions import Region
 from applications.models import Application, IneligibilityReason
 from contests.models import Contest, Criterion, Nomination
+from core import formats
 from review.models import Review, Round, Score
 from review.selectors import REVIEWABLE_STATES, progress_by_juror, round_criteria
 
@@ -241,7 +242,7 @@ def days_chart(contest: Contest) -> Chart:
     rows, running = [], 0
     for day, n in per_day:
         running += n
-        rows.append(Row(day, day.strftime("%d.%m.%Y"), (n, running)))
+        rows.append(Row(day, formats.day(day), (n, running)))
     deadline = contest.local(contest.closes_at).date() if contest.closes_at else None
     days = [row.key for row in rows]
     start = min(

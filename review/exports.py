@@ -16,6 +16,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 
 from contests.models import Criterion
+from core import formats
 from core.exports import CHUNK, Batched, chunked, csv_sheet_response, xlsx_sheet_response
 from review.models import Review, Round
 from review.ranking import display_scale, total_of
@@ -64,7 +65,7 @@ class ScoresTable(Batched):
             _("Juror's e-mail"),
             _("Review state"),
             _("Submitted (%(zone)s)") % {"zone": self.round.contest.time_zone},
-            _("Total (%(low)s–%(high)s)") % {"low": f"{low:g}", "high": f"{high:g}"},
+            _("Total (%(low)s–%(high)s)") % {"low": formats.number(low), "high": formats.number(high)},
             *[
                 _("%(title)s (%(low)s–%(high)s)")
                 % {"title": c.title, "low": c.scale_min, "high": c.scale_max}

@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
@@ -30,7 +31,7 @@ class Round(ConcurrentTransitionMixin, TimeStampedModel):
     class State(models.TextChoices):
         PLANNED = "planned", _("Planned")
         OPEN = "open", _("Open for scoring")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("review round state", "Closed")  # not the call's "closed"
 
     class ScoreVisibility(models.TextChoices):
         NEVER = "never", _("Never")

@@ -95,19 +95,30 @@ def _criteria_counts(rounds: set[int]) -> dict[tuple[int, int | None], int]:
 
 
 def juror_queue(user: User) -> list[Review]:
-    """The juror's live reviews, open rounds first and then by due date, with progress:
-    `review.scored` of `review.needed` criteria. A constant number of queries."""
+    """The juror's reviews, the unfinished first (assigned, in progress, reopened), then the
+    submitted, then the declined; within each, open rounds first and then by due date. With
+    progress: `review.scored` of `review.needed` criteria. A constant number of queries."""
     reviews = list(
-        Review.objects.filter(juror__user=user, state__in=Review.LIVE_STATES)
+        Review.objects.filter(juror__user=user)
         .select_related("round__contest", "application__nomination")
         .annotate(scored=Count("scores"))
+        .annotate(
+            finished=Case(
+                When(state__in=Review.WRITABLE_STATES, then=0),
+                When(state=Review.State.SUBMITTED, then=1),
+                default=2,
+            )
+        )
         .annotate(open_first=Case(When(round__state=Round.State.OPEN, then=0), default=1))
-        .order_by("open_first", F("round__due_at").asc(nulls_last=True), "application__number", "pk")
+        .order_by(
+            "finished", "open_first", F("round__due_at").asc(nulls_last=True), "application__number", "pk"
+        )
     )
     counts = _criteria_counts({r.round_id for r in reviews})
     for review in reviews:
         nomination = review.application.nomination_id
         review.needed = counts.get((review.round_id, nomination), counts.get((review.round_id, None), 0))
+        review.openable = review.state in Review.LIVE_STATES  # a declined review's page is gone
     return reviews
 
 

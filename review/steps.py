@@ -6,13 +6,14 @@ from rest_framework import serializers
 
 from contests.steps import CONTEST
 from core.steps import Catalogue, NoInput, NoteInput, Step
+from core.strict import RefuseUnknownFieldsMixin
 from review import services
 from review.models import OrganisationConflict, Review, Round
 
 TEXTAREA = {"base_template": "textarea.html"}
 
 
-class DeclineInput(serializers.Serializer):
+class DeclineInput(RefuseUnknownFieldsMixin, serializers.Serializer):
     note = serializers.CharField(
         label=_("Why you decline"), max_length=2000, help_text=_("Why the juror declines."), style=TEXTAREA
     )
@@ -24,7 +25,7 @@ class DeclineInput(serializers.Serializer):
     )
 
 
-class ReviewReasonInput(serializers.Serializer):
+class ReviewReasonInput(RefuseUnknownFieldsMixin, serializers.Serializer):
     note = serializers.CharField(label=_("Reason"), max_length=2000, help_text=_("Why."), style=TEXTAREA)
 
 
@@ -102,7 +103,7 @@ CONTEST.register(
 )
 
 
-class RejectDeclarationInput(serializers.Serializer):
+class RejectDeclarationInput(RefuseUnknownFieldsMixin, serializers.Serializer):
     note = serializers.CharField(
         label=_("Why the declaration is rejected"),
         max_length=2000,

@@ -20,7 +20,10 @@ def _empty_cache():
     """Cached rankings (keyed by row ids, which SQLite reuses) never leak from one test to the next."""
     from django.core.cache import cache
 
+    from core import site
+
     cache.clear()
+    site.assume_empty()  # no stored site settings yet: pages ask no query for them (core.site)
 
 
 @pytest.fixture(autouse=True)

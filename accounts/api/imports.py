@@ -47,7 +47,7 @@ class ImportPreviewSerializer(serializers.Serializer):
     skipped = serializers.IntegerField()
 
 
-class ImportJobSerializer(serializers.ModelSerializer):
+class ImportJobSerializer(RefuseUnknownFieldsMixin, serializers.ModelSerializer):
     """An import: its counts, state and outcome; while it waits for confirmation, its preview
     (checked against the database as it is now, as the page shows it)."""
 

@@ -5,9 +5,10 @@ from rest_framework import serializers
 
 from accounts.models import Invitation, Membership, Organisation, User
 from accounts.services import INVITATION_ROLES, awaits_confirmation, role_of
+from core.strict import RefuseUnknownFieldsMixin
 
 
-class OrganisationSerializer(serializers.ModelSerializer):
+class OrganisationSerializer(RefuseUnknownFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = Organisation
         fields = [
@@ -38,7 +39,7 @@ class ContestRoleBriefSerializer(serializers.Serializer):
     role = serializers.CharField()
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(RefuseUnknownFieldsMixin, serializers.ModelSerializer):
     memberships = MembershipSerializer(many=True, read_only=True)
     contest_roles = ContestRoleBriefSerializer(many=True, read_only=True)
 
@@ -57,11 +58,11 @@ class MeSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "email", "is_staff"]
 
 
-class InvitationSerializer(serializers.Serializer):
+class InvitationSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
     email = serializers.EmailField()
 
 
-class TokenRequestSerializer(serializers.Serializer):
+class TokenRequestSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
 
@@ -84,18 +85,18 @@ class TokenSerializer(serializers.Serializer):
 # --- organisers, invitations by role, sign-up -----------------------------------------------------
 
 
-class OrganiserSerializer(serializers.ModelSerializer):
+class OrganiserSerializer(RefuseUnknownFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ["id", "email", "full_name"]
         read_only_fields = fields
 
 
-class OrganiserEmailSerializer(serializers.Serializer):
+class OrganiserEmailSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
     email = serializers.EmailField(help_text="The e-mail address of an existing account.")
 
 
-class InvitationCreateSerializer(serializers.Serializer):
+class InvitationCreateSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
     email = serializers.EmailField()
     role = serializers.ChoiceField(
         choices=[(key, role.label) for key, role in INVITATION_ROLES.items()],
@@ -110,7 +111,7 @@ class InvitationCreateSerializer(serializers.Serializer):
     )
 
 
-class SentInvitationSerializer(serializers.ModelSerializer):
+class SentInvitationSerializer(RefuseUnknownFieldsMixin, serializers.ModelSerializer):
     role = serializers.SerializerMethodField()
     contest = serializers.SerializerMethodField()
     contest_title = serializers.SerializerMethodField()
@@ -146,7 +147,7 @@ class SentInvitationSerializer(serializers.ModelSerializer):
         return invitation.payload.get("title")
 
 
-class InvitationAcceptSerializer(serializers.Serializer):
+class InvitationAcceptSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
     token = serializers.CharField(help_text="The token at the end of the invitation's link.")
     password = serializers.CharField(
         required=False,
@@ -171,7 +172,7 @@ class AcceptedInvitationSerializer(serializers.Serializer):
     organisation = serializers.IntegerField(allow_null=True)
 
 
-class SignUpSerializer(serializers.Serializer):
+class SignUpSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
     email = serializers.EmailField()
     full_name = serializers.CharField(max_length=200)
     password = serializers.CharField(
@@ -189,5 +190,5 @@ class SignedUpSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
-class EmailConfirmationSerializer(serializers.Serializer):
+class EmailConfirmationSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
     token = serializers.CharField(help_text="The token at the end of the confirmation link.")

@@ -7,6 +7,7 @@ from accounts.models import Organisation
 from applications.models import Application, Attachment, DownloadLog, LateSubmissionCode, Revision
 from contests.models import Contest, Nomination
 from core import clock
+from core.strict import RefuseUnknownFieldsMixin
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
@@ -100,7 +101,7 @@ class ApplicationListSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ApplicationSerializer(ApplicationListSerializer):
+class ApplicationSerializer(RefuseUnknownFieldsMixin, ApplicationListSerializer):
     """An application with its answers, files and the transitions the caller may run."""
 
     answers = serializers.JSONField(read_only=True, help_text=gettext_lazy("Answers by question key."))
@@ -199,7 +200,7 @@ def _moment_or_none(value):
     return None if value is None else _MOMENT.to_representation(value)
 
 
-class ApplicationCreateSerializer(serializers.Serializer):
+class ApplicationCreateSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
     """Start a draft: for an organisation the caller belongs to, in a contest open for applications."""
 
     organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
@@ -214,11 +215,13 @@ class ApplicationCreateSerializer(serializers.Serializer):
         return organisation
 
 
-class ApplicationUpdateSerializer(serializers.Serializer):
+class ApplicationUpdateSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
     """Change a draft: the title and any answers (given keys replace, empty values clear).
 
     Bad answers come back as 400 `{"answers": {"<question key>": ["message"]}}` and nothing is saved.
     """
+
+    representation = ApplicationSerializer  # its other fields are accepted when unchanged
 
     title = serializers.CharField(max_length=300, required=False)
     answers = serializers.DictField(
@@ -243,7 +246,7 @@ class AnswerErrorsSerializer(serializers.Serializer):
     non_field_errors = serializers.ListField(child=serializers.CharField(), required=False)
 
 
-class AttachmentUploadSerializer(serializers.Serializer):
+class AttachmentUploadSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
     field_key = serializers.CharField(max_length=60, help_text=gettext_lazy("The key of the file question."))
     file = serializers.FileField()
     public = serializers.BooleanField(required=False, default=False)
@@ -287,7 +290,7 @@ class DiffSerializer(serializers.Serializer):
     changes = ChangeSerializer(many=True)
 
 
-class LateCodeSerializer(serializers.ModelSerializer):
+class LateCodeSerializer(RefuseUnknownFieldsMixin, serializers.ModelSerializer):
     contest = serializers.PrimaryKeyRelatedField(queryset=Contest.objects.none())
     created_by = serializers.SerializerMethodField()
 

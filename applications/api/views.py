@@ -158,7 +158,9 @@ class ApplicationViewSet(
         with transaction.atomic():  # the scoped load is the locked read of the save (get_queryset)
             application = services.loaded_for_update(self.get_object())
             self._require_applicant(application)
-            payload = ApplicationUpdateSerializer(data=request.data)
+            payload = ApplicationUpdateSerializer(
+                application, data=request.data, context=self.get_serializer_context()
+            )
             payload.is_valid(raise_exception=True)
             data = payload.validated_data
             try:

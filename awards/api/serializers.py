@@ -5,9 +5,10 @@ from rest_framework import serializers
 from awards.models import AwardSettings, Decision
 from awards.selectors import winners_by_nomination
 from contests.models import Contest
+from core.strict import RefuseUnknownFieldsMixin
 
 
-class DecisionSerializer(serializers.ModelSerializer):
+class DecisionSerializer(RefuseUnknownFieldsMixin, serializers.ModelSerializer):
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     application_number = serializers.CharField(source="application.number", read_only=True)
     application_title = serializers.CharField(source="application.title", read_only=True)
@@ -39,13 +40,13 @@ class DecisionSerializer(serializers.ModelSerializer):
         read_only_fields = [f for f in fields if f != "citation"]
 
 
-class ProposeSerializer(serializers.Serializer):
+class ProposeSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
     application = serializers.IntegerField()
     reason = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
     citation = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
-class AwardSettingsSerializer(serializers.ModelSerializer):
+class AwardSettingsSerializer(RefuseUnknownFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = AwardSettings
         fields = ["release_comments", "signatory_name", "signatory_title"]

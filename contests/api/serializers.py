@@ -70,6 +70,7 @@ class FormFieldSerializer(RefuseUnknownFieldsMixin, serializers.ModelSerializer)
             "order",
             "version",
         ]
+        extra_kwargs = {"key": {"error_messages": {"invalid": FormField.KEY_INVALID}}}
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -269,7 +270,7 @@ class GrantBudgetChangeSerializer(RefuseUnknownFieldsMixin, serializers.Serializ
     grant_budget = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
 
 
-class ContestRoleSerializer(serializers.Serializer):
+class ContestRoleSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
     """A role in a contest; granted by e-mail address of an existing user."""
 
     email = serializers.EmailField(source="user.email")
@@ -284,7 +285,7 @@ class ContestRoleSerializer(serializers.Serializer):
         return value
 
 
-class ContestCloneSerializer(serializers.Serializer):
+class ContestCloneSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
     """Next year's draft from this contest."""
 
     title = serializers.CharField(

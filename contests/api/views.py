@@ -26,6 +26,7 @@ from contests.selectors import contests_visible_to, with_structure
 from contests.steps import CONTEST
 from core import versioning
 from core.api import ErrorSerializer, RulesPermission, TransitionActionsMixin, VersionedAPIMixin
+from core.strict import refuse_any_field
 
 
 class ContestFilter(filters.FilterSet):
@@ -138,6 +139,7 @@ class ContestViewSet(VersionedAPIMixin, TransitionActionsMixin, viewsets.ModelVi
         contest = self.get_object()
         if not request.user.has_perm("contests.change_contest", contest):
             raise PermissionDenied(_("Only this contest's organisers may change it."))
+        refuse_any_field(request.data)
         added = services.add_case_structure(contest, by=request.user)
         return Response(FormFieldSerializer(added, many=True, context=self.get_serializer_context()).data)
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from accounts.models import Organisation
 from accounts.regions import Region
-from contests.models import FormField
+from contests.models import CaseSection, FormField
 
 DEMO_DOMAIN = "demo.konkurs.localhost"
 DEMO_PASSWORD = "konkurs-demo-2025"
@@ -439,6 +439,7 @@ MAIN_CRITERIA = [
 ]
 
 T = FormField.Type
+S = CaseSection
 TARGET_GROUPS = [
     "Люди старшого віку",
     "Внутрішньо переміщені особи",
@@ -472,44 +473,74 @@ MAIN_FORM = [
         "Проблема: що заважало мешканцям користуватися електронними послугами?",
         T.LONG_TEXT,
         True,
-        {"max_length": 3000},
+        {"max_length": 3000, "case_section": S.PROBLEM},
     ),
-    ("target_groups", "Цільові групи", T.MULTIPLE_CHOICE, True, {"choices": TARGET_GROUPS}),
+    (
+        "target_groups",
+        "Цільові групи",
+        T.MULTIPLE_CHOICE,
+        True,
+        {"choices": TARGET_GROUPS, "case_section": S.TARGET_GROUP},
+    ),
     (
         "solution",
         "Рішення: що саме робить бібліотека, як організовано послугу",
         T.LONG_TEXT,
         True,
-        {"max_length": 5000},
+        {"max_length": 5000, "case_section": S.SOLUTION},
     ),
-    ("e_services", "Які електронні послуги задіяно", T.MULTIPLE_CHOICE, True, {"choices": E_SERVICE_KINDS}),
+    (
+        "e_services",
+        "Які електронні послуги задіяно",
+        T.MULTIPLE_CHOICE,
+        True,
+        {"choices": E_SERVICE_KINDS, "case_section": S.E_SERVICES},
+    ),
     (
         "e_services_details",
         "Опишіть електронні послуги та портали докладніше",
         T.LONG_TEXT,
         False,
-        {"max_length": 3000},
+        {"max_length": 3000, "case_section": S.E_SERVICES},
     ),
-    ("people_served", "Скільки людей отримали допомогу за останні 12 місяців", T.NUMBER, True, {}),
-    ("services_provided", "Скільки електронних послуг надано за цей час", T.NUMBER, True, {}),
-    ("people_trained", "Скільки людей пройшли навчання", T.NUMBER, False, {}),
-    ("results", "Результати: що змінилося для громади (з цифрами)", T.LONG_TEXT, True, {"max_length": 3000}),
+    (
+        "people_served",
+        "Скільки людей отримали допомогу за останні 12 місяців",
+        T.NUMBER,
+        True,
+        {"case_section": S.RESULTS},
+    ),
+    (
+        "services_provided",
+        "Скільки електронних послуг надано за цей час",
+        T.NUMBER,
+        True,
+        {"case_section": S.RESULTS},
+    ),
+    ("people_trained", "Скільки людей пройшли навчання", T.NUMBER, False, {"case_section": S.RESULTS}),
+    (
+        "results",
+        "Результати: що змінилося для громади (з цифрами)",
+        T.LONG_TEXT,
+        True,
+        {"max_length": 3000, "case_section": S.RESULTS},
+    ),
     (
         "resources_partners",
         "Ресурси та партнери: обладнання, люди, кошти, хто допомагав",
         T.LONG_TEXT,
         True,
-        {"max_length": 3000},
+        {"max_length": 3000, "case_section": S.RESOURCES},
     ),
     (
         "sustainability",
         "Сталість: як послуга працюватиме далі і як її можуть перейняти інші",
         T.LONG_TEXT,
         True,
-        {"max_length": 3000},
+        {"max_length": 3000, "case_section": S.SUSTAINABILITY},
     ),
-    ("grant_amount", "Запитувана сума гранту, грн", T.NUMBER, True, {}),
-    ("website", "Сторінка послуги або бібліотеки в інтернеті", T.URL, False, {}),
+    ("grant_amount", "Запитувана сума гранту, грн", T.NUMBER, True, {"case_section": S.COSTS}),
+    ("website", "Сторінка послуги або бібліотеки в інтернеті", T.URL, False, {"case_section": S.CONTACTS}),
     (
         "contact_person",
         "Контактна особа (ім'я, посада)",
@@ -566,9 +597,21 @@ DRAFT_CRITERIA = [
 ]
 DRAFT_FORM = [
     ("project_title", "Назва програми навчання", T.SHORT_TEXT, True, {"max_length": 200}),
-    ("need", "Чому мешканцям потрібне це навчання", T.LONG_TEXT, True, {"max_length": 3000}),
-    ("plan", "План занять (теми, кількість, тривалість)", T.LONG_TEXT, True, {"max_length": 5000}),
-    ("learners_planned", "Скільки людей плануєте навчити", T.NUMBER, True, {}),
-    ("grant_amount", "Запитувана сума, грн", T.NUMBER, True, {}),
+    (
+        "need",
+        "Чому мешканцям потрібне це навчання",
+        T.LONG_TEXT,
+        True,
+        {"max_length": 3000, "case_section": S.PROBLEM},
+    ),
+    (
+        "plan",
+        "План занять (теми, кількість, тривалість)",
+        T.LONG_TEXT,
+        True,
+        {"max_length": 5000, "case_section": S.SOLUTION},
+    ),
+    ("learners_planned", "Скільки людей плануєте навчити", T.NUMBER, True, {"case_section": S.RESULTS}),
+    ("grant_amount", "Запитувана сума, грн", T.NUMBER, True, {"case_section": S.COSTS}),
     ("contact_email", "Електронна пошта для зв'язку", T.EMAIL, True, {"identifying": True}),
 ]

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from contests import selectors
 from contests.models import Contest
-from contests.navigation import public_links
+from contests.navigation import nomination_links, public_links
 from contests.views.access import visible_contest
 from core import clock
 
@@ -38,6 +38,8 @@ def _label_parts(contest: Contest) -> None:
 def contest_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contest = visible_contest(request, pk, structure=True)
     _label_parts(contest)
+    for nomination in contest.nominations.all():  # "Apply in this nomination", for everyone
+        nomination.links = nomination_links(request.user, contest, nomination)
     return render(
         request,
         "contests/detail.html",

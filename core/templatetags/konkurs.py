@@ -5,11 +5,12 @@ from zoneinfo import ZoneInfo
 
 from django import forms, template
 from django.urls import reverse
-from django.utils import dateformat
+from django.utils import dateformat, timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from core.money import format_money
+from core import formats
+from core.forms import error_summary_items
 from core.panels import render_panels
 from core.steps import catalogue_of
 from core.web import step_form
@@ -25,7 +26,13 @@ def in_zone(moment: datetime | None, tz_name: str = "Europe/Kyiv"):
     """`<time>` showing the moment in the given zone, with the zone's name."""
     if not moment:
         return ""
-    local = moment.astimezone(ZoneInfo(tz_name or "Europe/Kyiv"))
+    tz_name = tz_name or "Europe/Kyiv"
+    local = moment.astimezone(ZoneInfo(tz_name))
+    if tz_name == timezone.get_current_timezone_name():
+        # The viewer's own zone (the site's, settings.TIME_ZONE): its name would only be noise.
+        return format_html(
+            '<time datetime="{}">{}</time>', moment.isoformat(), dateformat.format(local, MOMENT_FORMAT)
+        )
     return format_html(
         '<time datetime="{}">{} <span class="tz">({})</span></time>',
         moment.isoformat(),
@@ -36,9 +43,22 @@ def in_zone(moment: datetime | None, tz_name: str = "Europe/Kyiv"):
 
 @register.filter
 def money(amount, currency: str = "UAH") -> str:
+    """`{{ grant.amount|money:grant.currency }}`: «500 000,00 грн» (core.formats)."""
     if amount is None:
         return ""
-    return format_money(amount, currency)
+    return formats.money(amount, currency)
+
+
+@register.filter
+def number(value, places=None) -> str:
+    """`{{ weight|number }}` → «1,5»; `{{ mean|number:2 }}` → «8,50»; None → «—» (core.formats)."""
+    return formats.number(value, None if places in (None, "") else int(places))
+
+
+@register.filter
+def day(value) -> str:
+    """`{{ report.due_on|day }}` → «20.03.2027» (uk, ru), «2027-03-20» (en) (core.formats)."""
+    return formats.day(value)
 
 
 @register.filter
@@ -68,6 +88,16 @@ def widget(bound_field, **attrs):
 @register.inclusion_tag("includes/field.html")
 def field(bound_field, **extra):
     return {"field": bound_field, **extra}
+
+
+@register.inclusion_tag("includes/error_summary.html")
+def error_summary(*forms, items=None, title="", lead="", after=()):
+    """The error summary at the top of a form (GOV.UK's pattern): what is wrong, each line linking
+    to its field, focused when the page loads (static/js/error-summary.js). `items` are lines built
+    elsewhere (core.forms.summary_item) for errors that are on no Django field, shown first; `lead`
+    and `after` are lines of text before and after the list (e.g. what was saved all the same)."""
+    items = [*(items or []), *error_summary_items(*forms)]
+    return {"items": items, "title": title, "lead": lead, "after": after}
 
 
 # --- steps: what a person may do now (core.steps) --------------------------------------------------

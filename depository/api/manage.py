@@ -56,7 +56,7 @@ def _conflict(reasons: list[str], practice: Practice | None, user) -> Response:
 # --- consent --------------------------------------------------------------------------------------
 
 
-class DepositoryConsentSerializer(serializers.ModelSerializer):
+class DepositoryConsentSerializer(RefuseUnknownFieldsMixin, serializers.ModelSerializer):
     application = serializers.IntegerField(source="pk", read_only=True)
     granted = serializers.SerializerMethodField()
     changed_at = serializers.SerializerMethodField()
@@ -80,6 +80,7 @@ class DepositoryConsentSerializer(serializers.ModelSerializer):
 
 
 class DepositoryConsentInput(RefuseUnknownFieldsMixin, serializers.Serializer):
+    representation = DepositoryConsentSerializer  # its other fields are accepted when unchanged
     granted = serializers.BooleanField(
         label=gettext_lazy("Consent to publication"),
         help_text=gettext_lazy("true: the organisers may publish the application as a case."),
@@ -112,7 +113,7 @@ class DepositoryConsentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         application = self.get_object()
         if not request.user.has_perm("depository.give_consent", application):
             raise PermissionDenied(_("Only members of the applicant organisation may decide on publication."))
-        payload = DepositoryConsentInput(data=request.data)
+        payload = DepositoryConsentInput(application, data=request.data)
         payload.is_valid(raise_exception=True)
         services.set_consent(application, by=request.user, granted=payload.validated_data["granted"])
         return Response(self.get_serializer(self.get_object()).data)
@@ -121,7 +122,7 @@ class DepositoryConsentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 # --- organisers' cases ----------------------------------------------------------------------------------
 
 
-class DepositoryCaseSerializer(serializers.ModelSerializer):
+class DepositoryCaseSerializer(RefuseUnknownFieldsMixin, serializers.ModelSerializer):
     number = serializers.IntegerField(source="pk", read_only=True)
     application_number = serializers.CharField(source="application.number", read_only=True)
     application_title = serializers.CharField(source="application.title", read_only=True)

@@ -7,13 +7,15 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api import AllowedStepsField
 from core.money import Currency
+from core.strict import RefuseUnknownFieldsMixin
 from grants.models import AuditEntry, BudgetLine, Disbursement, Grant, GrantReport, Indicator, IndicatorTarget
 
 AMOUNT = {"max_digits": 14, "decimal_places": 2}
 
 
-class GrantSerializer(serializers.ModelSerializer):
+class GrantSerializer(RefuseUnknownFieldsMixin, serializers.ModelSerializer):
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     application_title = serializers.CharField(source="application.title", read_only=True)
     organisation = serializers.CharField(source="application.organisation.name", read_only=True)
@@ -21,6 +23,7 @@ class GrantSerializer(serializers.ModelSerializer):
     payee_name = serializers.SerializerMethodField()
     payee_bank = serializers.SerializerMethodField()
     payee_iban = serializers.SerializerMethodField()
+    allowed_transitions = AllowedStepsField()  # grants.steps.GRANT
 
     class Meta:
         model = Grant
@@ -43,6 +46,7 @@ class GrantSerializer(serializers.ModelSerializer):
             "payee_name",
             "payee_bank",
             "payee_iban",
+            "allowed_transitions",
             "created_at",
         ]
         read_only_fields = fields
@@ -67,7 +71,7 @@ class GrantSerializer(serializers.ModelSerializer):
         return self._bank(grant, "payee_iban")
 
 
-class GrantOfferSerializer(serializers.Serializer):
+class GrantOfferSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
     application = serializers.IntegerField()
     amount = serializers.DecimalField(**AMOUNT, min_value=Decimal("0.01"))
     currency = serializers.ChoiceField(choices=Currency.choices, required=False)
@@ -77,27 +81,28 @@ class GrantOfferSerializer(serializers.Serializer):
     agreement_draft = serializers.FileField(required=False)
 
 
-class GrantTermsSerializer(serializers.Serializer):
+class GrantTermsSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
+    representation = GrantSerializer  # its other fields are accepted when unchanged
     amount = serializers.DecimalField(**AMOUNT, min_value=Decimal("0.01"), required=False)
     purpose = serializers.CharField(max_length=4000, required=False)
     starts_on = serializers.DateField(required=False)
     ends_on = serializers.DateField(required=False)
 
 
-class GrantBankDetailsSerializer(serializers.Serializer):
+class GrantBankDetailsSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
     payee_name = serializers.CharField(max_length=300)
     payee_bank = serializers.CharField(max_length=300)
     payee_iban = serializers.CharField(max_length=40)
 
 
-class GrantBudgetLineSerializer(serializers.ModelSerializer):
+class GrantBudgetLineSerializer(RefuseUnknownFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = BudgetLine
         fields = ["id", "title", "planned", "order", "version"]
         read_only_fields = ["id", "version"]
 
 
-class GrantTargetSerializer(serializers.ModelSerializer):
+class GrantTargetSerializer(RefuseUnknownFieldsMixin, serializers.ModelSerializer):
     """A target over a reporting period (`period_end`) or over a calendar `year`: give one of the
     two. `achieved` is what accepted reports reached over it: the report of that period, or the
     sum of the accepted reports whose period ends in that year."""
@@ -139,9 +144,10 @@ class GrantTargetSerializer(serializers.ModelSerializer):
         return None if target.pk not in achieved else str(achieved[target.pk])
 
 
-class GrantTrancheSerializer(serializers.ModelSerializer):
+class GrantTrancheSerializer(RefuseUnknownFieldsMixin, serializers.ModelSerializer):
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     currency = serializers.CharField(source="grant.currency", read_only=True)
+    allowed_transitions = AllowedStepsField()  # grants.steps.TRANCHE
 
     class Meta:
         model = Disbursement
@@ -159,11 +165,12 @@ class GrantTrancheSerializer(serializers.ModelSerializer):
             "paid_on",
             "payment_reference",
             "cancel_reason",
+            "allowed_transitions",
         ]
         read_only_fields = fields
 
 
-class GrantTrancheCreateSerializer(serializers.Serializer):
+class GrantTrancheCreateSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
     grant = serializers.IntegerField()
     planned_on = serializers.DateField()
     amount = serializers.DecimalField(**AMOUNT, min_value=Decimal("0.01"), required=False)
@@ -173,12 +180,12 @@ class GrantTrancheCreateSerializer(serializers.Serializer):
     after_report = serializers.IntegerField(required=False, allow_null=True)
 
 
-class GrantActualSerializer(serializers.Serializer):
+class GrantActualSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
     indicator = serializers.IntegerField()
     value = serializers.DecimalField(**AMOUNT)
 
 
-class GrantSpendingSerializer(serializers.Serializer):
+class GrantSpendingSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
     line = serializers.IntegerField()
     amount = serializers.DecimalField(**AMOUNT, min_value=Decimal("0"))
 
@@ -190,13 +197,14 @@ class GrantReportAttachmentSerializer(serializers.Serializer):
     size = serializers.IntegerField()
 
 
-class GrantReportSerializer(serializers.ModelSerializer):
+class GrantReportSerializer(RefuseUnknownFieldsMixin, serializers.ModelSerializer):
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     is_overdue = serializers.BooleanField(read_only=True)
     actuals = serializers.SerializerMethodField()
     spending = serializers.SerializerMethodField()
     attachments = GrantReportAttachmentSerializer(many=True, read_only=True)
+    allowed_transitions = AllowedStepsField()  # grants.steps.REPORT
 
     class Meta:
         model = GrantReport
@@ -218,6 +226,7 @@ class GrantReportSerializer(serializers.ModelSerializer):
             "submitted_at",
             "reviewed_at",
             "review_note",
+            "allowed_transitions",
             "version",
         ]
         read_only_fields = fields
@@ -231,17 +240,18 @@ class GrantReportSerializer(serializers.ModelSerializer):
         return [{"line": s.line_id, "amount": str(s.amount)} for s in report.spending.all()]
 
 
-class GrantReportUpdateSerializer(serializers.Serializer):
+class GrantReportUpdateSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
+    representation = GrantReportSerializer  # its other fields are accepted when unchanged
     narrative = serializers.CharField(required=False, allow_blank=True, max_length=50_000)
     actuals = GrantActualSerializer(many=True, required=False)
     spending = GrantSpendingSerializer(many=True, required=False)
 
 
-class GrantReportUploadSerializer(serializers.Serializer):
+class GrantReportUploadSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
     file = serializers.FileField()
 
 
-class GrantIndicatorSerializer(serializers.ModelSerializer):
+class GrantIndicatorSerializer(RefuseUnknownFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = Indicator
         fields = ["id", "contest", "name", "unit", "direction", "order"]

@@ -3,7 +3,8 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -11,7 +12,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from applications.models import Application
-from core.api import TransitionActionsMixin, VersionedAPIMixin
+from core.api import ErrorSerializer, TransitionActionsMixin, VersionedAPIMixin
 from grants import selectors, services
 from grants.api.serializers import (
     GrantAuditEntrySerializer,
@@ -33,12 +34,33 @@ from grants.api.serializers import (
 from grants.models import Grant, GrantReport, Indicator, IndicatorActual, ReportAttachment, Spending
 from grants.steps import GRANT, REPORT, TRANCHE
 
+# What each operation may answer besides success (DESIGN.md, Interfaces): 400 for bad input (field
+# errors, or a refusal in `detail`/`non_field_errors`), 403 without the permission, 404 for an
+# object outside the caller's scope, 503 while the file storage is down.
+BAD_INPUT = {
+    400: OpenApiResponse(
+        OpenApiTypes.OBJECT,
+        description="Bad input: the refused fields, each with its messages ({field: [message]}).",
+    )
+}
+FORBIDDEN = {403: ErrorSerializer}
+NOT_FOUND = {404: ErrorSerializer}
+WRITE_ERRORS = {**BAD_INPUT, **FORBIDDEN, **NOT_FOUND}
+STORAGE_DOWN = {
+    503: OpenApiResponse(ErrorSerializer, description="The file storage is down; try again later.")
+}
+LIST_ERRORS = {400: OpenApiResponse(OpenApiTypes.OBJECT, description="An invalid filter value.")}
+
 
 def _require(request, perm: str, obj) -> None:
     if not request.user.has_perm(perm, obj):
         raise PermissionDenied(_("You may not do this."))
 
 
+@extend_schema_view(
+    list=extend_schema(responses={200: GrantSerializer(many=True), **LIST_ERRORS}),
+    retrieve=extend_schema(responses={200: GrantSerializer, **NOT_FOUND}),
+)
 class GrantViewSet(
     TransitionActionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -55,7 +77,9 @@ class GrantViewSet(
     def get_queryset(self):
         return selectors.grants_visible_to(self.request.user).order_by("contest", "pk")
 
-    @extend_schema(request=GrantOfferSerializer, responses={201: GrantSerializer})
+    @extend_schema(
+        request=GrantOfferSerializer, responses={201: GrantSerializer, **WRITE_ERRORS, **STORAGE_DOWN}
+    )
     def create(self, request, *args, **kwargs):
         payload = GrantOfferSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -69,16 +93,16 @@ class GrantViewSet(
         grant = services.offer_grant(application, by=request.user, **data)
         return Response(self.get_serializer(self.get_queryset().get(pk=grant.pk)).data, status=201)
 
-    @extend_schema(request=GrantTermsSerializer, responses=GrantSerializer)
+    @extend_schema(request=GrantTermsSerializer, responses={200: GrantSerializer, **WRITE_ERRORS})
     def partial_update(self, request, *args, **kwargs):
         grant = self.get_object()
         _require(request, "grants.change_grant", grant)
-        payload = GrantTermsSerializer(data=request.data)
+        payload = GrantTermsSerializer(grant, data=request.data, context=self.get_serializer_context())
         payload.is_valid(raise_exception=True)
         services.update_grant(grant, by=request.user, **payload.validated_data)
         return Response(self.get_serializer(self.get_object()).data)
 
-    @extend_schema(request=GrantBankDetailsSerializer, responses=GrantSerializer)
+    @extend_schema(request=GrantBankDetailsSerializer, responses={200: GrantSerializer, **WRITE_ERRORS})
     @action(detail=True, methods=["post"], url_path="bank-details")
     def bank_details(self, request, pk=None):
         """The payee's name, bank and Ukrainian IBAN (checked by its checksum)."""
@@ -89,9 +113,11 @@ class GrantViewSet(
         services.update_bank_details(grant, by=request.user, **payload.validated_data)
         return Response(self.get_serializer(self.get_object()).data)
 
-    @extend_schema(methods=["GET"], responses=GrantBudgetLineSerializer(many=True))
+    @extend_schema(methods=["GET"], responses={200: GrantBudgetLineSerializer(many=True), **NOT_FOUND})
     @extend_schema(
-        methods=["POST"], request=GrantBudgetLineSerializer, responses={201: GrantBudgetLineSerializer}
+        methods=["POST"],
+        request=GrantBudgetLineSerializer,
+        responses={201: GrantBudgetLineSerializer, **WRITE_ERRORS},
     )
     @action(detail=True, methods=["get", "post"], url_path="budget-lines")
     def budget_lines(self, request, pk=None):
@@ -105,8 +131,12 @@ class GrantViewSet(
         line = services.add_budget_line(grant, by=request.user, **payload.validated_data)
         return Response(GrantBudgetLineSerializer(line).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(methods=["GET"], responses=GrantTargetSerializer(many=True))
-    @extend_schema(methods=["POST"], request=GrantTargetSerializer, responses={201: GrantTargetSerializer})
+    @extend_schema(methods=["GET"], responses={200: GrantTargetSerializer(many=True), **NOT_FOUND})
+    @extend_schema(
+        methods=["POST"],
+        request=GrantTargetSerializer,
+        responses={201: GrantTargetSerializer, **WRITE_ERRORS},
+    )
     @action(detail=True, methods=["get", "post"])
     def targets(self, request, pk=None):
         """Indicator targets per reporting period or per calendar year, each with what accepted
@@ -128,7 +158,7 @@ class GrantViewSet(
             GrantTargetSerializer(target, context={"achieved": achieved}).data, status=status.HTTP_201_CREATED
         )
 
-    @extend_schema(responses=GrantIndicatorResultSerializer(many=True))
+    @extend_schema(responses={200: GrantIndicatorResultSerializer(many=True), **NOT_FOUND})
     @action(detail=True, methods=["get"])
     def results(self, request, pk=None):
         """Targets against the actuals of accepted reports, per indicator."""
@@ -136,7 +166,7 @@ class GrantViewSet(
         found = selectors.indicator_results_by_grant(Grant.objects.filter(pk=grant.pk)).get(grant.pk, [])
         return Response(GrantIndicatorResultSerializer(found, many=True).data)
 
-    @extend_schema(responses=GrantAuditEntrySerializer(many=True))
+    @extend_schema(responses={200: GrantAuditEntrySerializer(many=True), **FORBIDDEN, **NOT_FOUND})
     @action(detail=True, methods=["get"])
     def audit(self, request, pk=None):
         """The grant's audit entries (grant officers)."""
@@ -146,6 +176,10 @@ class GrantViewSet(
         return Response(GrantAuditEntrySerializer(entries, many=True).data)
 
 
+@extend_schema_view(
+    list=extend_schema(responses={200: GrantTrancheSerializer(many=True), **LIST_ERRORS}),
+    retrieve=extend_schema(responses={200: GrantTrancheSerializer, **NOT_FOUND}),
+)
 class GrantTrancheViewSet(
     TransitionActionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -161,7 +195,9 @@ class GrantTrancheViewSet(
     def get_queryset(self):
         return selectors.tranches_visible_to(self.request.user).order_by("grant", "planned_on", "pk")
 
-    @extend_schema(request=GrantTrancheCreateSerializer, responses={201: GrantTrancheSerializer})
+    @extend_schema(
+        request=GrantTrancheCreateSerializer, responses={201: GrantTrancheSerializer, **WRITE_ERRORS}
+    )
     def create(self, request, *args, **kwargs):
         payload = GrantTrancheCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -174,6 +210,10 @@ class GrantTrancheViewSet(
         return Response(self.get_serializer(self.get_queryset().get(pk=tranche.pk)).data, status=201)
 
 
+@extend_schema_view(
+    list=extend_schema(responses={200: GrantReportSerializer(many=True), **LIST_ERRORS}),
+    retrieve=extend_schema(responses={200: GrantReportSerializer, **NOT_FOUND}),
+)
 class GrantReportViewSet(
     VersionedAPIMixin,
     TransitionActionsMixin,
@@ -204,11 +244,15 @@ class GrantReportViewSet(
             .order_by("grant", "due_on", "pk")
         )
 
-    @extend_schema(request=GrantReportUpdateSerializer, responses=GrantReportSerializer)
+    @extend_schema(
+        request=GrantReportUpdateSerializer, responses={200: GrantReportSerializer, **WRITE_ERRORS}
+    )
     def partial_update(self, request, *args, **kwargs):
         report = self.get_object()
         _require(request, "grants.write_report", report)
-        payload = GrantReportUpdateSerializer(data=request.data)
+        payload = GrantReportUpdateSerializer(
+            report, data=request.data, context=self.get_serializer_context()
+        )
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         services.save_report(
@@ -220,7 +264,10 @@ class GrantReportViewSet(
         )
         return Response(self.get_serializer(self.get_object()).data)
 
-    @extend_schema(request=GrantReportUploadSerializer, responses={201: GrantReportSerializer})
+    @extend_schema(
+        request=GrantReportUploadSerializer,
+        responses={201: GrantReportSerializer, **WRITE_ERRORS, **STORAGE_DOWN},
+    )
     @action(detail=True, methods=["post"])
     def attachments(self, request, pk=None):
         """Attach a file (PDF, DOCX, ODT, XLSX, JPEG, PNG; checked by content)."""
@@ -232,6 +279,10 @@ class GrantReportViewSet(
         return Response(self.get_serializer(self.get_object()).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_view(
+    list=extend_schema(responses={200: GrantIndicatorSerializer(many=True), **LIST_ERRORS}),
+    create=extend_schema(responses={201: GrantIndicatorSerializer, **BAD_INPUT, **FORBIDDEN}),
+)
 class GrantIndicatorViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Indicators of the contests where the caller is a grant officer; POST adds one."""
 
@@ -252,6 +303,7 @@ class GrantIndicatorViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, view
         serializer.instance = services.add_indicator(contest, by=self.request.user, **data)
 
 
+@extend_schema_view(retrieve=extend_schema(responses={200: GrantBudgetSerializer, **NOT_FOUND}))
 class GrantBudgetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The grant budget of each contest where the caller is a grant officer: total, committed
     (grants not terminated, plus what terminated ones paid), paid and remaining."""

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from contests.models import Contest, ContestRole
 from contests.services import scope_of
+from core import formats
 from core.files import generated_name, validate_upload
 from grants.models import Grant
 from notifications.services import notify
@@ -111,6 +112,6 @@ def _within_grant(grant: Grant, day: date, field: str) -> None:
         raise ValidationError(
             {
                 field: _("The date must lie within the grant (%(start)s – %(end)s).")
-                % {"start": grant.starts_on.strftime("%d.%m.%Y"), "end": grant.ends_on.strftime("%d.%m.%Y")}
+                % {"start": formats.day(grant.starts_on), "end": formats.day(grant.ends_on)}
             }
         )

@@ -15,6 +15,7 @@ from accounts.models import User
 from applications.models import Application
 from contests.models import Contest
 from core.files import DOCUMENT_TYPES
+from core.formats import money_value
 from core.fsm import apply_transition
 from core.money import format_money
 from grants import audit, events
@@ -90,7 +91,7 @@ def offer_grant(
         _notify_grantee(
             grant,
             events.OFFERED.key,
-            {"amount": format_money(amount, grant.currency)},
+            {"amount": money_value(amount, grant.currency)},
             f"grant-offered:{grant.pk}",
         )
     return grant

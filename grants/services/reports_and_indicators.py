@@ -16,6 +16,7 @@ from applications.services import safe_display_name
 from contests.models import Contest
 from core import versioning
 from core.files import DOCUMENT_TYPES, JPEG, PNG, XLSX, validate_upload
+from core.formats import date_value
 from core.fsm import apply_transition
 from grants import audit, events
 from grants.models import (
@@ -165,7 +166,7 @@ def _reviewed(report: GrantReport, by: User) -> None:
 
 
 def _report_context(report: GrantReport) -> dict[str, Any]:
-    return {"kind": report.get_kind_display(), "due": report.due_on.strftime("%d.%m.%Y")}
+    return {"kind": report.get_kind_display(), "due": date_value(report.due_on)}
 
 
 def accept_report(report: GrantReport, *, by: User, note: str = "") -> GrantReport:
@@ -212,7 +213,11 @@ def request_report_changes(report: GrantReport, *, by: User, note: str = "") -> 
 # --- indicators --------------------------------------------------------------------------------
 
 
-def add_indicator(contest: Contest, *, by: User, name: str, unit: str, direction: str) -> Indicator:
+def add_indicator(
+    contest: Contest, *, by: User, name: str, unit: str, direction: str = Indicator.Direction.HIGHER
+) -> Indicator:
+    """A measure of the contest's results; higher is better unless `direction` says otherwise
+    (the model's default, so a body without it is complete)."""
     errors = {}
     if not name.strip():
         errors["name"] = _("Name the indicator.")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core import clock
 from core.exceptions import TransitionRefused
+from core.formats import date_value, money_value
 from core.fsm import apply_transition
 from core.money import format_money
 from grants import audit, events
@@ -72,7 +73,7 @@ def schedule_tranche(
         _notify_officers(
             grant,
             events.TRANCHE_AWAITS_APPROVAL.key,
-            {"amount": format_money(amount, grant.currency), "planned_on": planned_on.strftime("%d.%m.%Y")},
+            {"amount": money_value(amount, grant.currency), "planned_on": date_value(planned_on)},
             f"tranche-scheduled:{tranche.pk}",
             besides=by,
         )
@@ -151,8 +152,8 @@ def pay_tranche(
                 grant,
                 events.TRANCHE_PAID.key,
                 {
-                    "amount": format_money(tranche.amount, grant.currency),
-                    "paid_on": paid_on.strftime("%d.%m.%Y"),
+                    "amount": money_value(tranche.amount, grant.currency),
+                    "paid_on": date_value(paid_on),
                     "reference": tranche.payment_reference,
                 },
                 f"tranche-paid:{tranche.pk}",

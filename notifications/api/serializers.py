@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from core.strict import RefuseUnknownFieldsMixin
 from notifications.models import Message
 from notifications.rendering import Rendered, render_inbox
 
@@ -40,5 +41,5 @@ class InboxMessageSerializer(serializers.ModelSerializer):
         return message.read_at is not None
 
 
-class MarkReadSerializer(serializers.Serializer):
+class MarkReadSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
     ids = serializers.ListField(child=serializers.IntegerField(), required=False)

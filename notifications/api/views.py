@@ -4,6 +4,8 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from core.api import ErrorSerializer
+from core.strict import refuse_any_field
 from notifications import services
 from notifications.api.serializers import InboxMessageSerializer, MarkReadSerializer
 from notifications.models import Message
@@ -29,11 +31,13 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         response.data["unread"] = unread_count(request.user)
         return response
 
-    @extend_schema(request=None, responses=UnreadCount)
+    @extend_schema(request=None, responses={200: UnreadCount, 400: ErrorSerializer, 404: ErrorSerializer})
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
         """Mark one message as read."""
-        services.mark_read(request.user, [self.get_object().pk])
+        message = self.get_object()
+        refuse_any_field(request.data)
+        services.mark_read(request.user, [message.pk])
         return Response({"unread": unread_count(request.user)})
 
     @extend_schema(request=MarkReadSerializer, responses=UnreadCount)

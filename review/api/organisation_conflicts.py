@@ -20,13 +20,14 @@ from rest_framework.response import Response
 from accounts.models import Organisation
 from contests.models import ContestRole
 from core.api import AllowedStepsField, ErrorSerializer, TransitionActionsMixin
+from core.strict import RefuseUnknownFieldsMixin
 from review import services
 from review.models import Juror, OrganisationConflict
 from review.selectors import organisation_conflicts_visible_to
 from review.steps import ORGANISATION_CONFLICT
 
 
-class OrganisationConflictSerializer(serializers.ModelSerializer):
+class OrganisationConflictSerializer(RefuseUnknownFieldsMixin, serializers.ModelSerializer):
     contest = serializers.IntegerField(source="juror.contest_id", read_only=True)
     juror_name = serializers.CharField(source="juror.user.display_name", read_only=True)
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
@@ -58,7 +59,7 @@ class OrganisationConflictSerializer(serializers.ModelSerializer):
         return declaration.decided_by.display_name if declaration.decided_by else None
 
 
-class OrganisationConflictInputSerializer(serializers.Serializer):
+class OrganisationConflictInputSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
     """The caller's seat by `juror` (its id) or by `contest` (the caller's seat in it)."""
 
     juror = serializers.IntegerField(required=False, help_text="Your seat on the jury (a juror id).")

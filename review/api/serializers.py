@@ -6,6 +6,7 @@ from accounts.regions import Region
 from applications.answers import display_answer
 from contests.models import Category, Criterion, Nomination
 from core.api import AllowedStepsField
+from core.strict import RefuseUnknownFieldsMixin
 from review.models import Conflict, Juror, JuryNote, Review, Round, Score, ShortlistEntry
 from review.selectors import (
     jury_notes,
@@ -29,13 +30,13 @@ class ScoreSerializer(serializers.ModelSerializer):
         fields = ["criterion", "value", "comment", "updated_at"]
 
 
-class ScoreInputSerializer(serializers.Serializer):
+class ScoreInputSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
     criterion = serializers.IntegerField()
     value = serializers.JSONField(allow_null=True, help_text="A whole number within the scale, or null.")
     comment = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
 
 
-class ScoresInputSerializer(serializers.Serializer):
+class ScoresInputSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
     scores = ScoreInputSerializer(many=True, required=False, default=list)
     overall_comment = serializers.CharField(required=False, allow_blank=True, max_length=20000)
 
@@ -146,16 +147,16 @@ class ReviewSerializer(ReviewListSerializer):
         return JuryNoteSerializer(jury_notes(review.round, review.application), many=True).data
 
 
-class JuryNoteInputSerializer(serializers.Serializer):
+class JuryNoteInputSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
     text = serializers.CharField(max_length=10000)
 
 
-class ConsensusInputSerializer(serializers.Serializer):
+class ConsensusInputSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
     application = serializers.IntegerField()
     text = serializers.CharField(max_length=10000, allow_blank=True)
 
 
-class RoundSerializer(serializers.ModelSerializer):
+class RoundSerializer(RefuseUnknownFieldsMixin, serializers.ModelSerializer):
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     criteria = serializers.PrimaryKeyRelatedField(many=True, queryset=Criterion.objects.all(), required=False)
     allowed_transitions = AllowedStepsField()  # REVIEW / ROUND (review.steps), whatever the view
@@ -179,9 +180,10 @@ class RoundSerializer(serializers.ModelSerializer):
             "trim_share",
             "state",
             "state_display",
+            "shortlist_confirmed_at",
             "allowed_transitions",
         ]
-        read_only_fields = ["number", "state"]
+        read_only_fields = ["number", "state", "shortlist_confirmed_at"]
         # services.create_round numbers the round under a lock (and the database keeps numbers
         # unique): DRF's (contest, number) check would test the default 1 and refuse every
         # round after the first.
@@ -202,7 +204,7 @@ class RoundSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class ManualAssignmentSerializer(serializers.Serializer):
+class ManualAssignmentSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
     """Either one juror and several applications, or one application and several jurors."""
 
     juror = serializers.IntegerField(required=False)
@@ -253,7 +255,7 @@ class ProgressSerializer(serializers.Serializer):
     applications = ApplicationProgressSerializer(many=True)
 
 
-class JurorSerializer(serializers.ModelSerializer):
+class JurorSerializer(RefuseUnknownFieldsMixin, serializers.ModelSerializer):
     email = serializers.EmailField(source="user.email")
     full_name = serializers.CharField(source="user.full_name", read_only=True)
     nominations = serializers.PrimaryKeyRelatedField(
@@ -362,7 +364,7 @@ class RoundShortlistSerializer(serializers.Serializer):
     )
 
 
-class ShortlistInputSerializer(serializers.Serializer):
+class ShortlistInputSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
     """Either the top N per nomination of an earlier round's ranking, or applications picked by
     hand with a reason."""
 
@@ -387,6 +389,6 @@ class ShortlistInputSerializer(serializers.Serializer):
         return attrs
 
 
-class ShortlistRemoveInputSerializer(serializers.Serializer):
+class ShortlistRemoveInputSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
     application = serializers.IntegerField()
     reason = serializers.CharField(max_length=2000)

@@ -5,7 +5,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -27,6 +27,7 @@ from core.api import (
 from core.api_files import file_action_kwargs, file_parameters, file_responses, requested_file_format
 from core.exceptions import TransitionRefused
 from core.steps import Refusal, fresh
+from core.strict import refuse_any_field
 from review import services
 from review.api.serializers import (
     AssignmentReportSerializer,
@@ -127,8 +128,15 @@ class ReviewViewSet(
             raise ValidationError({"scores": detail} if hasattr(error, "error_dict") else detail) from None
         return Response(self.get_serializer(self.get_queryset().get(pk=review.pk)).data)
 
-    @extend_schema(methods=["GET"], responses=JuryNoteSerializer(many=True))
-    @extend_schema(methods=["POST"], request=JuryNoteInputSerializer, responses={201: JuryNoteSerializer})
+    @extend_schema(
+        methods=["GET"],
+        responses={200: JuryNoteSerializer(many=True), 403: ErrorSerializer, 404: ErrorSerializer},
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=JuryNoteInputSerializer,
+        responses={201: JuryNoteSerializer, 400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer},
+    )
     @action(detail=True, methods=["get", "post"])
     def notes(self, request, pk=None):
         """The jury's discussion of this application, once the juror has submitted their review."""
@@ -159,7 +167,17 @@ ROUND_FILTERS = [
 
 EXPORT_FORMATS = ("csv", "xlsx")  # GET …/scores-export/
 
+# What the round's operations answer besides success: 400 bad input (field errors), 403 not the
+# contest's organiser, 404 a round (or application, juror) outside the caller's scope.
+ROUND_ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
+ROUND_READ_ERRORS = {403: ErrorSerializer, 404: ErrorSerializer}
 
+
+@extend_schema_view(
+    create=extend_schema(responses={201: RoundSerializer, 400: ErrorSerializer, 403: ErrorSerializer}),
+    partial_update=extend_schema(responses={200: RoundSerializer, **ROUND_ERRORS}),
+    retrieve=extend_schema(responses={200: RoundSerializer, 404: ErrorSerializer}),
+)
 class RoundViewSet(
     TransitionActionsMixin,
     mixins.ListModelMixin,
@@ -199,18 +217,34 @@ class RoundViewSet(
             raise PermissionDenied(_("You may not do this."))
         return round_
 
-    @extend_schema(request=None, responses={200: AssignmentReportSerializer, 409: None})
+    @extend_schema(
+        request=None,
+        responses={
+            200: AssignmentReportSerializer,
+            400: ErrorSerializer,
+            **ROUND_READ_ERRORS,
+            409: ErrorSerializer,
+        },
+    )
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
         """Automatic assignment: fill every missing slot optimally (conflicts excluded, loads
         balanced, regions spread, expertise preferred); existing assignments stay."""
         round_ = self._round()
+        refuse_any_field(request.data)
         if round_.state == Round.State.CLOSED:
             return Response({"detail": _("This round is closed.")}, status=status.HTTP_409_CONFLICT)
         report = services.auto_assign_and_notify(round_, by=request.user)
         return Response(AssignmentReportSerializer(asdict(report)).data)
 
-    @extend_schema(request=ManualAssignmentSerializer, responses={201: ReviewListSerializer(many=True)})
+    @extend_schema(
+        request=ManualAssignmentSerializer,
+        responses={
+            201: ReviewListSerializer(many=True),
+            **ROUND_ERRORS,
+            409: OpenApiResponse(ErrorSerializer, description="Refused, with the reasons in `reasons`."),
+        },
+    )
     @action(detail=True, methods=["post"], url_path="assign-manually")
     def assign_manually(self, request, pk=None):
         """One juror to several applications, or one application to several jurors."""
@@ -244,7 +278,7 @@ class RoundViewSet(
         )
         return Response(ReviewListSerializer(made, many=True).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses=ProgressSerializer)
+    @extend_schema(responses={200: ProgressSerializer, **ROUND_READ_ERRORS})
     @action(detail=True, methods=["get"])
     def progress(self, request, pk=None):
         """Reviews done per juror and per application."""
@@ -255,7 +289,7 @@ class RoundViewSet(
             ).data
         )
 
-    @extend_schema(parameters=ROUND_FILTERS, responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=ROUND_FILTERS, responses={200: OpenApiTypes.OBJECT, **ROUND_ERRORS})
     @action(detail=True, methods=["get"])
     def ranking(self, request, pk=None):
         """The ranking: raw and calibrated scores side by side, reviews and their spread, the
@@ -313,7 +347,7 @@ class RoundViewSet(
         kind = requested_file_format(request, EXPORT_FORMATS)
         return scores_xlsx_response(round_) if kind == "xlsx" else scores_csv_response(round_)
 
-    @extend_schema(request=ConsensusInputSerializer, responses={200: JuryNoteSerializer})
+    @extend_schema(request=ConsensusInputSerializer, responses={200: JuryNoteSerializer, **ROUND_ERRORS})
     @action(detail=True, methods=["post"])
     def consensus(self, request, pk=None):
         """The organiser's consensus note on an application (one per round, edited in place)."""
@@ -436,6 +470,7 @@ class RoundViewSet(
         request=None,
         responses={
             200: RoundShortlistSerializer,
+            400: ErrorSerializer,
             403: ErrorSerializer,
             404: ErrorSerializer,
             409: TransitionConflictSerializer,
@@ -446,6 +481,7 @@ class RoundViewSet(
         """Confirm the shortlist: it stays as it is, and the applicants left off it are told
         (once; opening the round does the same for a shortlist not confirmed yet)."""
         round_ = self._round()
+        refuse_any_field(request.data)
         try:
             told = services.confirm_shortlist(round_, by=request.user)
         except TransitionRefused as refused:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core import clock, versioning
+from core.forms import summary_item
 from core.web import REFUSALS, add_errors, run_step, step_view
 from review import services
 from review.files import answers_shown
@@ -63,6 +64,59 @@ def _local_time(review: Review) -> str:
     return dateformat.format(review.round.contest.local(clock.now()), "H:i")
 
 
+def save_report(review: Review, criteria, form: ScoresForm, errors: dict[int, str]) -> dict:
+    """What a refused save of the scores leaves, for the page and the autosave's status line: the
+    scores stored (autosaved earlier: the service refuses a batch with a bad score as a whole),
+    each bad score with its message, and the good ones typed since that wait for it."""
+    stored = {s.criterion_id: s for s in review.scores.all()}
+    typed = form.scores()
+    saved, invalid, waiting = [], [], []
+    for criterion in criteria:
+        score = stored.get(criterion.pk)
+        entry = typed.get(criterion.pk, {})
+        row = {"id": criterion.pk, "title": criterion.title, "target": f"id_{score_name(criterion)}"}
+        if criterion.pk in errors:
+            invalid.append({**row, "message": errors[criterion.pk]})
+        elif (str(score.value) if score else "", score.comment if score else "") != (
+            entry.get("value", ""),
+            entry.get("comment", ""),
+        ):
+            waiting.append(row)
+        if score is not None:
+            saved.append({**row, "value": score.value})
+    saved_line = (
+        _("Already saved: %(scores)s.")
+        % {"scores": "; ".join(f"«{row['title']}» — {row['value']}" for row in saved)}
+        if saved
+        else _("None of your scores is saved yet.")
+    )
+    return {"saved": saved, "invalid": invalid, "waiting": waiting, "saved_line": saved_line}
+
+
+def _score_summary(review: Review, criteria, form: ScoresForm) -> dict:
+    """The error summary of the scores form: each bad score linking to its input, what else is not
+    saved yet, and what is saved all the same (the autosave kept the good scores)."""
+    if not form.errors:
+        return {"items": []}
+    errors = {c.pk: " ".join(form[score_name(c)].errors) for c in criteria if form[score_name(c)].errors}
+    report = save_report(review, criteria, form, errors)
+    items = [summary_item(error) for error in form.non_field_errors()]
+    items += [summary_item(r["message"], target=r["target"], label=r["title"]) for r in report["invalid"]]
+    items += [
+        summary_item(
+            _("not saved yet; it will be saved once the marked scores are corrected."),
+            target=r["target"],
+            label=r["title"],
+        )
+        for r in report["waiting"]
+    ]
+    for name in ("overall_comment",):
+        items += [
+            summary_item(e, target=form[name].auto_id, label=form[name].label) for e in form[name].errors
+        ]
+    return {"items": items, "after": [report["saved_line"]]}
+
+
 def _score_page(
     request: HttpRequest,
     review: Review,
@@ -95,6 +149,7 @@ def _score_page(
                 for c in criteria
             ],
             "can_score": can_score,
+            "summary": _score_summary(review, criteria, form) if form.is_bound else {"items": []},
             "submitted": review.state == Review.State.SUBMITTED,
             "decline_form": decline_form or DeclineForm(),
             "peers": peer_reviews(review) if own else [],
@@ -150,7 +205,7 @@ def autosave(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.htmx:
         return score(request, pk)
     criteria = _criteria(review)
-    context = {"criteria": criteria, "errors": [], "general_error": "", "error_by_id": {}}
+    context = {"criteria": criteria, "errors": [], "general_error": "", "error_by_id": {}, "report": None}
     if not (_is_own(request, review) and request.user.has_perm("review.score_review", review)):
         context["general_error"] = _("This review can no longer be changed.")
         return render(request, "review/partials/save_status.html", context)
@@ -178,6 +233,8 @@ def autosave(request: HttpRequest, pk: int) -> HttpResponse:
                     context["general_error"] = message
         else:
             context["general_error"] = " ".join(error.messages)
+        if context["error_by_id"]:
+            context["report"] = save_report(review, criteria, form, context["error_by_id"])
     else:
         context["saved_at"] = _local_time(review)
     context["version"] = Review.objects.values_list("version", flat=True).get(pk=review.pk)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from applications.models import Application
+from core import formats
 from core.web import REFUSALS, add_errors
 from review import services
 from review.exports import scores_csv_response, scores_xlsx_response
@@ -36,16 +37,17 @@ def _parameters(round_: Round, ranking, criteria) -> list[tuple[str, str]]:
         (_("Method"), Round.Method(ranking.method).label),
         (
             _("Scale of the totals"),
-            _("%(low)s to %(high)s") % {"low": f"{ranking.scale[0]:g}", "high": f"{ranking.scale[1]:g}"},
+            _("%(low)s to %(high)s")
+            % {"low": formats.number(ranking.scale[0]), "high": formats.number(ranking.scale[1])},
         ),
         (
             _("Weights"),
-            "; ".join(f"{c.title}: {weights.get(c.pk, float(c.weight)):g}" for c in criteria) or "—",
+            "; ".join(f"{c.title}: {formats.number(weights.get(c.pk, c.weight))}" for c in criteria) or "—",
         ),
     ]
     if ranking.method == Round.Method.TRIMMED:
         share = ranking.parameters.get("trim_share", float(round_.trim_share))
-        lines.append((_("Share trimmed at each end"), f"{share * 100:g} %"))
+        lines.append((_("Share trimmed at each end"), f"{formats.number(round(share * 100, 2))} %"))
     tie_break = next((c for c in criteria if c.pk == ranking.parameters.get("tie_break_criterion_id")), None)
     lines.append((_("Ties broken by"), tie_break.title if tie_break else _("earlier submission")))
     return lines

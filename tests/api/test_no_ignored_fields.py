@@ -100,45 +100,16 @@ def writable_fields(serializer_class) -> list[str]:
     return [name for name, field in serializer_class().fields.items() if not field.read_only]
 
 
-# Serializers of the other apps that do not yet take RefuseUnknownFieldsMixin: each drops an
-# unknown field silently. The list may only shrink (adopting the mixin fails the test below
-# until the name is removed here); a new write serializer must take the mixin from the start.
-NOT_YET_STRICT = {
-    "accounts.api.serializers.OrganisationSerializer",
-    "accounts.api.serializers.OrganiserSerializer",
-    "accounts.api.serializers.SentInvitationSerializer",
-    "accounts.api.imports.ImportJobSerializer",
-    "applications.api.serializers.ApplicationSerializer",
-    "applications.api.serializers.LateCodeSerializer",
-    "review.api.serializers.RoundSerializer",
-    "review.api.serializers.JurorSerializer",
-    "review.api.organisation_conflicts.OrganisationConflictSerializer",
-    "awards.api.serializers.DecisionSerializer",
-    "depository.api.manage.DepositoryCaseSerializer",
-    "depository.api.manage.DepositoryConsentSerializer",
-    "grants.api.serializers.GrantSerializer",
-    "grants.api.serializers.GrantTrancheSerializer",
-    "grants.api.serializers.GrantReportSerializer",
-    "grants.api.serializers.GrantIndicatorSerializer",
-}
-
-
 def dotted(cls) -> str:
     return f"{cls.__module__}.{cls.__qualname__}"
 
 
 def test_every_write_serializer_refuses_unknown_fields():
+    # Every one, of every app (the bodies of the actions: tests/api/test_every_field.py).
     lax = {
         dotted(cls) for cls in write_serializers().values() if not issubclass(cls, RefuseUnknownFieldsMixin)
     }
-    assert not lax - NOT_YET_STRICT, "new write serializers must take core.api.RefuseUnknownFieldsMixin"
-    now_strict = {name for name in NOT_YET_STRICT if name not in lax}
-    present = {dotted(cls) for cls in write_serializers().values()}
-    assert not (now_strict & present), f"remove from NOT_YET_STRICT: {sorted(now_strict & present)}"
-    # The contests' resources are all strict.
-    for (prefix, _name), cls in write_serializers().items():
-        if prefix in ("contests", "nominations", "criteria", "form-fields", "classifiers"):
-            assert issubclass(cls, RefuseUnknownFieldsMixin), prefix
+    assert not lax, f"write serializers must take core.strict.RefuseUnknownFieldsMixin: {sorted(lax)}"
 
 
 class Target:

@@ -86,12 +86,12 @@ def test_an_over_long_file_name_is_refused_in_the_persons_language_on_the_page(
     client, applicant, application
 ):
     client.force_login(applicant)
+    client.cookies["django_language"] = "uk"  # pages follow the chosen language, not Accept-Language
     response = client.generic(
         "POST",
         reverse("applications:upload", args=[application.pk, "plan"]),
         multipart(LONG_NAME),
         content_type="multipart/form-data; boundary=XyZ",
-        HTTP_ACCEPT_LANGUAGE="uk",
     )
     assert response.status_code == 400
     assert long_name_message() in response.content.decode()

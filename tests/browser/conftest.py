@@ -43,6 +43,8 @@ def browser():
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="uk-UA")
+    # Pages ignore the browser's language (core/locale.py); the tests read them in Ukrainian as chosen.
+    context.add_cookies([{"name": "django_language", "value": "uk", "url": live_server.url}])
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
@@ -70,6 +72,7 @@ def log_in(page, live_server, user) -> None:
     """Sign in on the login page as `user` (factories' password), the interface in English."""
     from tests.factories import PASSWORD
 
+    type(user).objects.filter(pk=user.pk).update(language="en")  # logging in applies the profile's
     page.context.clear_cookies()
     page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
     page.goto("/accounts/login/")

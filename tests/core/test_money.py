@@ -41,16 +41,16 @@ def test_sum_of_quantized_amounts_is_exact():
 
 def test_format_money_in_english():
     with translation.override("en"):
-        assert format_money(Decimal("1250000"), "UAH") == "1,250,000.00 UAH"
+        assert format_money(Decimal("1250000"), "UAH") == "1,250,000.00\xa0UAH"
 
 
 def test_format_money_in_ukrainian():
     with translation.override("uk"):
         text = format_money(Decimal("1250000.5"), "UAH")
-    # Ukrainian groups with a (non-breaking) space and uses a decimal comma.
-    assert text.replace("\xa0", " ") == "1 250 000,50 UAH"
+    # Ukrainian groups with a (non-breaking) space, uses a decimal comma and writes «грн».
+    assert text.replace("\xa0", " ") == "1 250 000,50 грн"
 
 
 def test_format_money_rounds_half_up():
     with translation.override("en"):
-        assert format_money(Decimal("0.125"), "EUR") == "0.13 EUR"
+        assert format_money(Decimal("0.125"), "EUR") == "0.13\xa0EUR"

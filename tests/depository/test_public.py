@@ -28,7 +28,8 @@ def test_a_published_case_reads_in_the_fixed_structure(client, cases):
 
 def test_the_case_page_is_in_ukrainian_too(client, cases):
     practice = cases.published()
-    page = client.get(reverse("depository:detail", args=[practice.pk]), HTTP_ACCEPT_LANGUAGE="uk")
+    client.cookies["django_language"] = "uk"  # pages follow the chosen language, not Accept-Language
+    page = client.get(reverse("depository:detail", args=[practice.pk]))
     assert page.status_code == 200
     assert 'lang="uk"' in page.content.decode()
 

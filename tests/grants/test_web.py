@@ -301,7 +301,7 @@ def test_a_payment_in_the_future_is_refused_at_the_date(funded):
 def test_a_tranche_waiting_for_a_report_cannot_be_approved(funded):
     web = client(funded.world.officer)
     response = web.post(reverse("grants:approve_tranche", args=[funded.second.pk]), follow=True)
-    assert "waits for the report due on 20.03.2025" in response.content.decode()
+    assert "waits for the report due on 2025-03-20" in response.content.decode()
     assert Disbursement.objects.get(pk=funded.second.pk).state == Disbursement.State.SCHEDULED
 
 

@@ -66,10 +66,11 @@ def test_indicator_errors_come_back_next_to_their_fields_and_nothing_is_saved(wo
 
 def test_indicator_errors_are_in_the_users_language(world):
     services.add_indicator(world.contest, by=world.officer, name="Події", unit="подій", direction="higher")
-    response = client(world.officer).post(
+    web = client(world.officer)
+    web.cookies["django_language"] = "uk"  # pages follow the chosen language, not Accept-Language
+    response = web.post(
         reverse("grants:indicator", args=[world.contest.pk]),
         {"name": "Події", "unit": "подій", "direction": "higher"},
-        HTTP_ACCEPT_LANGUAGE="uk",
     )
     assert response.status_code == 400
     assert "У цьому конкурсі вже є показник із такою назвою." in response.content.decode()

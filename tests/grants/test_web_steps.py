@@ -78,7 +78,7 @@ def test_the_tranche_rows_offer_the_catalogues_steps(funded):
 
 def test_a_tranche_waiting_for_its_report_is_refused_with_the_reason(funded):
     response = client(funded.world.officer).post(tranche_step(funded.second, "approve"), follow=True)
-    assert "waits for the report due on 20.03.2025" in response.content.decode()
+    assert "waits for the report due on 2025-03-20" in response.content.decode()
     assert Disbursement.objects.get(pk=funded.second.pk).state == Disbursement.State.SCHEDULED
 
 

@@ -11,11 +11,9 @@ from tests.factories import OrganisationFactory
 from tests.review import conftest as review_fixtures
 from tests.review.conftest import Jury
 from tests.review.factories import ApplicationFactory
-from tests.web import conftest as web_fixtures
 
 # The review tests' contest in review and the web tests' client, reused as they are.
 jury = review_fixtures.jury
-web = web_fixtures.web
 
 
 def score(jury: Jury, juror, application, values: dict, *, submit: bool = True):

@@ -56,7 +56,7 @@ class TestQueue:
         assert page.status_code == 200
         body = page.content.decode()
         assert score_url(review) in body
-        assert "1 of 2 criteria" in body
+        assert "Criteria scored: </span>1 of 2" in body  # issue 12: "Оцінено критеріїв: 1 з 2"
         assert jury.contest.title in body
 
     def test_other_people_see_none_of_it(self, review, jury, applicant):
@@ -154,7 +154,7 @@ class TestSaving:
         body = response.content.decode()
         assert "Enter a score from 0 to 10." in body
         assert 'aria-invalid="true"' in body
-        assert "Nothing was saved" in body
+        assert "None of your scores is saved yet." in body
         assert not Score.objects.filter(review=review).exists()
 
     def test_a_score_that_is_not_a_whole_number_is_refused(self, juror, review, jury):

@@ -126,9 +126,10 @@ def test_nav_link_and_apply_button(web, applicant, contest):
     assert f"{reverse('applications:new')}?contest={contest.pk}" in page
 
 
-def test_apply_button_hidden_without_organisation(web, contest):
+def test_apply_button_shown_without_organisation(web, contest):
+    # Issue 12: "Apply" shows to everyone; the start page leads through registering the library.
     response = web(UserFactory()).get(reverse("contests:detail", args=[contest.pk]))
-    assert f"{reverse('applications:new')}?contest={contest.pk}" not in response.content.decode()
+    assert f"{reverse('applications:new')}?contest={contest.pk}" in response.content.decode()
 
 
 # --- starting -----------------------------------------------------------------------------------
@@ -355,7 +356,7 @@ def test_submit_with_a_missing_answer_lists_it_and_stays_draft(web, applicant, d
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Before you can submit:" in page
+    assert "The application was not submitted" in page
     assert 'role="alert"' in page
     assert text_question.label in page
     draft.refresh_from_db()
@@ -365,7 +366,7 @@ def test_submit_with_a_missing_answer_lists_it_and_stays_draft(web, applicant, d
 def test_submit_from_the_detail_page_lists_the_reasons(web, applicant, draft, text_question):
     response = web(applicant).post(reverse("applications:submit", args=[draft.pk]))
     page = response.content.decode()
-    assert "Before you can submit:" in page and text_question.label in page
+    assert "The application was not submitted" in page and text_question.label in page
     draft.refresh_from_db()
     assert draft.state == Application.State.DRAFT
 
