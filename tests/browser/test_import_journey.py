@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import ImportJob, Invitation, Organisation
-from tests.factories import PASSWORD, UserFactory, grant, ready_contest
+from tests.browser.conftest import log_in
+from tests.factories import UserFactory, grant, ready_contest
 from tests.imports.conftest import csv_bytes, org_row
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
@@ -21,12 +22,7 @@ def test_organiser_imports_libraries(page, axe_check, tmp_path, live_server):
     good = tmp_path / "libraries.csv"
     good.write_bytes(csv_bytes([org_row(n) for n in range(1, 6)], bom=True))
 
-    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
-    page.goto("/accounts/login/")
-    page.locator("#id_username").fill(organiser.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form").filter(has=page.locator("#id_username")).locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    log_in(page, live_server, organiser)
 
     page.goto(reverse("accounts:organisations_import"))
     page.locator("#id_file").set_input_files(str(bad))

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from review.models import Review
-from tests.factories import PASSWORD
+from tests.browser.conftest import log_in
 from tests.review.conftest import Jury
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,14 +28,8 @@ def assigned(jury) -> Review:
 
 
 def test_juror_scores_and_submits(page, live_server, jury, assigned, axe_check):
-    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
     juror = assigned.juror.user
-
-    page.goto("/accounts/login/")
-    page.locator("#id_username").fill(juror.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
+    log_in(page, live_server, juror)
 
     page.get_by_role("link", name="Reviews").first.click()
     page.get_by_role("heading", name="My reviews").wait_for()
