@@ -28,6 +28,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     full_name = factory.Sequence(lambda n: f"Тестова Особа {n}")
+    language = "en"  # logging in applies the profile's language; tests read the English interface
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation

@@ -34,7 +34,9 @@ def test_staff_invite_an_organiser_who_sets_a_password(page, axe_check, live_ser
 
     page.locator("#id_add-email").fill("nobody@example.org")
     page.get_by_role("button", name="Add", exact=True).click()
-    page.get_by_text("No account uses the e-mail address nobody@example.org").wait_for()
+    page.locator("#id_add-email_errors").get_by_text(
+        "No account uses the e-mail address nobody@example.org"
+    ).wait_for()
 
     page.locator("#id_add-email").fill("has-account@example.org")
     page.get_by_role("button", name="Add", exact=True).click()
