@@ -530,3 +530,11 @@ def awaits_confirmation(email: str, password: str) -> bool:
     then says what to do rather than "wrong password")."""
     user = User.objects.filter(email__iexact=(email or "").strip()).first()
     return user is not None and _pending(user) and user.check_password(password)
+
+
+def choose_language(user: User, code: str) -> None:
+    """The interface language a logged-in person chose: their profile keeps it (logging in
+    applies it again, on any device)."""
+    if user.language != code:
+        user.language = code
+        user.save(update_fields=["language"])

@@ -75,9 +75,8 @@ def set_language(request: HttpRequest) -> HttpResponse:
     response = i18n_views.set_language(request)
     code = request.POST.get("language", "")
     chosen = request.method == "POST" and code in dict(settings.LANGUAGES)
-    if chosen and request.user.is_authenticated and request.user.language != code:
-        request.user.language = code
-        request.user.save(update_fields=["language"])
+    if chosen and request.user.is_authenticated:
+        services.choose_language(request.user, code)
     return response
 
 
