@@ -312,3 +312,75 @@ class ImportJob(ConcurrentTransitionMixin, TimeStampedModel):
     @transition(field=state, source=[State.QUEUED, State.RUNNING], target=State.FAILED)
     def fail(self):
         pass
+
+
+class SecurityEvent(models.Model):
+    """One line of the security log: who did what, when, from where. Append-only: the model
+    refuses updates and deletes, and on PostgreSQL a trigger refuses them too (migration 0006).
+    Written only through accounts.security_log.record()."""
+
+    class Kind(models.TextChoices):
+        LOGIN_SUCCEEDED = "login_succeeded", _("Logged in")
+        LOGIN_FAILED = "login_failed", _("Login failed")
+        LOCKED_OUT = "locked_out", _("Locked out after repeated failures")
+        UNLOCKED = "unlocked", _("Unlocked by staff")
+        LOGGED_OUT = "logged_out", _("Logged out")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        OTP_ENROLLED = "otp_enrolled", _("Two-step verification set up")
+        OTP_REMOVED = "otp_removed", _("Two-step verification removed")
+        OTP_RESET = "otp_reset", _("Two-step verification reset by staff")
+        OTP_FAILED = "otp_failed", _("Wrong verification code")
+        RECOVERY_CODE_USED = "recovery_code_used", _("Recovery code used")
+        TOKEN_CREATED = "token_created", _("API token created")
+        TOKEN_REVOKED = "token_revoked", _("API token revoked")
+        SESSIONS_ENDED = "sessions_ended", _("Other sessions and tokens ended")
+        ROLE_GRANTED = "role_granted", _("Role granted")
+        ROLE_REMOVED = "role_removed", _("Role removed")
+        FILE_DOWNLOADED = "file_downloaded", _("Private file downloaded")
+        BANK_DETAILS_CHANGED = "bank_details_changed", _("Bank details changed")
+        DATA_EXPORTED = "data_exported", _("Personal data downloaded")
+        ERASURE_REQUESTED = "erasure_requested", _("Erasure requested")
+        PERSON_ERASED = "person_erased", _("Personal data erased")
+
+    kind = models.CharField(_("event"), max_length=32, choices=Kind.choices)
+    at = models.DateTimeField(_("when"), default=clock.now, db_index=True)
+    # The account the event is about (None when a login names no known account).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="security_events",
+    )
+    # Who did it when not the person themself (staff unlocking, an organiser granting a role).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The address typed at a failed login, kept even when it names no account.
+    email = models.CharField(_("e-mail address"), max_length=254, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("security event")
+        verbose_name_plural = _("security log")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["user", "-at"]), models.Index(fields=["kind", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise ValidationError(_("The security log is append-only."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("The security log is append-only."))
