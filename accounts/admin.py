@@ -4,7 +4,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Invitation, Membership, Organisation, User
+from accounts.models import ApiToken, Invitation, Membership, Organisation, User
 from core.permissions import TranslatedPermissionsMixin
 
 
@@ -54,3 +54,36 @@ admin.site.unregister(Group)
 @admin.register(Group)
 class GroupAdmin(TranslatedPermissionsMixin, DjangoGroupAdmin):
     pass
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Read-only: staff revoke tokens (the action, or /accounts/people/<id>/tokens/), never edit."""
+
+    list_display = [
+        "name",
+        "user",
+        "key_prefix",
+        "scopes",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    list_filter = ["revoked_at"]
+    search_fields = ["name", "key_prefix", "user__email"]
+    readonly_fields = [field.name for field in ApiToken._meta.fields]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request, queryset) -> None:
+        from accounts import tokens
+
+        done = sum(tokens.revoke(token, by=request.user, request=request) for token in queryset)
+        self.message_user(request, _("%(count)d tokens revoked.") % {"count": done})

@@ -69,3 +69,28 @@ EMAIL_CONFIRMATION = register(
         },
     )
 )
+
+SIGN_UP_ATTEMPT = register(
+    Event(
+        "accounts.sign_up_attempt",
+        _("Someone tried to sign up with an address that has an account"),
+        mandatory=True,
+        placeholders={
+            "name": _("the person's name"),
+            "login_link": _("the link of the login page"),
+            "reset_link": _("the link that resets the password"),
+        },
+    )
+)
+
+ERASURE_REQUESTED = register(
+    Event(
+        "accounts.erasure_requested",
+        _("A person asked to erase their personal data (to staff)"),
+        mandatory=True,
+        placeholders={
+            "person": _("who asked (their number and name)"),
+            "link": _("the page of erasure requests"),
+        },
+    )
+)

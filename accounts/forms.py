@@ -63,12 +63,8 @@ class SignUpForm(NewPasswordForm):
     )
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _("An account with this e-mail address already exists. Log in or reset the password.")
-            )
-        return email
+        # Never "this address has an account": sign-up answers the same either way (issue 16).
+        return self.cleaned_data["email"].strip().lower()
 
 
 class ProfileForm(forms.ModelForm):

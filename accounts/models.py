@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
@@ -94,6 +95,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Set when the person proved the address is theirs: an account signed up through the API is
     # inactive until then; accepting an invitation sent to the address proves it too.
     email_confirmed_at = models.DateTimeField(_("e-mail confirmed"), null=True, blank=True)
+    # Raised to end every other session at once (accounts.sessions.end_other_sessions_and_tokens):
+    # it is mixed into the session hash as the password is, so it works with any session store.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -118,6 +122,15 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.display_name
+
+    def _get_session_auth_hash(self, secret=None) -> str:
+        """Django's hash of the password, with the session epoch mixed in once it was raised
+        (epoch 0 keeps the hash, so sessions from before stay valid)."""
+        if not self.session_epoch:
+            return super()._get_session_auth_hash(secret=secret)
+        key_salt = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
+        value = f"{self.password}:{self.session_epoch}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
 
 class Organisation(TimeStampedModel):
@@ -384,3 +397,100 @@ class SecurityEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("The security log is append-only."))
+
+
+class ErasureRequest(models.Model):
+    """A person's request to erase their personal data (issue 16, point 8). Staff carry it out
+    (accounts.privacy.erase_person) or refuse it with a reason; a person holding no records that
+    must be kept is erased at once, and the request is recorded as done."""
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        DONE = "done", _("Erased")
+        REFUSED = "refused", _("Refused")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="erasure_requests"
+    )
+    requested_at = models.DateTimeField(_("requested"), default=clock.now)
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.REQUESTED)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("erasure request")
+        verbose_name_plural = _("erasure requests")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(state="requested"), name="erasure_request_one_open"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_state_display()}"
+
+
+class ApiToken(models.Model):
+    """A named API key of one person: scoped, expiring, revocable, stored hashed (accounts.tokens
+    issues and checks them; the raw key is shown once, at creation)."""
+
+    class Scope(models.TextChoices):
+        FULL = "full", _("Everything I may do")
+        READ = "read", _("Read only")
+        APPLICANT = "applicant", _("As an applicant")
+        JUROR = "juror", _("As a juror")
+        ORGANISER = "organiser", _("As an organiser")
+        GRANTS = "grants", _("As a grant officer")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    key_prefix = models.CharField(_("prefix"), max_length=8, db_index=True)
+    # SHA-256 of the whole key. The key is 256 random bits, not a password: nothing to guess, so
+    # a fast hash is right (a slow one would only slow down every API request).
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    scopes = models.JSONField(_("scopes"), default=list)
+    # Issued after a second factor (the session or the token it was made from had one).
+    verified = models.BooleanField(_("after two-step verification"), default=False)
+    created_at = models.DateTimeField(_("created"), default=clock.now)
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "name"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="api_token_name_unique_while_active",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key_prefix}…)"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= clock.now()
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and not self.is_expired
+
+    def get_scopes_display(self) -> str:
+        labels = dict(self.Scope.choices)
+        return ", ".join(str(labels.get(scope, scope)) for scope in self.scopes)

@@ -63,3 +63,11 @@ rules.add_perm("accounts.invite_grant_officer", organises)
 rules.add_perm("accounts.invite_organiser", rules.is_staff)
 # Seeing and changing who is an organiser (the group): staff only.
 rules.add_perm("accounts.manage_organisers", rules.is_staff)
+# Revoking anyone's API token (the owner always may revoke their own): staff.
+rules.add_perm("accounts.revoke_any_token", rules.is_staff)
+
+# The security log and erasure requests (issue 16, point 7 and 8): staff only.
+rules.add_perm("accounts.view_security_log", rules.is_staff)
+rules.add_perm("accounts.handle_erasure", rules.is_staff)
+# Removing someone's second factor (a lost phone): staff only (accounts.otp_views, accounts.api.otp).
+rules.add_perm("accounts.reset_two_step", rules.is_staff)

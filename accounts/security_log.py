@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from accounts.models import SecurityEvent, User
+from core.arrival import client_address  # the one rule for "the client's address"
 
 Kind = SecurityEvent.Kind
 
@@ -16,8 +17,6 @@ Kind = SecurityEvent.Kind
 def _address(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
-    from accounts.api.throttles import client_address  # the one rule for "the client's address"
-
     return client_address(request) or None
 
 

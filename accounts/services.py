@@ -14,16 +14,19 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils.functional import Promise
+from django.utils.http import urlencode
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts import security_log
 from accounts.events import (
     EMAIL_CONFIRMATION,
     GRANT_OFFICER_INVITATION,
     INVITATION,
     JURY_INVITATION,
     ORGANISER_INVITATION,
+    SIGN_UP_ATTEMPT,
 )
 from accounts.models import (
     ORGANISER_PERMISSIONS,
@@ -55,7 +58,19 @@ def register_organisation(*, by: User, **fields) -> Organisation:
         organisation.full_clean()
         organisation.save()
         Membership.objects.create(user=by, organisation=organisation, is_admin=True)
+        _membership_granted(by, organisation, admin=True, by=by)
     return organisation
+
+
+def _membership_granted(user: User, organisation: Organisation, *, admin: bool, by: User | None) -> None:
+    """The security log's line for joining an organisation (or becoming its administrator)."""
+    security_log.record(
+        security_log.Kind.ROLE_GRANTED,
+        user=user,
+        actor=by if by is not None and by.pk != user.pk else None,
+        role="organisation_admin" if admin else "organisation_member",
+        scope=f"organisation {organisation.pk}",
+    )
 
 
 def invite_colleague(organisation: Organisation, *, email: str, by: User) -> Invitation:
@@ -105,12 +120,17 @@ def accept_invitation(invitation: Invitation, *, user: User) -> Membership | Non
             raise ValidationError(_("This invitation was sent to another e-mail address."))
         membership = None
         if invitation.organisation_id:
-            membership, _created = Membership.objects.get_or_create(
+            membership, created = Membership.objects.get_or_create(
                 user=user, organisation=invitation.organisation, defaults={"is_admin": invitation.as_admin}
             )
-            if invitation.as_admin and not membership.is_admin:
+            promoted = invitation.as_admin and not membership.is_admin
+            if promoted:
                 membership.is_admin = True
                 membership.save(update_fields=["is_admin", "updated_at"])
+            if created or promoted:
+                _membership_granted(
+                    user, invitation.organisation, admin=membership.is_admin, by=invitation.invited_by
+                )
         invitation.accepted_at = clock.now()
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
@@ -200,6 +220,9 @@ def add_organiser(user: User, *, by: User | None = None) -> bool:
         if user.groups.filter(pk=group.pk).exists():
             return False
         user.groups.add(group)
+        security_log.record(
+            security_log.Kind.ROLE_GRANTED, user=user, actor=by, role="organiser", scope="site"
+        )
     return True
 
 
@@ -211,6 +234,9 @@ def remove_organiser(user: User, *, by: User | None = None) -> bool:
         if not user.groups.filter(pk=group.pk).exists():
             return False
         user.groups.remove(group)
+        security_log.record(
+            security_log.Kind.ROLE_REMOVED, user=user, actor=by, role="organiser", scope="site"
+        )
     return True
 
 
@@ -447,9 +473,14 @@ def _pending(user: User) -> bool:
     return not user.is_active and user.email_confirmed_at is None and user.last_login is None
 
 
-def sign_up_to_confirm(*, email: str, full_name: str, password: str, language: str = "") -> User:
-    """An inactive account, active once its owner follows the link e-mailed to the address. An
-    unconfirmed one whose link expired gives way to a new sign-up with the same address."""
+def sign_up_to_confirm(
+    *, email: str, full_name: str, password: str, language: str = "", next_url: str = ""
+) -> str:
+    """An inactive account, active once its owner follows the link e-mailed to the address (and
+    `next_url`, a path of this site, after it). An unconfirmed one whose link expired gives way to
+    a new sign-up with the same address. The caller's answer must not tell whether the address has
+    an account: for one that has, its owner gets an e-mail instead (a new confirmation link while
+    it waits for one; else "someone tried to sign up with your address"). Returns the address."""
     email = (email or "").strip().lower()
     full_name = (full_name or "").strip()
     check_new_password(password, email=email, full_name=full_name)
@@ -459,24 +490,9 @@ def sign_up_to_confirm(*, email: str, full_name: str, password: str, language: s
             stale = existing.date_joined < clock.now() - timedelta(days=confirmation_days())
             if _pending(existing) and stale and not existing.memberships.exists():
                 existing.delete()
-            elif _pending(existing):
-                raise ValidationError(
-                    {
-                        "email": _(
-                            "This address signed up already and waits for its confirmation: follow "
-                            "the link we sent to it."
-                        )
-                    }
-                )
             else:
-                raise ValidationError(
-                    {
-                        "email": _(
-                            "An account with this e-mail address already exists. "
-                            "Log in or reset the password."
-                        )
-                    }
-                )
+                _tell_owner_of(existing, next_url=next_url)
+                return email
         user = User.objects.create_user(
             email=email,
             full_name=full_name,
@@ -484,18 +500,35 @@ def sign_up_to_confirm(*, email: str, full_name: str, password: str, language: s
             language=language or settings.LANGUAGE_CODE,
             is_active=False,
         )
-        token = confirmation_token(user)
-        notify(
-            EMAIL_CONFIRMATION.key,
-            [user],
-            {
-                "name": user.display_name,
-                "link": confirmation_link(token),
-                "days": confirmation_days(),
-            },
-            dedupe_key=f"confirm:{user.pk}",
-        )
-    return user
+        _send_confirmation(user, next_url=next_url, dedupe_key=f"confirm:{user.pk}")
+    return email
+
+
+def _send_confirmation(user: User, *, next_url: str, dedupe_key: str) -> None:
+    link = confirmation_link(confirmation_token(user))
+    if next_url:
+        link += "?" + urlencode({"next": next_url})
+    context = {"name": user.display_name, "link": link, "days": confirmation_days()}
+    notify(EMAIL_CONFIRMATION.key, [user], context, dedupe_key=dedupe_key)
+
+
+def _tell_owner_of(user: User, *, next_url: str) -> None:
+    """A sign-up with an address that has an account: a new link while it waits for its
+    confirmation, else a word to its owner (who may have forgotten they have an account)."""
+    moment = clock.now().isoformat()
+    if _pending(user):
+        _send_confirmation(user, next_url=next_url, dedupe_key=f"confirm:{user.pk}:{moment}")
+        return
+    notify(
+        SIGN_UP_ATTEMPT.key,
+        [user],
+        {
+            "name": user.display_name,
+            "login_link": settings.SITE_URL + reverse("accounts:login"),
+            "reset_link": settings.SITE_URL + reverse("accounts:password_reset"),
+        },
+        dedupe_key=f"sign-up-attempt:{user.pk}:{moment}",
+    )
 
 
 def confirm_email(token: str) -> User:

@@ -1,7 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from accounts import import_views, views
+from accounts import (
+    import_views,
+    lockout_views,
+    otp_views,
+    privacy_views,
+    security_views,
+    session_views,
+    token_views,
+    views,
+)
 
 app_name = "accounts"
 urlpatterns = [
@@ -10,7 +19,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(
+        lockout_views.PasswordResetView.as_view(
             template_name="accounts/password_reset_form.html",
             email_template_name="accounts/password_reset_email.txt",
             subject_template_name="accounts/password_reset_subject.txt",
@@ -25,7 +34,7 @@ urlpatterns = [
     ),
     path(
         "reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
+        session_views.PasswordResetConfirmView.as_view(
             template_name="accounts/password_reset_confirm.html",
             success_url=reverse_lazy("accounts:password_reset_complete"),
         ),
@@ -37,6 +46,22 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("me/", views.profile, name="profile"),
+    path("two-step/", otp_views.two_step, name="two_step"),
+    path("two-step/verify/", otp_views.verify, name="two_step_verify"),
+    path("two-step/codes/", otp_views.codes, name="two_step_codes"),
+    path("two-step/remove/", otp_views.remove, name="two_step_remove"),
+    path("people/<int:pk>/two-step/reset/", otp_views.staff_reset, name="two_step_reset"),
+    path("lockouts/", lockout_views.lockouts, name="lockouts"),
+    path("me/password/", session_views.PasswordChangeView.as_view(), name="password_change"),
+    path("me/tokens/", token_views.my_tokens, name="tokens"),
+    path("me/data/", privacy_views.my_data, name="my_data"),
+    path("me/erase/", privacy_views.erase_me, name="erase_me"),
+    path("erasure-requests/", privacy_views.erasure_requests, name="erasure_requests"),
+    path("erasure-requests/<int:pk>/erase/", privacy_views.erasure_erase, name="erasure_erase"),
+    path("erasure-requests/<int:pk>/refuse/", privacy_views.erasure_refuse, name="erasure_refuse"),
+    path("security-log/", security_views.security_log, name="security_log"),
+    path("tokens/<int:pk>/revoke/", token_views.token_revoke, name="token_revoke"),
+    path("people/<int:pk>/tokens/", token_views.person_tokens, name="person_tokens"),
     path("organisations/", views.organisation_list, name="organisations"),
     path("organisations/new/", views.organisation_create, name="organisation_new"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation"),

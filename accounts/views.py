@@ -6,7 +6,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views import i18n as i18n_views
 from django.views.decorators.http import require_POST
 
-from accounts import selectors, services
+from accounts import lockout, otp, selectors, services
 from accounts.forms import (
     EmailAuthenticationForm,
     InvitationAccountForm,
@@ -67,7 +67,24 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_valid(self, form):
+        if otp.has_device(form.get_user()):  # the password was right; the code finishes it (otp_views)
+            return otp.begin_login(self.request, form.get_user(), self.get_success_url())
+        lockout.login_succeeded(self.request, form.get_user())
         return remember_language(super().form_valid(form), form.get_user().language)
+
+    def form_invalid(self, form):
+        """A failed login is logged; a locked one answers 429 saying when to try again (axes refused it
+        before checking the password, so a right password changes nothing)."""
+        email = form.data.get("username", "")
+        if not email or not form.data.get("password"):
+            return super().form_invalid(form)
+        wait = lockout.login_failed(self.request, email)
+        if wait is None:
+            return super().form_invalid(form)
+        form.errors[NON_FIELD_ERRORS] = form.error_class([lockout.wait_message(wait)])
+        response = self.render_to_response(self.get_context_data(form=form), status=429)
+        response["Retry-After"] = str(wait)
+        return response
 
 
 def set_language(request: HttpRequest) -> HttpResponse:
@@ -86,23 +103,24 @@ def sign_up(request: HttpRequest) -> HttpResponse:
         return redirect(next_url or "home")
     form = SignUpForm(request.POST or None, initial={"email": _invited_email(next_url)})
     if request.method == "POST" and form.is_valid():
+        # The same page whether or not the address has an account (its owner gets an e-mail then);
+        # the account works once the e-mailed link is followed, and `next` comes after it.
+        if (wait := lockout.limit(request, "sign_up", form.cleaned_data["email"])) is not None:
+            form.add_error(None, lockout.wait_message(wait))
+            return render(request, "accounts/signup.html", {"form": form, "next": next_url}, status=429)
         language = get_language() if get_language() in dict(settings.LANGUAGES) else ""
         try:
-            user = services.sign_up(
+            email = services.sign_up_to_confirm(
                 email=form.cleaned_data["email"],
                 full_name=form.cleaned_data["full_name"],
                 password=form.cleaned_data["password1"],
                 language=language,
+                next_url=next_url,
             )
         except ValidationError as error:
             add_errors(form, error)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Welcome! Your account is ready."))
-            if next_url:
-                return redirect(next_url)
-            messages.info(request, _("Now register your library or organisation, or join one by invitation."))
-            return redirect("accounts:organisation_new")
+            return render(request, "accounts/signup_sent.html", {"email": email})
     return render(request, "accounts/signup.html", {"form": form, "next": next_url})
 
 
@@ -462,5 +480,8 @@ def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
             )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Your e-mail address is confirmed. Welcome!"))
+        if next_url := _safe_next(request):  # the page the person was on when signing up
+            return remember_language(redirect(next_url), user.language)
+        messages.info(request, _("Now register your library or organisation, or join one by invitation."))
         return remember_language(redirect("accounts:organisation_new"), user.language)
     return render(request, "accounts/confirm_email.html", {"token": token})

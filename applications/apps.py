@@ -7,7 +7,7 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("Applications")
 
     def ready(self) -> None:
-        from applications import events, reminders  # noqa: F401 - registers events and reminders
+        from applications import events, privacy, reminders  # noqa: F401 - registers events, reminders, my data
         from applications.selectors import draft_holders
         from contests.navigation import ContestLink, register, register_nomination, register_public
         from contests.services import deadline_audience

@@ -46,6 +46,8 @@ def export_rows(contest: Contest) -> QuerySet:
     return (
         Application.objects.filter(contest=contest)
         .exclude(state=Application.State.DRAFT)
+        # Withdrawn before it was ever submitted: still the applicant's own (issue 16).
+        .exclude(state=Application.State.WITHDRAWN, submitted_at__isnull=True)
         .order_by("number", "pk")
         .values_list(*COLUMNS)
     )

@@ -46,7 +46,18 @@ def is_editable(user, application: Application | None) -> bool:
     return application is not None and application.is_editable
 
 
+@rules.predicate
+def was_submitted(user, application: Application | None) -> bool:
+    return application is not None and application.submitted_at is not None
+
+
 rules.add_perm("applications.view_application", is_applicant | organises_its_contest | rules.is_staff)
+# Drafts stay the applicant's until submitted (issue 16): organisers and staff see that a draft
+# exists (organisation, nomination, last saved), never its answers or files. Once submitted, a
+# return for correction leaves them readable: the organiser asked for the correction.
+rules.add_perm(
+    "applications.view_answers", is_applicant | ((organises_its_contest | rules.is_staff) & was_submitted)
+)
 rules.add_perm("applications.change_application", is_applicant & is_editable)
 rules.add_perm("applications.submit_application", is_applicant)
 rules.add_perm("applications.withdraw_application", is_applicant)

@@ -319,8 +319,10 @@ def screening_detail(request: HttpRequest, pk: int) -> HttpResponse:
         step, data = posted
         run_step(request, application, step.name, data=data)
         return redirect("applications:screening_detail", pk=application.pk)
-    questions = questions_for(application)
-    attachments = {a.field_key: a for a in application.attachments.all()}
+    # Never a draft's answers, even of one withdrawn before submission (issue 16).
+    shown = request.user.has_perm("applications.view_answers", application)
+    questions = questions_for(application) if shown else []
+    attachments = {a.field_key: a for a in application.attachments.all()} if shown else {}
     answers = [
         {
             "question": question,
@@ -361,7 +363,7 @@ DOWNLOADS_SHOWN = 50
 def screening_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     application = _screenable(request, pk)
     attachment = get_object_or_404(application.attachments.all(), pk=attachment_pk)
-    return attachment_response(attachment, by=request.user)
+    return attachment_response(attachment, by=request.user, request=request)
 
 
 # --- late-submission codes ----------------------------------------------------------------

@@ -579,8 +579,10 @@ def _file_result(request, application, question, error: str, success: str) -> Ht
 @require_GET
 def download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     application = _application(request, pk)
+    if not request.user.has_perm("applications.view_answers", application):
+        raise Http404  # a draft's files are the applicant's alone (issue 16)
     attachment = get_object_or_404(Attachment.objects.filter(application=application), pk=attachment_pk)
-    return attachment_response(attachment, by=request.user)
+    return attachment_response(attachment, by=request.user, request=request)
 
 
 # --- submission ---------------------------------------------------------------------------------
@@ -623,7 +625,9 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _detail_page(request, application, *, refusal=None, submit_form=None) -> HttpResponse:
-    questions = selectors.questions_for(application)
+    # A draft's answers are the applicant's alone: an organiser sees that it exists (issue 16).
+    shown = request.user.has_perm("applications.view_answers", application)
+    questions = selectors.questions_for(application) if shown else []
     attachments = {a.field_key: a for a in application.attachments.all()}
     answers = []
     for question in questions:

@@ -49,9 +49,9 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from rest_framework.authtoken.models import Token  # noqa: E402
 
-from accounts.models import Membership, Organisation, User  # noqa: E402
+from accounts import tokens as api_tokens  # noqa: E402
+from accounts.models import ApiToken, Membership, Organisation, User  # noqa: E402
 from applications.models import Application  # noqa: E402
 from contests.models import Contest, ContestRole, FormField, Nomination  # noqa: E402
 
@@ -113,8 +113,14 @@ def seed(drafts: int) -> tuple[list[list], list[list]]:
         (Membership(organisation=o, user=u) for o, u in zip(organisations, users, strict=True)),
         batch_size=2000,
     )
-    tokens = Token.objects.bulk_create(
-        (Token(key=secrets.token_hex(20), user=u) for u in users), batch_size=2000
+    keys = [api_tokens.new_key() for _user in users]  # (prefix, raw key, hash)
+    expires = timezone.now() + timedelta(days=1)
+    ApiToken.objects.bulk_create(
+        (
+            ApiToken(user=u, name="load", key_prefix=p, key_hash=h, scopes=["full"], expires_at=expires)
+            for u, (p, _key, h) in zip(users, keys, strict=True)
+        ),
+        batch_size=2000,
     )
     applications = Application.objects.bulk_create(
         (
@@ -130,7 +136,7 @@ def seed(drafts: int) -> tuple[list[list], list[list]]:
         ),
         batch_size=2000,
     )
-    pairs = [[a.pk, t.key] for a, t in zip(applications, tokens, strict=True)]
+    pairs = [[a.pk, key] for a, (_p, key, _h) in zip(applications, keys, strict=True)]
     saving = min(1000, len(pairs) // 4)
     return pairs[:saving], pairs[saving:]
 

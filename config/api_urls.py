@@ -2,6 +2,11 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from accounts.api.imports import ImportJobViewSet
+from accounts.api.lockouts import LockoutViewSet
+from accounts.api.otp import TwoStepResetView
+from accounts.api.privacy import MyDataView
+from accounts.api.security import SecurityEventViewSet
+from accounts.api.tokens import TokenViewSet
 from accounts.api.views import (
     ConfirmEmailView,
     InvitationViewSet,
@@ -45,7 +50,9 @@ router.register("form-fields", FormFieldViewSet, basename="formfield")
 router.register("classifiers", ClassifierViewSet, basename="classifier")
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("organisers", OrganiserViewSet, basename="organiser")
+router.register("lockouts", LockoutViewSet, basename="lockout")
 router.register("invitations", InvitationViewSet, basename="invitation")
+router.register("tokens", TokenViewSet, basename="apitoken")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("applications", ApplicationViewSet, basename="application")
 router.register("late-codes", LateCodeViewSet, basename="latecode")
@@ -62,6 +69,7 @@ router.register("practices", PracticeViewSet, basename="practice")
 router.register("depository-cases", DepositoryCaseViewSet, basename="depositorycase")
 router.register("depository-consents", DepositoryConsentViewSet, basename="depositoryconsent")
 router.register("imports", ImportJobViewSet, basename="importjob")
+router.register("security-events", SecurityEventViewSet, basename="securityevent")
 router.register("juror-imports", JurorImportViewSet, basename="jurorimport")
 router.register("contest-dashboards", ContestDashboardViewSet, basename="contestdashboard")
 router.register("grants", GrantViewSet, basename="grant")
@@ -72,8 +80,10 @@ router.register("grant-budgets", GrantBudgetViewSet, basename="grantbudget")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
+    path("me/data/", MyDataView.as_view(), name="my_data"),
     path("site/", SiteSettingsView.as_view(), name="site_settings"),
     path("auth/token/", TokenView.as_view(), name="token"),
+    path("people/<int:pk>/two-step/reset/", TwoStepResetView.as_view(), name="two_step_reset"),
     path("auth/sign-up/", SignUpView.as_view(), name="sign_up"),
     path("auth/confirm-email/", ConfirmEmailView.as_view(), name="confirm_email"),
     path("", include(router.urls)),

@@ -48,7 +48,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -237,8 +240,8 @@ CELERY_BEAT_SCHEDULE = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.api.otp_auth.SessionAuthentication",  # + no changes before the second factor
+        "accounts.authentication.ApiTokenAuthentication",  # hashed, scoped, expiring (accounts.tokens)
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -310,3 +313,103 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# ---------------------------------------------------------------------------------------------
+# Security (issue 16). One block per area; each is edited only by its owner.
+# --- brute-force protection (django-axes) ---
+# Failed logins (web, API token, admin) lock the account after AXES_FAILURE_LIMIT failures,
+# whatever the address, and an address after AXES_IP_FAILURE_LIMIT failures, whatever the
+# accounts (accounts.lockout.LockoutHandler), for AXES_COOLOFF_MINUTES since the locking failure.
+# Password-reset and sign-up requests are limited by the same numbers (accounts.lockout.limit).
+AUTHENTICATION_BACKENDS.insert(0, "axes.backends.AxesStandaloneBackend")
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_IP_FAILURE_LIMIT = env.int("AXES_IP_FAILURE_LIMIT", default=20)
+AXES_COOLOFF_MINUTES = env.int("AXES_COOLOFF_MINUTES", default=15)
+AXES_COOLOFF_TIME = "accounts.lockout.cool_off"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no banner on every manage.py command
+# A refused attempt while locked does not push the end of the lock further (it stays as told).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "accounts.api.throttles.client_address"
+AXES_USERNAME_CALLABLE = "accounts.lockout.username_of"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["username", "email", "ip_address"]
+# Successful logins are in our security log (accounts.security_log), not in axes' access log.
+AXES_DISABLE_ACCESS_LOG = True
+# --- password hashing ---
+# argon2 first; older PBKDF2 hashes still check and are re-hashed with argon2 at the next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
+# --- second factor (django-otp) ---
+# Staff, organisers and grant officers pass a second factor (an authenticator app's code or a
+# recovery code) before any page, and before any API change (accounts.otp, accounts.api.otp).
+_after_auth = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1
+MIDDLEWARE[_after_auth:_after_auth] = [
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified()
+    "accounts.otp.TwoStepMiddleware",
+]
+# The name authenticator apps show next to the code.
+OTP_TOTP_ISSUER = env.str("OTP_ISSUER", default="Konkurs")
+# After each wrong code the next one is tried only after 1, 2, 4, 8… seconds (× the factor).
+OTP_TOTP_THROTTLE_FACTOR = env.int("OTP_THROTTLE_FACTOR", default=1)
+OTP_STATIC_THROTTLE_FACTOR = env.int("OTP_THROTTLE_FACTOR", default=1)
+# How long after a right password the code may be entered before logging in starts over.
+OTP_LOGIN_SECONDS = env.int("OTP_LOGIN_SECONDS", default=300)
+# --- content security policy (django-csp) and Permissions-Policy ---
+# No inline script or style on any page (tests/core/test_csp_templates.py keeps it so): scripts
+# and styles come from our own static files. A script that truly must be inline carries the
+# response's nonce ({{ request.csp_nonce }}); the nonce is in the header only on responses that
+# used one. Browsers report violations to /csp-report/, logged as warnings ("konkurs.csp").
+# CSP_REPORT_ONLY=true only reports (to try a changed policy on a running site) without refusing.
+from csp.constants import NONCE as _csp_NONCE  # noqa: E402  (the per-response nonce marker)
+
+INSTALLED_APPS.append("csp")
+_after_security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
+MIDDLEWARE[_after_security:_after_security] = [
+    "csp.middleware.CSPMiddleware",
+    "core.security_headers.PermissionsPolicyMiddleware",
+]
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", _csp_NONCE],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "report-uri": [env.str("CSP_REPORT_URI", default="/csp-report/")],
+    }
+}
+if env.bool("CSP_REPORT_ONLY", default=False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
+else:
+    CONTENT_SECURITY_POLICY = _CSP
+# Browser features no page of ours uses are off for every page (core.security_headers). Passkeys
+# (publickey-credentials-*) are left at the browser's default, this site only.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in env.list(
+        "PERMISSIONS_POLICY_DENY",
+        default=["camera", "microphone", "geolocation", "payment", "usb", "serial", "bluetooth"],
+    )
+}
+# --- API tokens and sessions ---
+# API tokens (accounts.tokens): valid API_TOKEN_DAYS unless the person asks for fewer or more
+# days, never more than API_TOKEN_MAX_DAYS. Privileged people (staff, organisers, grant
+# officers) are logged out after PRIVILEGED_IDLE_MINUTES without a request (accounts.sessions).
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
+PRIVILEGED_IDLE_MINUTES = env.int("PRIVILEGED_IDLE_MINUTES", default=30)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "accounts.sessions.IdleTimeoutMiddleware",
+)
+# --- personal data ---

@@ -1,16 +1,18 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from accounts import views as accounts_views
+from core import security_headers
+from core.api_docs import ApiDocsView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(("config.api_urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", ApiDocsView.as_view(url_name="schema"), name="api-docs"),
+    # Browsers report Content-Security-Policy violations here; they are logged (core.security_headers).
+    path("csp-report/", security_headers.csp_report, name="csp-report"),
     # Choosing a language also saves it in a logged-in person's profile (accounts.views).
     path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -32,5 +34,5 @@ handler400 = "core.errors.bad_request"
 handler403 = "core.errors.permission_denied"
 handler404 = "core.errors.page_not_found"
 handler500 = "core.errors.server_error"
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploads are never served by bare URL, not even with DEBUG on (issue 16): private files go
+# through the permission-checked download views, the site logo through core.site_views.logo.

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_fsm_log.models import StateLog
 
+from accounts import security_log
 from accounts.models import User
 from contests import events
 from contests.form_templates import CASE_STRUCTURE
@@ -37,7 +38,19 @@ def create_contest(*, by: User, classifiers=(), **fields: Any) -> Contest:
         contest.save()
         contest.classifiers.set(classifiers)
         ContestRole.objects.create(contest=contest, user=by, role=ContestRole.Role.ORGANISER, granted_by=by)
+        _log_role(security_log.Kind.ROLE_GRANTED, contest, user=by, role=ContestRole.Role.ORGANISER, by=by)
     return contest
+
+
+def _log_role(kind: str, contest: Contest, *, user: User, role: str, by: User | None) -> None:
+    """The security log's line for a contest role granted or removed (issue 16, point 7)."""
+    security_log.record(
+        kind,
+        user=user,
+        actor=by if by is not None and by.pk != user.pk else None,
+        role=role,
+        scope=f"contest {contest.pk}",
+    )
 
 
 # A database trigger of a higher layer (grants, migration 0003) refuses to lower a contest's
@@ -221,16 +234,22 @@ def delete_part(part: ContestPart) -> None:
 
 
 def grant_role(contest: Contest, *, user: User, role: str, by: User | None = None) -> ContestRole:
-    contest_role, _created = ContestRole.objects.get_or_create(
-        contest=contest, user=user, role=role, defaults={"granted_by": by}
-    )
+    with transaction.atomic():
+        contest_role, created = ContestRole.objects.get_or_create(
+            contest=contest, user=user, role=role, defaults={"granted_by": by}
+        )
+        if created:
+            _log_role(security_log.Kind.ROLE_GRANTED, contest, user=user, role=role, by=by)
     return contest_role
 
 
-def revoke_role(contest: Contest, *, user: User, role: str) -> None:
+def revoke_role(contest: Contest, *, user: User, role: str, by: User | None = None) -> None:
     if role == ContestRole.Role.ORGANISER and contest.roles.filter(role=role).exclude(user=user).count() == 0:
         raise ValidationError(_("A contest must keep at least one organiser."))
-    ContestRole.objects.filter(contest=contest, user=user, role=role).delete()
+    with transaction.atomic():
+        deleted, _rows = ContestRole.objects.filter(contest=contest, user=user, role=role).delete()
+        if deleted:
+            _log_role(security_log.Kind.ROLE_REMOVED, contest, user=user, role=role, by=by)
 
 
 # --- transitions: one service each, so callers never call the model's transition directly ---

@@ -12,5 +12,9 @@ class CoreConfig(AppConfig):
         from core import protection
 
         protection.install()
+        # `in` on integer columns ignores out-of-range values instead of failing (core.lookups).
+        from core import lookups
+
+        lookups.install()
         # Every app's catalogue of steps (core.steps), so the API, pages and templates find them.
         autodiscover_modules("steps")

@@ -118,6 +118,16 @@ def from_trusted_proxy(request: HttpRequest) -> bool:
     return any(address in network for network in networks)
 
 
+def client_address(request: HttpRequest) -> str:
+    """The client's IP address: the direct peer, or the last address a trusted proxy (settings.
+    TRUSTED_PROXY_IPS) added to X-Forwarded-For; a client cannot choose it by sending the header."""
+    peer = request.META.get("REMOTE_ADDR") or ""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded and from_trusted_proxy(request):
+        return forwarded.split(",")[-1].strip() or peer
+    return peer
+
+
 def arrival_of(request: HttpRequest, now: datetime) -> datetime:
     """The request's arrival: the trusted proxy's stamp when sane, else `now`."""
     header = request.META.get(HEADER)

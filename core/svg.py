@@ -36,12 +36,13 @@ class Described(Protocol):
 
 
 def frame(chart: Described, height: int, body: list[str]) -> SafeString:
-    """The <svg> element around `body`, labelled by the chart's title and description."""
+    """The <svg> element around `body`, labelled by the chart's title and description. It shrinks
+    to a narrow screen by the `.chart` rule in konkurs.css (no style attribute: CSP)."""
     ident = f"chart-{chart.name}"
     head = format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
         'aria-labelledby="{0}-title {0}-desc" viewBox="0 0 {1} {2}" width="{1}" height="{2}" '
-        'style="max-width: 100%; height: auto" font-family="{3}" font-size="13" fill="#1a1a1a">'
+        'font-family="{3}" font-size="13" fill="#1a1a1a">'
         '<title id="{0}-title">{4}</title><desc id="{0}-desc">{5}</desc>',
         ident,
         WIDTH,

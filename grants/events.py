@@ -96,3 +96,18 @@ REPORTS_OVERDUE = register(
         },
     )
 )
+# Separated duties (issue 16): a change of the payee's bank details once the agreement is signed
+# is told to the grantee's members, the contest's organisers and its grant officers.
+BANK_DETAILS_CHANGED = register(
+    Event(
+        "grants.bank_details_changed",
+        _("The payee's bank details changed after signing (to the grantee, organisers and grant officers)"),
+        mandatory=True,
+        placeholders={
+            **GRANT_PLACEHOLDERS,
+            "iban_ending": _("the last four characters of the new IBAN"),
+            "changed_by": _("who changed them"),
+            "needs_confirmation": _("whether a grant officer must confirm them before the next payment"),
+        },
+    )
+)

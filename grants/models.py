@@ -73,6 +73,22 @@ class Grant(ConcurrentTransitionMixin, TimeStampedModel):
     payee_name = models.CharField(_("payee"), max_length=300, blank=True)
     payee_bank = models.CharField(_("bank"), max_length=300, blank=True)
     payee_iban = models.CharField(_("IBAN"), max_length=34, blank=True, validators=[validate_ua_iban])
+    # Separated duties (issue 16): the grantee's members enter the bank details, never who pays.
+    # A change of details already given, once the agreement is signed, waits for a second grant
+    # officer to confirm it; the one who confirmed does not record the next payment.
+    bank_details_changed_at = models.DateTimeField(
+        _("bank details changed"), null=True, blank=True, editable=False
+    )
+    bank_details_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", editable=False
+    )
+    # Set while changed details await that confirmation (nullable: SQLite adds it in place).
+    bank_details_unconfirmed_since = models.DateTimeField(
+        _("bank details await confirmation since"), null=True, blank=True, editable=False
+    )
+    bank_details_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", editable=False
+    )
     termination_reason = models.TextField(_("reason for termination"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", editable=False
@@ -97,6 +113,10 @@ class Grant(ConcurrentTransitionMixin, TimeStampedModel):
 
     def clean_fields(self, exclude=None) -> None:
         super().clean_fields(exclude={*(exclude or ()), "state"})
+
+    @property
+    def bank_details_unconfirmed(self) -> bool:
+        return self.bank_details_unconfirmed_since is not None
 
     @property
     def has_bank_details(self) -> bool:
@@ -140,6 +160,16 @@ class Grant(ConcurrentTransitionMixin, TimeStampedModel):
     @transition(field=state, source=State.ACTIVE, target=State.COMPLETED)
     def complete(self, by=None, description=None) -> None:
         refuse_if(self.complete_problems())
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state, source=LIVE_STATES, target=None, conditions=[lambda g: g.bank_details_unconfirmed]
+    )
+    def confirm_bank_details(self, by=None, description=None) -> None:
+        """A second person vouches for changed bank details; the state stays as it is."""
+        self.bank_details_unconfirmed_since = None
+        self.bank_details_confirmed_by = by
 
     @fsm_log_by
     @fsm_log_description
@@ -332,6 +362,8 @@ class Disbursement(ConcurrentTransitionMixin, TimeStampedModel):
     def pay_problems(self) -> list[str]:
         if self.grant.state != Grant.State.ACTIVE:
             return [_("Payments are recorded while the grant is active.")]
+        if self.grant.bank_details_unconfirmed:
+            return [_("The payee's bank details changed: another grant officer confirms them first.")]
         return []
 
     @fsm_log_by

@@ -51,7 +51,11 @@ rules.add_perm("grants.view_budget", is_grant_officer)
 rules.add_perm("grants.view_grant", officer_of_grant | member_of_grantee)
 rules.add_perm("grants.view_bank_details", officer_of_grant | member_of_grantee)
 rules.add_perm("grants.change_grant", officer_of_grant)
-rules.add_perm("grants.change_bank_details", officer_of_grant | member_of_grantee)
+# Separated duties: who pays never chooses where the money goes (issue 16). Changed details are
+# confirmed by a grant officer who is not of the grantee (grants.services, the one who pays next
+# must be another officer).
+rules.add_perm("grants.change_bank_details", member_of_grantee)
+rules.add_perm("grants.confirm_bank_details", officer_of_grant & ~member_of_grantee)
 rules.add_perm("grants.sign_agreement", officer_of_grant)
 rules.add_perm("grants.activate_grant", officer_of_grant)
 rules.add_perm("grants.complete_grant", officer_of_grant)

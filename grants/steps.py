@@ -43,6 +43,18 @@ GRANT = Catalogue(
             page="grants:sign",
         ),
         Step("activate", services.activate_grant, "grants.activate_grant", _("Activate the grant")),
+        # Separated duties: changed bank details wait for a second grant officer (grants.services
+        # .bank_details); offered only while they do.
+        Step(
+            "confirm_bank_details",
+            services.confirm_bank_details,
+            "grants.confirm_bank_details",
+            _("Confirm the new bank details"),
+            confirm=_(
+                "Check the new account with the grantee by a channel of your own first. "
+                "Another grant officer then records the next payment."
+            ),
+        ),
         Step("complete", services.complete_grant, "grants.complete_grant", _("Complete the grant")),
         Step(
             "terminate",
@@ -75,6 +87,7 @@ TRANCHE = Catalogue(
             _("Record the payment"),
             PayInput,
             page="grants:pay_tranche",
+            problems=Disbursement.pay_problems,
         ),
         Step(
             "cancel", services.cancel_tranche, "grants.cancel_tranche", _("Cancel the tranche"), danger=True

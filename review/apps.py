@@ -9,7 +9,7 @@ class ReviewConfig(AppConfig):
     def ready(self) -> None:
         from applications.readers import register as register_reader
         from contests.navigation import ContestLink, register
-        from review import events, imports, reminders  # noqa: F401 - registrations
+        from review import events, imports, privacy, reminders  # noqa: F401 - registrations
         from review.files import JURORS
 
         register_reader(JURORS)  # jurors read the files of the applications assigned to them

@@ -192,6 +192,7 @@ class RoundForm(forms.ModelForm):
             "max_load",
             "spread_regions",
             "score_visibility",
+            "named_discussion",
             "require_overall_comment",
             "method",
             "trim_share",

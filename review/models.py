@@ -74,6 +74,13 @@ class Round(ConcurrentTransitionMixin, TimeStampedModel):
         default=ScoreVisibility.AFTER_OWN,
     )
     require_overall_comment = models.BooleanField(_("overall comment required"), default=False)
+    # Jurors are anonymous to each other ("Juror 2") in scores and discussion alike, unless the
+    # organiser chooses a named discussion for the round (issue 16).
+    named_discussion = models.BooleanField(
+        _("jurors see each other's names in the discussion"),
+        default=False,
+        help_text=_("Otherwise jurors read each other as “Juror 1”, “Juror 2”; organisers always see names."),
+    )
     method = models.CharField(
         _("ranking method"), max_length=12, choices=Method.choices, default=Method.CALIBRATED
     )

@@ -176,12 +176,39 @@ def notes_visible(review: Review) -> bool:
     return review.state == Review.State.SUBMITTED
 
 
-def jury_notes(round_: Round, application: Application) -> list[JuryNote]:
-    return list(
+def jury_notes(round_: Round, application: Application, *, viewer: Any) -> list[JuryNote]:
+    """The discussion of an application in a round, each note's `author_label` as `viewer` may
+    read it (label_note_authors)."""
+    notes = list(
         JuryNote.objects.filter(round=round_, application=application)
         .select_related("author")
         .order_by("-consensus", "created_at", "pk")
     )
+    return label_note_authors(round_, notes, viewer)
+
+
+def label_note_authors(round_: Round, notes: list[JuryNote], viewer: Any) -> list[JuryNote]:
+    """Jurors stay anonymous to each other (issue 16): a juror reads a fellow juror's note as
+    "Juror 2", the same label as on that juror's scores (anonymous_labels), and their own as
+    "You". The contest's organisers, and everyone when the round chose a named discussion, read
+    real names. An organiser who is not on the jury signs with their name."""
+    if round_.named_discussion or viewer.has_perm("review.manage_round", round_):
+        for note in notes:
+            note.author_label = note.author.display_name if note.author else "—"
+        return notes
+    labels = anonymous_labels(round_)  # juror seat -> "Juror N"
+    seats = dict(Juror.objects.filter(contest_id=round_.contest_id).values_list("user_id", "pk"))
+    for note in notes:
+        seat = seats.get(note.author_id)
+        if note.author_id is None:
+            note.author_label = "—"
+        elif note.author_id == viewer.pk:
+            note.author_label = _("You")
+        elif seat is not None:
+            note.author_label = labels.get(seat) or _("A juror")
+        else:
+            note.author_label = note.author.display_name
+    return notes
 
 
 # --- the organiser's board ------------------------------------------------------------------

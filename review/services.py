@@ -18,7 +18,7 @@ from django_fsm import TransitionNotAllowed
 from accounts.models import Membership, Organisation, User
 from applications.models import Application
 from contests.models import Category, Contest, ContestRole, Nomination
-from contests.services import grant_role, scope_of
+from contests.services import grant_role, revoke_role, scope_of
 from core import clock, versioning
 from core.exceptions import TransitionRefused
 from core.fsm import apply_transition, bulk_changes, log_transitions
@@ -67,14 +67,14 @@ def add_juror(
     return juror
 
 
-def remove_juror(juror: Juror) -> None:
+def remove_juror(juror: Juror, *, by: User | None = None) -> None:
     """Only a juror with no live review leaves; otherwise their work would vanish with them."""
     if juror.reviews.filter(state__in=Review.LIVE_STATES).exists():
         raise ValidationError(
             _("This juror has reviews. Recuse them from each application first, so nothing is lost.")
         )
     with transaction.atomic():
-        juror.contest.roles.filter(user=juror.user, role=ContestRole.Role.JUROR).delete()
+        revoke_role(juror.contest, user=juror.user, role=ContestRole.Role.JUROR, by=by)  # logged there
         juror.delete()
 
 

@@ -27,6 +27,15 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _logins_pass_the_second_factor(monkeypatch):
+    """`force_login` gives a session that passed the second factor (staff, organisers and grant
+    officers need it for every page); tests of the second factor use tests.two_step directly."""
+    from tests import two_step
+
+    monkeypatch.setattr(Client, "force_login", two_step.verified_force_login)
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Real hashers cost ~0.2 s per user; tests check logic, not key stretching."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -4,7 +4,9 @@ From an empty database: staff is the only account made directly (as `createsuper
 After that every step is an HTTP call through the API, as the person who would take it, with
 tokens obtained through the API (sign-up and e-mail confirmation, invitations). Tokens and links
 are read from the e-mails sent; time moves with time-machine (the project's clock). Every step's
-status code and the state that follows are asserted.
+status code and the state that follows are asserted. Staff, organisers and grant officers set up
+their authenticator app on the web page (the one step outside the API); their tokens are then
+asked for with the app's code, as the second factor requires.
 """
 
 import re
@@ -19,6 +21,7 @@ from django.utils.dateparse import parse_datetime
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from tests.two_step import code_now, confirmed_device
 
 pytestmark = pytest.mark.django_db
 
@@ -130,6 +133,22 @@ def sign_up(world, email: str, full_name: str, address: str) -> Api:
     return person(world, email, address).login(token)
 
 
+def with_second_factor(world, api: Api, email: str) -> Api:
+    """The person has set up an authenticator app (on the web page); a new token asked for with
+    its code is verified, so the person may change things again."""
+    device = confirmed_device(User.objects.get(email=email))
+    body = api.post(
+        "/api/v1/auth/token/", {"email": email, "password": PASSWORD, "otp_code": code_now(device)}
+    )
+    return api.login(body["token"])
+
+
+def renew_token(api: Api) -> Api:
+    """API tokens expire (90 days by default): the person asks for a new one with the password."""
+    api.client.credentials()
+    return api.login(api.post("/api/v1/auth/token/", {"email": api.name, "password": PASSWORD})["token"])
+
+
 def accept_invitation(world, email: str, full_name: str) -> Api:
     anon = person(world, email)
     body = anon.post(
@@ -153,12 +172,18 @@ def staff_makes_an_organiser(world, j):
     staff = person(world, "staff")
     token = staff.post("/api/v1/auth/token/", {"email": staff_user.email, "password": PASSWORD})["token"]
     staff.login(token)
+    # Staff's token without the second factor reads but changes nothing.
+    staff.post("/api/v1/organisers/", {"email": "nobody@konkurs.example.org"}, expect=403)
+    staff = with_second_factor(world, staff, staff_user.email)
     # The organiser signs up and confirms the address; staff make them an organiser.
     j.organiser = sign_up(world, "orhanizatorka@konkurs.example.org", "Олена Вигадана", "10.0.0.1")
     j.organiser.post("/api/v1/contests/", {"title": "Ще ні"}, expect=403)
     body = staff.post("/api/v1/organisers/", {"email": "orhanizatorka@konkurs.example.org"}, expect=201)
     assert body["email"] == "orhanizatorka@konkurs.example.org"
     assert [row["email"] for row in results(staff.get("/api/v1/organisers/"))] == [body["email"]]
+    # Now an organiser, she needs the second factor before she changes anything.
+    j.organiser.post("/api/v1/contests/", {"title": "Ще ні"}, expect=403)
+    j.organiser = with_second_factor(world, j.organiser, "orhanizatorka@konkurs.example.org")
     # A second organiser (approves the winners) is invited by staff and accepts by API.
     staff.post(
         "/api/v1/invitations/",
@@ -166,6 +191,7 @@ def staff_makes_an_organiser(world, j):
         expect=201,
     )
     j.second_organiser = accept_invitation(world, "druhyi@konkurs.example.org", "Петро Вигаданий")
+    j.second_organiser = with_second_factor(world, j.second_organiser, "druhyi@konkurs.example.org")
     j.staff = staff
 
 
@@ -697,6 +723,7 @@ def grants(world, j):
         expect=201,
     )
     officer = accept_invitation(world, "hranty@konkurs.example.org", "Іван Вигаданий")
+    officer = with_second_factor(world, officer, "hranty@konkurs.example.org")
     by_app = {lib.app: lib for lib in j.libraries}
     offer = {
         "amount": "100000.00",
@@ -770,6 +797,11 @@ def grants(world, j):
     for _gid, lib in j.grants:
         pay(lib, 0, "2031-04-10")
     world.clock.move_to("2032-01-10 09:00Z")
+    # Nine months on, the tokens asked for in spring have expired: each person asks for a new one.
+    officer.get("/api/v1/me/", expect=401)
+    with_second_factor(world, officer, officer.name)
+    for _gid, lib in j.grants:
+        renew_token(lib.admin)
     for gid, lib in j.grants:
         pay(lib, 1, "2032-01-10")
         for rid in lib.grant_reports:

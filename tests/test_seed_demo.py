@@ -8,6 +8,7 @@ from django.apps import apps
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from accounts.models import Organisation, User
 from contests.management import demo_data
@@ -99,7 +100,10 @@ def test_people_and_roles():
     assert group.permissions.filter(codename="add_contest", content_type__app_label="contests").exists()
     assert organiser.groups.filter(pk=group.pk).exists()
     assert User.objects.get(email=demo_data.ADMIN["email"]).is_staff
-    assert authenticate(email=organiser.email, password=demo_data.DEMO_PASSWORD) == organiser
+    assert (
+        authenticate(RequestFactory().post("/"), email=organiser.email, password=demo_data.DEMO_PASSWORD)
+        == organiser
+    )
 
 
 def test_libraries_across_regions():

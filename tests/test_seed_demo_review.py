@@ -9,6 +9,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.management import call_command, get_commands, load_command_class
+from django.test import RequestFactory
 
 from accounts.models import User
 from applications.models import Application
@@ -137,7 +138,9 @@ def test_a_jury_of_five_scores_in_several_states():
 def test_the_demo_juror_has_work_to_do():
     seed()
     user = User.objects.get(email=demo.DEMO_JUROR)
-    assert authenticate(email=user.email, password=demo_data.DEMO_PASSWORD) == user
+    assert (
+        authenticate(RequestFactory().post("/"), email=user.email, password=demo_data.DEMO_PASSWORD) == user
+    )
     queue = [review for review in juror_queue(user) if review.round.contest.title == demo.TITLE]
     unfinished = [review for review in queue if review.is_writable]
     assert len(unfinished) >= 2

@@ -3,6 +3,8 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from accounts.api.otp import token_verified
+from accounts.api.tokens import TokenCreateSerializer
 from accounts.models import Invitation, Membership, Organisation, User
 from accounts.services import INVITATION_ROLES, awaits_confirmation, role_of
 from core.strict import RefuseUnknownFieldsMixin
@@ -62,12 +64,24 @@ class InvitationSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
     email = serializers.EmailField()
 
 
-class TokenRequestSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
+class TokenRequestSerializer(TokenCreateSerializer):  # strict: RefuseUnknownFieldsMixin
+    """The credentials, and the new token's optional name, scopes and days (TokenCreateSerializer)."""
+
     email = serializers.EmailField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    otp_code = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        help_text="With two-step verification on: the app's 6-digit code or a recovery code. A token "
+        "issued with it is `verified` (privileged people need that to change things).",
+    )
 
     def validate(self, attrs: dict) -> dict:
-        user = authenticate(self.context.get("request"), username=attrs["email"], password=attrs["password"])
+        # Django's request, not DRF's: axes counts the failure and flags a lockout on it.
+        request = self.context.get("request")
+        request = getattr(request, "_request", request)
+        user = authenticate(request, username=attrs["email"], password=attrs["password"])
         if user is None and awaits_confirmation(attrs["email"], attrs["password"]):
             raise serializers.ValidationError(
                 _("Confirm your e-mail address first: follow the link we sent to it."), code="authorization"
@@ -75,6 +89,7 @@ class TokenRequestSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
         if user is None:
             raise serializers.ValidationError(_("Wrong e-mail address or password."), code="authorization")
         attrs["user"] = user
+        attrs["verified"] = token_verified(user, attrs.pop("otp_code", ""), request)  # accounts.api.otp
         return attrs
 
 

@@ -5,15 +5,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.generics import RetrieveUpdateAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import selectors, services
+from accounts import lockout, selectors, services, tokens
 from accounts.api.serializers import (
     AcceptedInvitationSerializer,
     EmailConfirmationSerializer,
@@ -31,6 +30,7 @@ from accounts.api.serializers import (
     TokenSerializer,
 )
 from accounts.api.throttles import PerAddressThrottle
+from accounts.api.tokens import NewTokenSerializer, issue_response
 from accounts.models import Invitation, Membership, User
 from accounts.selectors import organisations_visible_to
 from core.api import ErrorSerializer, RulesPermission
@@ -96,12 +96,28 @@ class TokenView(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
 
-    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer})
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={200: NewTokenSerializer, 400: ErrorSerializer, 429: ErrorSerializer},
+        description="A new named API token (its key is in this answer only; optional `name`, `scopes`, "
+        "`expires_in_days` as for POST /api/v1/tokens/). Wrong credentials answer 400. "
+        "After AXES_FAILURE_LIMIT failures for an account (or "
+        "AXES_IP_FAILURE_LIMIT from an address) logging in is paused: 429 with Retry-After (seconds), "
+        "also for the right password, until the cool-off ends or staff unlock it.",
+    )
     def post(self, request):
         payload = TokenRequestSerializer(data=request.data, context={"request": request})
-        payload.is_valid(raise_exception=True)
-        token, _created = Token.objects.get_or_create(user=payload.validated_data["user"])
-        return Response({"token": token.key})
+        if not payload.is_valid():
+            # authenticate() ran (axes marked the request) and failed: log it; 429 when locked.
+            tried = getattr(request._request, "axes_updated", False)
+            if tried and (wait := lockout.login_failed(request._request, request.data["email"])) is not None:
+                raise lockout.TooManyAttempts(wait)
+            raise ValidationError(payload.errors)
+        lockout.login_succeeded(request._request, payload.validated_data["user"], via="api_token")
+        user = payload.validated_data["user"]
+        if tokens.name_in_use(user, payload.validated_data.get("name", "")):
+            raise ValidationError({"name": [_("You already have a token with this name.")]})
+        return issue_response(request, user, payload.validated_data, code=200)  # `verified`: accounts.api.otp
 
 
 # --- organisers: staff add and remove them --------------------------------------------------------
@@ -255,10 +271,10 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             )
         except services.LinkGone as error:
             return _gone(error)
-        token, _created = Token.objects.get_or_create(user=user)
+        _token, key = tokens.issue(user, request=request)
         return Response(
             {
-                "token": token.key,
+                "token": key,
                 "user": user.pk,
                 "email": user.email,
                 "role": services.role_of(invitation).key,
@@ -284,20 +300,24 @@ class SignUpView(APIView):
         responses={201: SignedUpSerializer, 400: ErrorSerializer, 429: ErrorSerializer},
         description="A new account, inactive until its owner confirms the e-mail address with the "
         "token of the link we send (POST /api/v1/auth/confirm-email/). A weak password (Django's "
-        "password rules) or an address in use answers 400. Rate-limited per client address (429).",
+        "password rules) answers 400. An address that has an account answers the same 201 (its owner "
+        "gets an e-mail instead), so the answer never tells who has an account. Rate-limited per "
+        "client address and per e-mail address (429 with Retry-After).",
     )
     def post(self, request):
         payload = SignUpSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        user = services.sign_up_to_confirm(
+        if (wait := lockout.limit(request._request, "sign_up", data["email"])) is not None:
+            raise lockout.TooManyAttempts(wait)
+        email = services.sign_up_to_confirm(
             email=data["email"],
             full_name=data["full_name"],
             password=data["password"],
             language=data.get("language") or _request_language(),
         )
-        detail = _("We sent a link to %(email)s: follow it to confirm the address.") % {"email": user.email}
-        return Response({"email": user.email, "detail": detail}, status=status.HTTP_201_CREATED)
+        detail = _("We sent a link to %(email)s: follow it to confirm the address.") % {"email": email}
+        return Response({"email": email, "detail": detail}, status=status.HTTP_201_CREATED)
 
 
 class ConfirmEmailView(APIView):
@@ -321,5 +341,5 @@ class ConfirmEmailView(APIView):
             user = services.confirm_email(payload.validated_data["token"])
         except services.LinkGone as error:
             return _gone(error)
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        _token, key = tokens.issue(user, request=request)
+        return Response({"token": key})

@@ -1,6 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Organisation
@@ -104,8 +105,9 @@ class ApplicationListSerializer(serializers.ModelSerializer):
 class ApplicationSerializer(RefuseUnknownFieldsMixin, ApplicationListSerializer):
     """An application with its answers, files and the transitions the caller may run."""
 
-    answers = serializers.JSONField(read_only=True, help_text=gettext_lazy("Answers by question key."))
-    attachments = AttachmentSerializer(many=True, read_only=True)
+    # Empty for an organiser reading a draft (applications.view_answers, issue 16).
+    answers = serializers.SerializerMethodField(help_text=gettext_lazy("Answers by question key."))
+    attachments = serializers.SerializerMethodField()
     ineligibility_reason_display = serializers.CharField(
         source="get_ineligibility_reason_display", read_only=True
     )
@@ -140,8 +142,9 @@ class ApplicationSerializer(RefuseUnknownFieldsMixin, ApplicationListSerializer)
         and walking a serializer field by field. The declared fields stay the schema."""
         moment = _MOMENT.to_representation
         request = self.context.get("request")
+        shown = self._shows_answers(application)  # a draft's answers are the applicant's alone
         files = []
-        for a in application.attachments.all():
+        for a in application.attachments.all() if shown else ():
             path = reverse(
                 "api:application-attachment-download", kwargs={"pk": a.application_id, "attachment_id": a.pk}
             )
@@ -175,7 +178,7 @@ class ApplicationSerializer(RefuseUnknownFieldsMixin, ApplicationListSerializer)
             "created_at": moment(application.created_at),
             "updated_at": moment(application.updated_at),
             "categories": [c.pk for c in application.categories.all()],
-            "answers": application.answers,
+            "answers": application.answers if shown else {},
             "attachments": files,
             "ineligibility_reason": str(application.ineligibility_reason),
             "ineligibility_reason_display": str(application.get_ineligibility_reason_display()),
@@ -184,6 +187,20 @@ class ApplicationSerializer(RefuseUnknownFieldsMixin, ApplicationListSerializer)
             "allowed_transitions": self.get_allowed_transitions(application),
             "version": application.version,
         }
+
+    def _shows_answers(self, application: Application) -> bool:
+        request = self.context.get("request")
+        return request is not None and request.user.has_perm("applications.view_answers", application)
+
+    @extend_schema_field(serializers.JSONField(help_text=gettext_lazy("Answers by question key.")))
+    def get_answers(self, application: Application) -> dict:
+        return application.answers if self._shows_answers(application) else {}
+
+    @extend_schema_field(AttachmentSerializer(many=True))
+    def get_attachments(self, application: Application) -> list:
+        if not self._shows_answers(application):
+            return []
+        return AttachmentSerializer(application.attachments.all(), many=True, context=self.context).data
 
     def get_allowed_transitions(self, application: Application) -> list[str]:
         view = self.context.get("view")

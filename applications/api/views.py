@@ -2,13 +2,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.generics import get_object_or_404  # a malformed id is 404, not 500
 from rest_framework.parsers import FormParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -235,7 +235,8 @@ class ApplicationViewSet(
             context = self.get_serializer_context()
             if reading.withheld or reading.neutral_names:
                 context["reading"] = reading
-            shown = [a for a in application.attachments.all() if reading.shows(a)]
+            readable = _answers_readable(request.user, application)
+            shown = [a for a in application.attachments.all() if readable and reading.shows(a)]
             return Response(AttachmentSerializer(shown, many=True, context=context).data)
         application = self.get_object()
         self._require_applicant(application)
@@ -302,10 +303,14 @@ class ApplicationViewSet(
         is live (not a file withheld by blind review). Every download is logged."""
         application, reading = self._for_reading()
         attachment = get_object_or_404(application.attachments, pk=attachment_id)
-        if not reading.shows(attachment):
+        if not (reading.shows(attachment) and _answers_readable(request.user, application)):
             raise Http404
         return attachment_response(
-            attachment, by=request.user, via=DownloadLog.Via.API, name=reading.name_of(attachment)
+            attachment,
+            by=request.user,
+            via=DownloadLog.Via.API,
+            name=reading.name_of(attachment),
+            request=request,
         )
 
     @extend_schema(
@@ -409,3 +414,8 @@ class LateCodeViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.G
         if not self.request.user.has_perm("contests.change_contest", contest):
             raise PermissionDenied(_("Only this contest's organisers may issue late-submission codes."))
         serializer.instance = services.issue_late_code(contest, by=self.request.user, **data)
+
+
+def _answers_readable(user, application: Application) -> bool:
+    """A draft's files are its applicant's alone (issue 16); a juror reads only submitted ones."""
+    return application.submitted_at is not None or user.has_perm("applications.view_answers", application)

@@ -66,7 +66,7 @@ class ContestViewSet(VersionedAPIMixin, TransitionActionsMixin, viewsets.ModelVi
         """Take a role away; a contest always keeps at least one organiser."""
         contest = self._contest_managing_roles(request)
         user, role = self._role_payload(request)
-        services.revoke_role(contest, user=user, role=role)
+        services.revoke_role(contest, user=user, role=role, by=request.user)
         return self._roles_response(contest)
 
     def _contest_managing_roles(self, request) -> Contest:

@@ -19,6 +19,7 @@ from contests.forms import (
 )
 from contests.models import Contest
 from contests.views.access import contest_for
+from core.security_headers import allow_style_attributes_of
 from core.web import add_errors
 from notifications import events as notification_events
 from notifications import services as notification_services
@@ -210,7 +211,7 @@ def message_template_edit(request: HttpRequest, pk: int, event: str, language: s
                 preview = render_message(spec.key, language, sample, draft)
             except Exception as error:
                 form.add_error(None, _("The preview failed: %(error)s") % {"error": error})
-    return render(
+    response = render(
         request,
         "contests/message_template_form.html",
         {
@@ -223,6 +224,8 @@ def message_template_edit(request: HttpRequest, pk: int, event: str, language: s
             "preview": preview,
         },
     )
+    # The HTML preview's frame inherits this page's policy; e-mail styles are inline.
+    return allow_style_attributes_of(response, preview.html) if preview else response
 
 
 @login_required

@@ -51,7 +51,7 @@ def contest_role_remove(request: HttpRequest, pk: int, role_pk: int) -> HttpResp
     contest = contest_for(request, pk, perm="contests.manage_roles")
     contest_role = get_object_or_404(ContestRole.objects.select_related("user"), pk=role_pk, contest=contest)
     try:
-        services.revoke_role(contest, user=contest_role.user, role=contest_role.role)
+        services.revoke_role(contest, user=contest_role.user, role=contest_role.role, by=request.user)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

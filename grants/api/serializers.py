@@ -24,6 +24,8 @@ class GrantSerializer(RefuseUnknownFieldsMixin, serializers.ModelSerializer):
     payee_bank = serializers.SerializerMethodField()
     payee_iban = serializers.SerializerMethodField()
     allowed_transitions = AllowedStepsField()  # grants.steps.GRANT
+    # Changed after signing: the next payment waits for another grant officer (confirm-bank-details).
+    bank_details_unconfirmed = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = Grant
@@ -46,6 +48,8 @@ class GrantSerializer(RefuseUnknownFieldsMixin, serializers.ModelSerializer):
             "payee_name",
             "payee_bank",
             "payee_iban",
+            "bank_details_unconfirmed",
+            "bank_details_changed_at",
             "allowed_transitions",
             "created_at",
         ]

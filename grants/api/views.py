@@ -105,12 +105,14 @@ class GrantViewSet(
     @extend_schema(request=GrantBankDetailsSerializer, responses={200: GrantSerializer, **WRITE_ERRORS})
     @action(detail=True, methods=["post"], url_path="bank-details")
     def bank_details(self, request, pk=None):
-        """The payee's name, bank and Ukrainian IBAN (checked by its checksum)."""
+        """The payee's name, bank and Ukrainian IBAN (checked by its checksum). Only the grantee's
+        members (grant officers get 403: who pays never chooses the account). A change after
+        signing holds the next payment until another grant officer runs confirm-bank-details."""
         grant = self.get_object()
         _require(request, "grants.change_bank_details", grant)
         payload = GrantBankDetailsSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        services.update_bank_details(grant, by=request.user, **payload.validated_data)
+        services.update_bank_details(grant, by=request.user, request=request, **payload.validated_data)
         return Response(self.get_serializer(self.get_object()).data)
 
     @extend_schema(methods=["GET"], responses={200: GrantBudgetLineSerializer(many=True), **NOT_FOUND})

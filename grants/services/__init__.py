@@ -5,8 +5,10 @@ Invariants over many rows take a row lock on their owner first: the contest row 
 the grant row for its tranches. Web views, the API and tasks all call these functions.
 
 By subject:
-- offers_and_agreements: offering a grant, its terms, budget lines and bank details, the signed
-  agreement, activation, completion and termination;
+- offers_and_agreements: offering a grant, its terms, budget lines, the signed agreement,
+  activation, completion and termination;
+- bank_details: the payee's bank details, entered by the grantee, a change confirmed by a
+  second person (separated duties);
 - tranches_and_payments: planning, approving, paying and cancelling tranches;
 - reports_and_indicators: the reports' schedule, drafts, files, submission and review, the
   contest's indicators and each grant's targets.
@@ -14,6 +16,7 @@ By subject:
 Everything public is re-exported here: `from grants import services; services.pay_tranche(...)`.
 """
 
+from grants.services.bank_details import confirm_bank_details, update_bank_details
 from grants.services.common import MB, money
 from grants.services.offers_and_agreements import (
     AGREEMENT_MAX_MB,
@@ -25,7 +28,6 @@ from grants.services.offers_and_agreements import (
     offer_problems,
     sign_agreement,
     terminate_grant,
-    update_bank_details,
     update_grant,
     upload_agreement_draft,
 )
@@ -67,6 +69,7 @@ __all__ = [
     "approve_tranche",
     "cancel_tranche",
     "complete_grant",
+    "confirm_bank_details",
     "money",
     "offer_grant",
     "offer_problems",

@@ -1,5 +1,6 @@
 """A grant's life as a whole: offering it within the contest's budget, its terms and budget
-lines, the payee's bank details, the signed agreement, activation, completion, termination."""
+lines, the signed agreement, activation, completion, termination (the payee's bank details:
+grants.services.bank_details)."""
 
 from datetime import date
 from decimal import Decimal
@@ -19,7 +20,6 @@ from core.formats import money_value
 from core.fsm import apply_transition
 from core.money import format_money
 from grants import audit, events
-from grants.iban import normalise_iban, validate_ua_iban
 from grants.models import BudgetLine, Disbursement, Grant, GrantReport
 from grants.selectors import budget_of
 from grants.services.common import _lock_contest, _lock_grant, _notify_grantee, _store, money
@@ -155,32 +155,6 @@ def upload_agreement_draft(grant: Grant, *, by: User, upload: UploadedFile) -> G
         grant.agreement_draft.save(name, upload, save=False)
         grant.save(update_fields=["agreement_draft", "updated_at"])
         audit.record(grant, "grant.draft_uploaded", actor=by, file=grant.agreement_draft.name)
-    return grant
-
-
-def update_bank_details(
-    grant: Grant, *, by: User, payee_name: str, payee_bank: str, payee_iban: str
-) -> Grant:
-    """The payee's bank details, IBAN checked by its checksum. Logged with a masked IBAN."""
-    iban = normalise_iban(payee_iban)
-    try:
-        validate_ua_iban(iban)
-    except ValidationError as error:
-        raise ValidationError({"payee_iban": error.messages}) from None
-    errors = {}
-    if not payee_name.strip():
-        errors["payee_name"] = _("Give the payee's name.")
-    if not payee_bank.strip():
-        errors["payee_bank"] = _("Give the bank's name.")
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        grant = _lock_grant(grant.pk)
-        if grant.state not in Grant.LIVE_STATES:
-            raise ValidationError(_("This grant is closed; its bank details no longer change."))
-        grant.payee_name, grant.payee_bank, grant.payee_iban = payee_name.strip(), payee_bank.strip(), iban
-        grant.save(update_fields=["payee_name", "payee_bank", "payee_iban", "updated_at"])
-        audit.record(grant, "grant.bank_details", actor=by, iban_ending=iban[-4:], payee=grant.payee_name)
     return grant
 
 

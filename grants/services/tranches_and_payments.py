@@ -132,12 +132,21 @@ def pay_tranche(
                 raise ValidationError({"paid_on": _("A payment cannot precede the grant's start.")})
             if paid_on > clock.local(clock.now(), tranche.grant.contest.time_zone).date():
                 raise ValidationError({"paid_on": _("A payment is recorded once it is made, not ahead.")})
+            if tranche.grant.bank_details_confirmed_by_id == by.pk:
+                # Separated duties: whoever vouched for changed bank details does not also pay.
+                raise TransitionRefused(
+                    [_("You confirmed the changed bank details: another grant officer records this payment.")]
+                )
             tranche.idempotency_key = key
             tranche.payment_reference = payment_reference.strip()
             tranche.paid_on = paid_on
             tranche.paid_by = by
             apply_transition(tranche, "pay", by=by, note=note)
             grant = tranche.grant
+            if grant.bank_details_confirmed_by_id is not None:
+                # The payment after a confirmed change is made: the next ones need no second look.
+                grant.bank_details_confirmed_by = None
+                grant.save(update_fields=["bank_details_confirmed_by", "updated_at"])
             audit.record(
                 grant,
                 "tranche.paid",

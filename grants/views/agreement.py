@@ -64,7 +64,7 @@ def bank_details(request: HttpRequest, pk: int) -> HttpResponse:
     form = BankDetailsForm(request.POST)
     if form.is_valid():
         try:
-            services.update_bank_details(grant, by=request.user, **form.cleaned_data)
+            services.update_bank_details(grant, by=request.user, request=request, **form.cleaned_data)
         except REFUSALS as error:
             add_errors(form, error)
         else:
@@ -165,4 +165,9 @@ def agreement_file(request: HttpRequest, pk: int, which: str) -> HttpResponse:
     download = agreement_download(grant, which)
     if download is None:
         raise Http404
-    return attachment_response(download, by=request.user, application_id=grant.application_id)  # type: ignore[arg-type]
+    return attachment_response(
+        download,  # type: ignore[arg-type]
+        by=request.user,
+        application_id=grant.application_id,
+        request=request,
+    )

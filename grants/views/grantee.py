@@ -273,4 +273,6 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 def report_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
     report = report_for(request, pk)
     attachment = get_object_or_404(report.attachments, pk=file_pk)
-    return attachment_response(attachment, by=request.user, application_id=report.grant.application_id)
+    return attachment_response(
+        attachment, by=request.user, application_id=report.grant.application_id, request=request
+    )

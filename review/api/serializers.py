@@ -89,7 +89,8 @@ class JuryNoteSerializer(serializers.ModelSerializer):
         read_only_fields = ["consensus", "author_name", "created_at"]
 
     def get_author_name(self, note: JuryNote) -> str:
-        return note.author.display_name if note.author else ""
+        # Set by review.selectors.label_note_authors for the caller: "Juror 2" between jurors.
+        return str(note.author_label)
 
 
 class ReviewSerializer(ReviewListSerializer):
@@ -144,7 +145,12 @@ class ReviewSerializer(ReviewListSerializer):
     def get_notes(self, review: Review) -> list[dict]:
         if not (notes_visible(review) or self._is_organiser(review)):
             return []
-        return JuryNoteSerializer(jury_notes(review.round, review.application), many=True).data
+        request = self.context.get("request")
+        if request is None:  # who reads decides how authors are named: no reader, no notes
+            return []
+        return JuryNoteSerializer(
+            jury_notes(review.round, review.application, viewer=request.user), many=True
+        ).data
 
 
 class JuryNoteInputSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
@@ -175,6 +181,7 @@ class RoundSerializer(RefuseUnknownFieldsMixin, serializers.ModelSerializer):
             "spread_regions",
             "due_at",
             "score_visibility",
+            "named_discussion",
             "require_overall_comment",
             "method",
             "trim_share",

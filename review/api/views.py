@@ -49,6 +49,8 @@ from review.api.serializers import (
 )
 from review.models import Conflict, Juror, Review, Round, Score
 from review.selectors import (
+    jury_notes,
+    label_note_authors,
     notes_visible,
     progress_by_application,
     progress_by_juror,
@@ -145,11 +147,12 @@ class ReviewViewSet(
         if not (organiser or notes_visible(review)):
             raise PermissionDenied(_("Submit your own review first; then you can join the discussion."))
         if request.method == "GET":
-            notes = review.application.jury_notes.filter(round=review.round).select_related("author")
-            return Response(JuryNoteSerializer(notes.order_by("-consensus", "created_at"), many=True).data)
+            notes = jury_notes(review.round, review.application, viewer=request.user)
+            return Response(JuryNoteSerializer(notes, many=True).data)
         payload = JuryNoteInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         note = services.add_note(review.round, review.application, by=request.user, **payload.validated_data)
+        label_note_authors(review.round, [note], request.user)
         return Response(JuryNoteSerializer(note).data, status=status.HTTP_201_CREATED)
 
 
@@ -360,6 +363,7 @@ class RoundViewSet(
         note = services.set_consensus(
             round_, application, by=request.user, text=payload.validated_data["text"]
         )
+        label_note_authors(round_, [note], request.user)
         return Response(JuryNoteSerializer(note).data)
 
     # --- the shortlist (the applications this round reviews) -------------------------------------
@@ -526,7 +530,7 @@ class JurorViewSet(
         serializer.instance = services.add_juror(contest, user=user, by=self.request.user, **data)
 
     def perform_destroy(self, instance):
-        services.remove_juror(instance)
+        services.remove_juror(instance, by=self.request.user)
 
 
 class ConflictViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

@@ -22,4 +22,4 @@ def review_file(request: HttpRequest, pk: int, attachment_pk: int) -> HttpRespon
     attachment = get_object_or_404(review.application.attachments.all(), pk=attachment_pk)
     if not reading.shows(attachment):
         raise Http404
-    return attachment_response(attachment, by=request.user, name=reading.name_of(attachment))
+    return attachment_response(attachment, by=request.user, name=reading.name_of(attachment), request=request)

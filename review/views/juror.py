@@ -155,7 +155,7 @@ def _score_page(
             "peers": peer_reviews(review) if own else [],
             "criteria": criteria,
             "show_notes": show_notes,
-            "notes": jury_notes(review.round, review.application) if show_notes else [],
+            "notes": jury_notes(review.round, review.application, viewer=user) if show_notes else [],
             "note_form": note_form or NoteForm(),
             "now": clock.now(),
         },

@@ -136,7 +136,7 @@ def juror_remove(request: HttpRequest, pk: int, juror_pk: int) -> HttpResponse:
     contest = organised_contest(request, pk)
     juror = get_object_or_404(Juror.objects.filter(contest=contest).select_related("user"), pk=juror_pk)
     try:
-        services.remove_juror(juror)
+        services.remove_juror(juror, by=request.user)
     except REFUSALS as error:
         tell_refused(request, error)
     else:

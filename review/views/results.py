@@ -138,7 +138,7 @@ def _application(round_: Round, application_pk: int) -> Application:
 def _breakdown_page(request, round_: Round, application: Application, *, form=None) -> HttpResponse:
     detail = breakdown_of(round_, application)
     row = next((r for r in rank(round_).rows if r.application_id == application.pk), None)
-    notes = jury_notes(round_, application)
+    notes = jury_notes(round_, application, viewer=request.user)
     consensus = next((n for n in notes if n.consensus), None)
     criteria = detail.criteria
     return render(

@@ -59,6 +59,16 @@
     }
   }
 
+  /* Autosave: the form's hx-trigger is "answer-changed", raised here for every change but a file
+     chosen (files upload with their own button). A trigger filter (change[…]) would need eval,
+     which the Content-Security-Policy forbids. */
+  document.addEventListener("change", function (event) {
+    var form = event.target.closest ? event.target.closest("#answers-form") : null;
+    if (form && event.target.type !== "file") {
+      form.dispatchEvent(new CustomEvent("answer-changed"));
+    }
+  });
+
   document.addEventListener("change", function (event) {
     var target = event.target;
     if (target.matches && target.matches('input[type="radio"][name^="choice-"][value="theirs"]') && target.checked) {

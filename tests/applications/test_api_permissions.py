@@ -95,7 +95,8 @@ def test_organiser_cannot_edit_or_submit(api, organiser, ready_application):
     assert client.delete(url(pk, f"attachments/{attachment.pk}/")).status_code == 403
     assert client.post(url(pk, "submit/"), {}, format="json").status_code == 403
     assert client.post(url(pk, "withdraw/"), {}, format="json").status_code == 403
-    assert client.get(url(pk, f"attachments/{attachment.pk}/download/")).status_code == 200
+    # A draft's files are the applicant's alone until submitted (issue 16).
+    assert client.get(url(pk, f"attachments/{attachment.pk}/download/")).status_code == 404
     ready_application.refresh_from_db()
     assert ready_application.answers == REQUIRED_ANSWERS
     assert ready_application.title != "Інша назва"

@@ -13,6 +13,7 @@ from django.utils.http import urlencode
 from accounts.models import Organisation, User
 from applications.models import Application
 from tests.factories import NominationFactory, OrganisationFactory, UserFactory
+from tests.sign_up import sign_up_and_confirm
 
 pytestmark = pytest.mark.django_db
 
@@ -117,11 +118,13 @@ def test_sign_up_page_keeps_next_in_the_form_and_the_login_link(web, call, secon
     assert f'href="{login_link}"' in html
 
 
-def test_sign_up_then_register_library_lands_on_the_start_with_the_nomination(web, call, second, password):
+def test_sign_up_then_register_library_lands_on_the_start_with_the_nomination(
+    web, call, second, password, django_capture_on_commit_callbacks
+):
     client = web()
     target = start_url(call, second)
-    response = client.post(
-        f"{reverse('accounts:signup')}?{urlencode({'next': target})}",
+    response = sign_up_and_confirm(
+        client,
         {
             "email": "vygadana.bibliotekarka@example.org",
             "full_name": "Вигадана Бібліотекарка",
@@ -129,6 +132,8 @@ def test_sign_up_then_register_library_lands_on_the_start_with_the_nomination(we
             "password2": password,
             "next": target,
         },
+        django_capture_on_commit_callbacks,
+        url=f"{reverse('accounts:signup')}?{urlencode({'next': target})}",
     )
     assert response.status_code == 302
     assert response["Location"] == target
@@ -204,13 +209,13 @@ def test_member_chooses_among_own_organisations_with_the_nomination_chosen(web, 
 
 
 @pytest.mark.parametrize("evil", ["https://evil.example/steal", "//evil.example/", "javascript:alert(1)"])
-def test_sign_up_ignores_a_foreign_next(web, password, evil):
+def test_sign_up_ignores_a_foreign_next(web, password, evil, django_capture_on_commit_callbacks):
     client = web()
     html = client.get(reverse("accounts:signup"), {"next": evil}).content.decode()
     assert f'name="next" value="{evil}"' not in html
     assert f"{reverse('accounts:login')}?next=" not in html  # the "Log in" link carries no next
-    response = client.post(
-        reverse("accounts:signup"),
+    response = sign_up_and_confirm(
+        client,
         {
             "email": "vygadana.osoba@example.org",
             "full_name": "Вигадана Особа",
@@ -218,6 +223,7 @@ def test_sign_up_ignores_a_foreign_next(web, password, evil):
             "password2": password,
             "next": evil,
         },
+        django_capture_on_commit_callbacks,
     )
     assert response["Location"] == reverse("accounts:organisation_new")
 

@@ -10,6 +10,7 @@ from django.core.management import call_command, get_commands
 from applications.models import Application
 from applications.selectors import questions_for
 from contests.models import Contest, FormField
+from tests.sign_up import confirmation_link
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -54,6 +55,11 @@ def test_librarian_applies_to_the_open_call(page, live_server, open_call, axe_ch
     page.locator("#id_password1").fill("a-long-enough-pass-2025")
     page.locator("#id_password2").fill("a-long-enough-pass-2025")
     page.get_by_role("button", name="Create my account").click()
+    page.wait_for_load_state()
+    # The account works once the e-mailed link is followed (issue 16).
+    page.get_by_role("heading", name="Check your e-mail").wait_for()
+    page.goto(confirmation_link())
+    page.get_by_role("button", name="Confirm the address").click()
     page.wait_for_load_state()
 
     page.locator("#id_name").fill("Публічна бібліотека с. Тестове")

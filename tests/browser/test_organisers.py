@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 
 from accounts.models import ORGANISERS_GROUP, User
+from tests.browser.conftest import pass_second_factor
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
@@ -20,6 +21,7 @@ def _log_in(page, live_server, user):
     page.locator("#id_password").fill(PASSWORD)
     page.locator("form").filter(has=page.locator("#id_username")).locator("button[type=submit]").click()
     page.wait_for_load_state()
+    pass_second_factor(page, user)  # staff and organisers: the code after the password
 
 
 def test_staff_invite_an_organiser_who_sets_a_password(page, axe_check, live_server):

@@ -12,6 +12,7 @@ from accounts.models import User
 from applications.models import Application
 from tests.browser.conftest import log_in
 from tests.factories import PASSWORD, NominationFactory, OrganisationFactory, UserFactory
+from tests.sign_up import confirmation_link
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -91,6 +92,11 @@ def test_visitor_signs_up_registers_the_library_and_starts(page, live_server, ca
     page.locator("#id_password1").fill("a-long-enough-pass-2027")
     page.locator("#id_password2").fill("a-long-enough-pass-2027")
     page.get_by_role("button", name="Create my account").click()
+    page.wait_for_load_state()
+    # The account works once the e-mailed link is followed (issue 16).
+    page.get_by_role("heading", name="Check your e-mail").wait_for()
+    page.goto(confirmation_link())
+    page.get_by_role("button", name="Confirm the address").click()
     page.wait_for_load_state()
 
     _shoot(page, "register")

@@ -25,12 +25,12 @@ GUNICORN = Path(sys.executable).with_name("gunicorn")
 PARALLEL = 100
 
 SEED = """
-from rest_framework.authtoken.models import Token
+from accounts import tokens
 from tests.factories import UserFactory, grant, ready_contest
 organiser = UserFactory()
 contest = ready_contest()
 grant(contest, organiser)
-print(contest.pk, contest.nominations.first().pk, Token.objects.create(user=organiser).key)
+print(contest.pk, contest.nominations.first().pk, tokens.issue(organiser, verified=True)[1])
 """
 
 

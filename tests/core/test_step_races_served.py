@@ -32,7 +32,7 @@ PARALLEL = 64
 # its person's token; printed as "server contest token tranche token".
 SEED = """
 from datetime import date
-from rest_framework.authtoken.models import Token
+from accounts import tokens as api_tokens
 from contests.models import Contest
 from grants import services
 from tests.factories import UserFactory, contest_in_state
@@ -44,7 +44,7 @@ for _server in ("processes", "threads"):
     tranche = services.schedule_tranche(
         world.active("1000.00"), by=world.officer, planned_on=date(2025, 5, 1), amount="600.00"
     )
-    tokens = [Token.objects.create(user=person).key for person in (organiser, world.officer)]
+    tokens = [api_tokens.issue(person, verified=True)[1] for person in (organiser, world.officer)]
     print(_server, contest.pk, tokens[0], tranche.pk, tokens[1])
 """
 

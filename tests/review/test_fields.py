@@ -23,6 +23,7 @@ def test_every_field_of_a_round_is_stored_or_refused(api, jury):
         "due_at": (due, due),
         "score_visibility": (round_.score_visibility, round_.score_visibility),
         "require_overall_comment": (True, True),
+        "named_discussion": (True, True),
         "method": (round_.method, round_.method),
         "trim_share": ("0.10", "0.10"),
     }
