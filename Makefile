@@ -64,7 +64,7 @@ test-sqlite: install messages
 
 test-postgres: install messages
 	DATABASE_URL=$(POSTGRES_URL) bash .ci/postgres-ready
-	DATABASE_URL=$(POSTGRES_URL) $(PYTEST) $(XDIST) -m "not browser"
+	DATABASE_URL=$(POSTGRES_URL) $(PYTEST) $(XDIST) -m "not browser and not fuzz"
 
 # No browser tests collected (exit 5) is an error once tests/browser holds test files.
 test-browser: install messages

@@ -156,6 +156,14 @@ def test_staff_find_the_log_from_any_page_others_do_not(web, staff, organiser):
     assert link not in web(organiser).get(reverse("accounts:profile")).text
 
 
+def test_staff_reach_a_persons_tokens_and_second_factor_reset_from_the_log(web, staff, logged):
+    page = web(staff).get(reverse("accounts:security_log")).text
+    anna = logged["anna"].pk
+    assert reverse("accounts:person_tokens", args=[anna]) in page
+    assert reverse("accounts:two_step_reset", args=[anna]) in page
+    assert reverse("accounts:lockouts") in web(staff).get(reverse("accounts:profile")).text
+
+
 def test_others_may_not_read_the_page_nor_the_api(web, api, organiser, logged):
     assert web(organiser).get(reverse("accounts:security_log")).status_code == 403
     assert web(organiser).get(reverse("accounts:security_log"), {"format": "csv"}).status_code == 403

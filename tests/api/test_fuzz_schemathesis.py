@@ -26,7 +26,6 @@ from pathlib import Path
 
 import pytest
 import schemathesis
-from django.conf import settings as django_settings
 from django.db import transaction
 from django.test import Client
 from hypothesis import HealthCheck, Phase, given, settings
@@ -43,13 +42,9 @@ from schemathesis.specs.openapi.checks import (
 
 from tests.api.fuzz_world import bearer, build_world, send
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(
-        "sqlite" not in django_settings.DATABASES["default"]["ENGINE"],
-        reason="fuzzed in the SQLite pass only (once per `make test`)",
-    ),
-]
+# Marked `fuzz`: `make test-sqlite` runs it, `make test-postgres` deselects it (once per
+# `make test` is enough; the fuzzing judges the code, not the database).
+pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
 
 # Generated requests per operation and person, valid and invalid ones mixed. With 218 operations
 # that is ~1,300 a person (hypothesis stops early where few distinct requests exist), ~2,600 in

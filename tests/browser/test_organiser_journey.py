@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from accounts.models import User
 from contests.management import demo_data
 from contests.models import Contest
+from tests.browser.conftest import pass_second_factor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -47,6 +48,7 @@ def test_home_in_ukrainian_then_english_then_organiser_publishes(page, demo, axe
     axe_check(page)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state()
+    pass_second_factor(page, User.objects.get(email=demo_data.ORGANISER["email"]))
 
     page.get_by_role("link", name="Organise").first.click()
     page.get_by_role("link", name=demo.title).first.click()
@@ -73,6 +75,7 @@ def test_publish_refusal_is_shown_in_the_page(page, demo, axe_check):
     page.locator("#id_password").fill(demo_data.DEMO_PASSWORD)
     page.locator("form").filter(has=page.locator("#id_username")).locator("button[type=submit]").click()
     page.wait_for_load_state()
+    pass_second_factor(page, User.objects.get(email=demo_data.ORGANISER["email"]))
     page.goto(f"/organise/contests/{demo.pk}/")
     # A draft that cannot be published offers no button (the catalogue's rule, as the API's
     # `allowed`); the page says what is missing instead.

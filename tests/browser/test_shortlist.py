@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from notifications.models import Message
 from review import services
 from review.models import Round
+from tests.browser.conftest import pass_second_factor
 from tests.factories import PASSWORD, UserFactory
 from tests.review.conftest import Jury
 from tests.review.test_shortlist import VALUES, score_all
@@ -37,6 +38,7 @@ def test_organiser_shortlists_from_the_ranking_and_confirms(page, live_server, r
     page.locator("#id_password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state()
+    pass_second_factor(page, jury.organiser)
 
     page.goto(f"/jury/rounds/{jury.round.pk}/ranking/")
     page.get_by_role("heading", name="Shortlist for the next round").wait_for()
