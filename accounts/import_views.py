@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts import imports
 from accounts.models import ImportJob
@@ -77,7 +77,7 @@ def organisations_import(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def organisations_template(request: HttpRequest, fmt: str) -> HttpResponse:
     _may_import_organisations(request)
     return template_response(ImportJob.Kind.ORGANISATIONS, fmt, "organisations-template")
@@ -96,7 +96,7 @@ def _job_context(job: ImportJob) -> dict:
 
 
 @login_required
-@require_GET
+@require_safe
 def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     context = _job_context(job)
@@ -132,7 +132,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress alone, for htmx polling; 286 tells htmx to stop when the import ended."""
     job = _job(request, pk)

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from accounts.models import SecurityEvent
 from accounts.selectors_security import SecurityEventFilter, security_events
@@ -60,7 +60,7 @@ class SecurityLogSheet(Batched):
 
 
 @login_required
-@require_GET
+@require_safe
 def security_log(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
     found = SecurityEventFilter(request.GET, queryset=security_events())

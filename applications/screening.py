@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from accounts.regions import Region
 from applications import exports, services
@@ -359,7 +359,7 @@ DOWNLOADS_SHOWN = 50
 
 
 @login_required
-@require_GET
+@require_safe
 def screening_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     application = _screenable(request, pk)
     attachment = get_object_or_404(application.attachments.all(), pk=attachment_pk)
@@ -398,7 +398,7 @@ def late_codes(request: HttpRequest, contest_pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def export(request: HttpRequest, contest_pk: int, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import dateformat
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import Organisation
 from applications import selectors, services
@@ -214,7 +214,7 @@ def _deadline_passed(contest: Contest, application: Application | None = None) -
 
 
 @login_required
-@require_GET
+@require_safe
 def my_applications(request: HttpRequest) -> HttpResponse:
     applications = (
         selectors.applications_of_organisations(request.user)
@@ -576,7 +576,7 @@ def _file_result(request, application, question, error: str, success: str) -> Ht
 
 
 @login_required
-@require_GET
+@require_safe
 def download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     application = _application(request, pk)
     if not request.user.has_perm("applications.view_answers", application):
@@ -707,13 +707,13 @@ def _detail_summary(application, questions, reasons, submit_form, can_change, de
 
 
 @login_required
-@require_GET
+@require_safe
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail_page(request, _application(request, pk))
 
 
 @login_required
-@require_GET
+@require_safe
 def diff(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
     revisions = {r.number: r for r in selectors.revisions_of(application)}

@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from applications.models import Application
 from awards import diplomas, selectors, services
@@ -36,7 +36,7 @@ def _organise_url(contest_id: int) -> str:
 
 
 @login_required
-@require_GET
+@require_safe
 def organise(request: HttpRequest, pk: int) -> HttpResponse:
     contest = _choosing_contest(request, pk)
     candidates = selectors.candidates(contest)
@@ -151,7 +151,7 @@ def step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 # --- public -------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def results(request: HttpRequest, pk: int) -> HttpResponse:
     """Nothing before the announcement: the page does not exist until then."""
     contest = get_object_or_404(selectors.announced_contests(), pk=pk)
@@ -173,13 +173,13 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def how_to_verify(request: HttpRequest) -> HttpResponse:
     """For the curious and for auditors: how a published ranking is checked, with the command."""
     return render(request, "awards/how_to_verify.html")
 
 
-@require_GET
+@require_safe
 def results_file(request: HttpRequest, pk: int) -> FileResponse:
     contest = get_object_or_404(selectors.announced_contests().select_related("published_results"), pk=pk)
     published = getattr(contest, "published_results", None)
@@ -194,7 +194,7 @@ def results_file(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def diploma(request: HttpRequest, pk: int) -> HttpResponse:
     """The PDF, to the winner's organisation and the organisers; 404 to anyone else."""
     found = get_object_or_404(
@@ -209,7 +209,7 @@ def diploma(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def verify(request: HttpRequest, code: str = "") -> HttpResponse:
     """Anyone checks a diploma by its code; an unknown code is told so, on the same page."""
     form = VerifyForm(request.GET or None, initial={"code": code})

@@ -8,7 +8,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from core import site
 from core.files import storing
@@ -23,7 +23,7 @@ PAGES = {
 }
 
 
-@require_GET
+@require_safe
 def page(request: HttpRequest, kind: str) -> HttpResponse:
     field, title = PAGES[kind]
     info = site.current()
@@ -34,7 +34,7 @@ def page(request: HttpRequest, kind: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def logo(request: HttpRequest) -> HttpResponse:
     """The logo, read through the storage (works the same on disk and on S3)."""
     row = site.stored()

@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from applications.downloads import attachment_response
 from applications.models import Application, Attachment
@@ -38,7 +38,7 @@ MANAGE_PAGE_SIZE = 50
 # --- public -------------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def catalogue(request: HttpRequest) -> HttpResponse:
     filters = PracticeFilter(request.GET or None, queryset=selectors.catalogue())
     page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -55,7 +55,7 @@ def _published(number: int) -> Practice:
     return get_object_or_404(selectors.case_detail(), pk=number)
 
 
-@require_GET
+@require_safe
 def detail(request: HttpRequest, number: int) -> HttpResponse:
     practice = _published(number)
     return render(
@@ -72,7 +72,7 @@ def detail(request: HttpRequest, number: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def download(request: HttpRequest, number: int, attachment_pk: int) -> HttpResponse:
     """A file of a published case, only while the applicant keeps it marked public."""
     practice = get_object_or_404(selectors.published(), pk=number)
@@ -142,7 +142,7 @@ def _managed_practice(request: HttpRequest, number: int) -> Practice:
 
 
 @login_required
-@require_GET
+@require_safe
 def manage(request: HttpRequest, pk: int) -> HttpResponse:
     contest = _managed_contest(request, pk)
     page = Paginator(selectors.candidates(contest), MANAGE_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -227,7 +227,7 @@ def presentation(request: HttpRequest, number: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def preview(request: HttpRequest, number: int) -> HttpResponse:
     """What publishing now would show: the snapshot of the application as it stands, unsaved."""
     practice = _managed_practice(request, number)
@@ -256,7 +256,7 @@ def preview(request: HttpRequest, number: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     contest = _managed_contest(request, pk)
     sheet = exports.PresentationSheet(contest, request)

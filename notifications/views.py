@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from notifications import events, services
 from notifications.forms import EmailPreferencesForm
@@ -56,7 +56,7 @@ def _back(request: HttpRequest, default: str) -> str:
 
 
 @login_required
-@require_GET
+@require_safe
 def inbox(request: HttpRequest) -> HttpResponse:
     page = Paginator(inbox_of(request.user), INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

@@ -7,7 +7,7 @@ reports did not exist.
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from contests.models import Contest
 from contests.selectors import contests_visible_to
@@ -22,7 +22,7 @@ def _organised(request: HttpRequest, pk: int) -> Contest:
 
 
 @login_required
-@require_GET
+@require_safe
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     contest = _organised(request, pk)
     return render(
@@ -31,7 +31,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def chart_csv(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     contest = _organised(request, pk)
     chart = selectors.dashboard(contest).charts.get(name)
@@ -41,13 +41,13 @@ def chart_csv(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def summary_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     return exports.summary_xlsx_response(_organised(request, pk))
 
 
 @login_required
-@require_GET
+@require_safe
 def summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     contest = _organised(request, pk)
     response = HttpResponse(

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from accounts.import_views import template_response, upload_page
 from accounts.models import ImportJob
@@ -37,7 +37,7 @@ def jurors_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def jurors_template(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     contest_for(request, pk, perm="contests.manage_roles")
     return template_response(ImportJob.Kind.JURORS, fmt, "jurors-template")

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from contests import services
 from contests.forms import ClassifierForm
@@ -20,7 +20,7 @@ def _allowed(request: HttpRequest, perm: str, classifier: Classifier | None = No
 
 
 @login_required
-@require_GET
+@require_safe
 def classifier_list(request: HttpRequest) -> HttpResponse:
     _allowed(request, "contests.add_classifier")
     classifiers = Classifier.objects.prefetch_related("contests").order_by("title", "pk")

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from contests import services
 from contests.forms import (
@@ -52,7 +52,7 @@ def _progress(contest: Contest) -> dict:
 
 
 @login_required
-@require_GET
+@require_safe
 def contest_outbox(request: HttpRequest, pk: int) -> HttpResponse:
     contest = contest_for(request, pk)
     filter_form = OutboxFilterForm(request.GET)
@@ -80,7 +80,7 @@ def contest_outbox(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def contest_outbox_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress summary alone, for htmx polling; 286 tells htmx to stop when all is done."""
     contest = contest_for(request, pk)
@@ -140,7 +140,7 @@ def _language(code: str) -> str:
 
 
 @login_required
-@require_GET
+@require_safe
 def message_templates(request: HttpRequest, pk: int) -> HttpResponse:
     contest = contest_for(request, pk)
     overridden = overridden_events(services.scope_of(contest))

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from contests import selectors, services
 from contests.forms import (
@@ -27,7 +27,7 @@ from core.web import add_errors, step_view
 
 
 @login_required
-@require_GET
+@require_safe
 def organise(request: HttpRequest) -> HttpResponse:
     contests = (
         selectors.contests_organised_by(request.user)
@@ -116,7 +116,7 @@ def contest_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def contest_manage(request: HttpRequest, pk: int) -> HttpResponse:
     contest = contest_for(request, pk)
     return render(

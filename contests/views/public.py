@@ -3,7 +3,7 @@
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from contests import selectors
 from contests.models import Contest
@@ -17,7 +17,7 @@ from core import clock
 HOME_PAGE_SIZE = 20
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     # Paginated: the page's work stays the same however many calls a country runs.
     open_calls = Paginator(selectors.open_calls(), HOME_PAGE_SIZE).get_page(request.GET.get("open"))
@@ -34,7 +34,7 @@ def _label_parts(contest: Contest) -> None:
         part.nomination_obj = by_id.get(part.nomination_id)
 
 
-@require_GET
+@require_safe
 def contest_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contest = visible_contest(request, pk, structure=True)
     _label_parts(contest)
@@ -52,7 +52,7 @@ def contest_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def regulations_document(request: HttpRequest, pk: int) -> FileResponse:
     contest = visible_contest(request, pk)
     if not contest.regulations_document:

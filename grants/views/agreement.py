@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from applications.downloads import attachment_response
 from core.files import EXTENSIONS
@@ -155,7 +155,7 @@ def agreement_download(grant: Grant, which: str) -> AgreementFile | None:
 
 
 @login_required
-@require_GET
+@require_safe
 def agreement_file(request: HttpRequest, pk: int, which: str) -> HttpResponse:
     """The draft or the signed agreement, for the contest's grant officers and the grantee's
     members (anyone else: 404), served through the storage as the applications' attachments."""

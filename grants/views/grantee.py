@@ -9,7 +9,7 @@ from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from applications.downloads import attachment_response
 from core.files import StorageUnavailable, storing
@@ -32,7 +32,7 @@ from grants.views.common import grant_for, report_for
 
 
 @login_required
-@require_GET
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     """Where the "Grants" link leads: the user's organisations' grants and the contests whose
     grants they manage."""
@@ -151,7 +151,7 @@ def render_grant(
 
 
 @login_required
-@require_GET
+@require_safe
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render_grant(request, grant_for(request, pk))
 
@@ -269,7 +269,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def report_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
     report = report_for(request, pk)
     attachment = get_object_or_404(report.attachments, pk=file_pk)

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from applications.models import Application
 from contests.models import Contest
@@ -55,7 +55,7 @@ def render_dashboard(
 
 
 @login_required
-@require_GET
+@require_safe
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     return render_dashboard(request, officer_contest(request, pk))
 
@@ -80,7 +80,7 @@ def indicator(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def export(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpResponse:
     if kind not in exports.SHEETS or fmt not in exports.FORMATS:
         raise Http404
@@ -88,7 +88,7 @@ def export(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def chart_csv(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     contest = officer_contest(request, pk)
     chart = dashboards.officer_dashboard(contest).charts.get(name)

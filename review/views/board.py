@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core.web import REFUSALS, run_step, tell_refused
 from review.forms import ReopenForm
@@ -26,7 +26,7 @@ PAGE_SIZE = 50
 
 
 @login_required
-@require_GET
+@require_safe
 def progress(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = round_for(request, pk)
     page = Paginator(progress_by_application(round_), PAGE_SIZE).get_page(request.GET.get("page"))

@@ -5,7 +5,7 @@ applications.readers). The download is logged (applications.downloads)."""
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from applications.downloads import attachment_response
 from applications.readers import reading_for
@@ -13,7 +13,7 @@ from review.pages import review_for
 
 
 @login_required
-@require_GET
+@require_safe
 def review_file(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     review = review_for(request, pk)  # 404 unless the juror's live review (or an organiser's)
     reading = reading_for(request.user, review.application)

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import dateformat
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core import clock, versioning
 from core.forms import summary_item
@@ -32,7 +32,7 @@ from review.steps import REVIEW
 
 
 @login_required
-@require_GET
+@require_safe
 def queue(request: HttpRequest) -> HttpResponse:
     reviews = juror_queue(request.user)
     return render(request, "review/queue.html", {"reviews": reviews, "now": clock.now()})

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from applications.models import Application
 from contests.models import Contest
@@ -96,7 +96,7 @@ def _jury_page(request: HttpRequest, contest: Contest, *, status: int = 200, **f
 
 
 @login_required
-@require_GET
+@require_safe
 def jury(request: HttpRequest, pk: int) -> HttpResponse:
     return _jury_page(request, organised_contest(request, pk))
 

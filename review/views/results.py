@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from applications.models import Application
 from core import formats
@@ -54,7 +54,7 @@ def _parameters(round_: Round, ranking, criteria) -> list[tuple[str, str]]:
 
 
 @login_required
-@require_GET
+@require_safe
 def ranking(request: HttpRequest, pk: int) -> HttpResponse:
     return ranking_page_response(request, round_for(request, pk, "review.view_ranking"))
 
@@ -162,7 +162,7 @@ def _breakdown_page(request, round_: Round, application: Application, *, form=No
 
 
 @login_required
-@require_GET
+@require_safe
 def breakdown(request: HttpRequest, pk: int, application_pk: int) -> HttpResponse:
     round_ = round_for(request, pk, "review.view_ranking")
     return _breakdown_page(request, round_, _application(round_, application_pk))
@@ -186,7 +186,7 @@ def consensus(request: HttpRequest, pk: int, application_pk: int) -> HttpRespons
 
 
 @login_required
-@require_GET
+@require_safe
 def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     round_ = round_for(request, pk, "review.view_ranking")
     if fmt == "csv":

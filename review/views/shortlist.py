@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from applications.models import Application
 from core.web import REFUSALS, add_errors, tell_refused
@@ -78,7 +78,7 @@ def _back(round_: Round) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def shortlist(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, round_for(request, pk))
 

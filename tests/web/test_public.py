@@ -119,3 +119,11 @@ def test_contest_page_query_count_does_not_grow_with_parts(web, published_contes
         CriterionFactory(contest=published_contest, nomination=nomination)
         FormFieldFactory(contest=published_contest, nomination=nomination, required=False)
     assert count_queries(lambda: client.get(url)) == one
+
+
+def test_public_pages_answer_head_as_get_without_a_body(web, published_contest):
+    """Uptime monitors and link checkers ask with HEAD: the same status as GET, no body."""
+    for path in ("/", published_contest.get_absolute_url()):
+        head = web().head(path)
+        assert head.status_code == 200 and head.content == b""
+        assert web().post(path).status_code == 405
