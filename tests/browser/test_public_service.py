@@ -100,6 +100,8 @@ def test_staff_set_name_operator_and_logo_on_their_page(page, live_server, axe_c
     page.get_by_text("The site settings are saved.").wait_for()
     header = page.locator(".site-header")
     assert "Конкурси Вигаданої області" in header.inner_text()
+    # The notice shows before the new logo has arrived: wait until the image has loaded or failed.
+    page.wait_for_function("() => document.querySelector('.site-logo')?.complete")
     assert page.locator(".site-logo").evaluate("img => img.naturalWidth") == 96
     assert header_height(page) <= 0.15 * viewport["height"] or viewport is DESKTOP
     assert page.title().endswith("— Конкурси Вигаданої області")
