@@ -50,11 +50,24 @@ def must_verify(user) -> bool:
         return False
     if user.is_staff or user.is_superuser:
         return True
+    known = getattr(user, PRIVILEGED_ANNOTATION, None)  # loaded with the user (accounts.tokens.find)
+    if known is not None:
+        return known
+    return User.objects.filter(pk=user.pk).filter(holds_privileged_role("pk")).exists()
+
+
+# Set on a user loaded with `holds_privileged_role` (True/False), so must_verify asks nothing more.
+PRIVILEGED_ANNOTATION = "holds_privileged_role"
+
+
+def holds_privileged_role(user_ref: str) -> Exists:
+    """The condition that the user at `user_ref` (an OuterRef path) organises or hands out money:
+    a privileged contest role or the group Organisers. For annotating a query that loads the user."""
     roles = User._meta.get_field("contest_roles").related_model.objects.filter(
-        user=OuterRef("pk"), role__in=PRIVILEGED_CONTEST_ROLES
+        user=OuterRef(user_ref), role__in=PRIVILEGED_CONTEST_ROLES
     )
-    groups = User.groups.through.objects.filter(user=OuterRef("pk"), group__name=ORGANISERS_GROUP)
-    return User.objects.filter(pk=user.pk).filter(Exists(roles) | Exists(groups)).exists()
+    groups = User.groups.through.objects.filter(user=OuterRef(user_ref), group__name=ORGANISERS_GROUP)
+    return Exists(roles) | Exists(groups)
 
 
 def app_device(user: User) -> TOTPDevice | None:

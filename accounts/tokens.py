@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from accounts import security_log
+from accounts import otp, security_log
 from accounts.models import ApiToken, User
 from core import clock
 
@@ -42,6 +42,7 @@ AREAS: dict[str, tuple[str, ...]] = {
     "awards": (Scope.ORGANISER,),
     "depository": (Scope.APPLICANT, Scope.ORGANISER),  # consents; publishing cases
     "reports": (Scope.ORGANISER,),
+    "webhooks": (Scope.APPLICANT, Scope.ORGANISER),  # an organisation's or a contest's endpoints
     "notifications": EVERY_ROLE,
 }
 # Views whose writes differ from their app's: by class name. An empty tuple: `full` only.
@@ -118,8 +119,16 @@ def find(key: str) -> ApiToken | None:
     if len(parts) != 3 or parts[0] != PREFIX or len(parts[1]) != 8:
         return None
     digest = _hash(key)
-    for token in ApiToken.objects.select_related("user").filter(key_prefix=parts[1]):
+    # Whether the owner must pass the second factor comes in the same query (otp.must_verify
+    # reads it): a write through the API then costs one query for the credentials, not two.
+    candidates = (
+        ApiToken.objects.select_related("user")
+        .filter(key_prefix=parts[1])
+        .annotate(owner_privileged=otp.holds_privileged_role("user_id"))
+    )
+    for token in candidates:
         if hmac.compare_digest(token.key_hash, digest):
+            setattr(token.user, otp.PRIVILEGED_ANNOTATION, token.owner_privileged)
             return token
     return None
 
