@@ -14,7 +14,7 @@ XDIST ?= -n 2
 PROD_ENV := env -u DATABASE_URL DEBUG=false ALLOWED_HOSTS=konkurs.example.org \
 	SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')"
 
-.PHONY: help venv install run test lint checks messages test-sqlite test-postgres test-browser bench bench-notify bench-ranking bench-assign bench-export bench-imports bench-load bench-announce lock clean
+.PHONY: help venv install run test lint checks messages test-sqlite test-postgres test-browser bench bench-notify bench-ranking bench-assign bench-export bench-imports bench-load bench-announce bench-calibration lock clean
 
 help:
 	@echo "make run    - install, migrate, seed the demo and serve http://127.0.0.1:8000"
@@ -74,34 +74,39 @@ test-browser: install messages
 		echo "no browser tests yet (tests/browser/test_*.py): nothing to run"; status=0; fi; \
 	exit $$status
 
-bench: install
+bench: install messages
 	$(PY) benchmarks/contest_listing.py
 
 # Needs PostgreSQL and Redis: 10,000-recipient outbox write and delivery by 2 workers over SMTP.
-bench-notify: install
+bench-notify: install messages
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/konkurs_bench $(PY) benchmarks/notify.py
 
 # PostgreSQL: each script builds its data in a throwaway test_… database next to the one named.
-bench-ranking: install
+bench-ranking: install messages
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/konkurs_bench_ranking $(PY) benchmarks/ranking.py
 
-bench-assign: install
+bench-assign: install messages
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/konkurs_bench_assign $(PY) benchmarks/assignment.py
 
-bench-export: install
+bench-export: install messages
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/konkurs_bench_export $(PY) benchmarks/export.py
 
-bench-imports: install
+bench-imports: install messages
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/konkurs_bench_imports $(PY) benchmarks/imports.py
 
 # Announce, bulk screening and opening the review at 1,000 and 10,000 applicants (goal: announce ≤ 2 s).
-bench-announce: install
+bench-announce: install messages
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/konkurs_bench_announce $(PY) benchmarks/announce.py
 
 # PostgreSQL + gunicorn (2 workers) + locust, ≤ 60 s of load: saving answers and submitting
 # against a bare DB-write view served beside them (benchmark settings only), with the ratios.
-bench-load: install
+bench-load: install messages
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/konkurs_bench_load $(PY) benchmarks/load.py
+
+# Simulated contests with known quality and juror biases (no database): how often each ranking
+# method finds the true top 5, and whether the stated chances of winning are calibrated.
+bench-calibration: install messages
+	$(PY) benchmarks/calibration.py
 
 # --- backups (PostgreSQL): README "Backups" -------------------------------------------------------
 # `make backup`: pg_dump of DATABASE_URL's database + the media listing with SHA-256, into a

@@ -22,11 +22,14 @@ administrator: an existing account at once, an unknown e-mail by an invitation t
 acceptor the administrator.
 """
 
+import functools
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
@@ -123,19 +126,53 @@ def register(importer: Importer) -> Importer:
 # --- helpers shared by the importers -------------------------------------------------------------
 
 
+IMPORT_LANGUAGES = ("en", "uk", "ru")
+
+
+@functools.cache
+def uncompiled_labels(language: str, locale_paths: tuple[str, ...]) -> dict[str, str]:
+    """Source text → translation from the language's .po files that have no compiled .mo beside
+    them (a fresh clone before `make messages`): gettext cannot see those, and an import must
+    still know "Публічна бібліотека". Read once per process, only when a .mo is missing."""
+    labels: dict[str, str] = {}
+    for root in locale_paths:
+        folder = Path(root) / language / "LC_MESSAGES"
+        if (folder / "django.po").exists() and not (folder / "django.mo").exists():
+            import polib  # only here: a deployment always has its catalogues compiled
+
+            for entry in polib.pofile(str(folder / "django.po")):
+                # As compilemessages would: no fuzzy or obsolete entries, no contexts.
+                if entry.msgstr and not (entry.fuzzy or entry.obsolete or entry.msgctxt):
+                    labels.setdefault(entry.msgid, entry.msgstr)
+    return labels
+
+
+def label_in(label: Any, language: str) -> str:
+    """A choice's label in `language` whether or not its catalogue is compiled (gettext's
+    translation, else the .po file's), whichever language is active."""
+    with translation.override(language):
+        text = str(label)
+    with translation.override(None):
+        source = str(label)
+    if text == source:  # not translated by gettext: maybe the catalogue is not compiled
+        paths = tuple(str(path) for path in settings.LOCALE_PATHS)
+        text = uncompiled_labels(language, paths).get(source, source)
+    return text
+
+
 def choice_lookup(choices: Iterable[tuple[str, Any]], *, strip: Iterable[str] = ()) -> dict[str, str]:
-    """Value or label (Ukrainian, English, Russian), any case → value; `strip` drops words such
-    as "oblast" so that "Полтавська" finds "Полтавська область"."""
+    """Stored value or label (English, Ukrainian, Russian), any case → value; `strip` drops words
+    such as "oblast" so that "Полтавська" finds "Полтавська область". Never depends on the active
+    language or on compiled catalogues (`label_in`)."""
     lookup: dict[str, str] = {}
     choices = list(choices)
-    for language in ("en", "uk", "ru"):
-        with translation.override(language):
-            for value, label in choices:
-                for text in (value, str(label)):
-                    key = text.casefold().strip()
-                    lookup.setdefault(key, value)
-                    for word in strip:
-                        lookup.setdefault(key.replace(word, "").strip(" ()"), value)
+    for language in IMPORT_LANGUAGES:
+        for value, label in choices:
+            for text in (value, label_in(label, language)):
+                key = text.casefold().strip()
+                lookup.setdefault(key, value)
+                for word in strip:
+                    lookup.setdefault(key.replace(word, "").strip(" ()"), value)
     return lookup
 
 

@@ -15,7 +15,7 @@ from django.core.files.base import ContentFile
 from awards.models import Decision, PublishedResults
 from contests.models import Contest, Criterion
 from core import clock
-from review import reference
+from review import reference, uncertainty
 from review.models import Round
 from review.ranking import Ranking
 from review.selectors import round_criteria
@@ -57,7 +57,15 @@ def score_matrix(
             "ties": "equal scores (to 9 decimals) → higher mean of the tie-break criterion → earlier "
             "submission → registration number → id",
         },
-        "nominations": [{"id": nomination_ids[pk], "title": nominations[pk].title} for pk in nomination_pks],
+        "nominations": [
+            {
+                "id": nomination_ids[pk],
+                "title": nominations[pk].title,
+                "max_winners": nominations[pk].max_winners,
+            }
+            for pk in nomination_pks
+        ],
+        "max_winners": contest.max_winners,
         "criteria": [
             {
                 "id": criterion_ids[c.pk],
@@ -100,6 +108,11 @@ def score_matrix(
             }
             for row in ranking.rows
         ],
+        # The chances of winning, reproducible from this file (`verify_results`): the bootstrap's
+        # seed, number of draws and generator with the figures it gave.
+        "uncertainty": uncertainty.as_document(
+            uncertainty.ready_or_compute(round_, ranking.method), application_ids
+        ),
         "winners": [
             {
                 "application": application_ids[d.application_id],

@@ -14,7 +14,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from awards.results import FORMAT
-from review import reference
+from review import reference, uncertainty
 
 
 class MatrixError(ValueError):
@@ -28,6 +28,7 @@ class Outcome:
     scores: int
     method: str
     difference: str = ""
+    chances: dict | None = None  # the reproduced bootstrap's seed and draws, when the file has them
 
 
 def round_data(document: dict[str, Any]) -> reference.RoundData:
@@ -137,6 +138,55 @@ def _first_difference(published: list[dict], recomputed: list, numbers: dict[int
     return ""
 
 
+def _uncertainty_difference(document: dict[str, Any], data: reference.RoundData) -> str:
+    """Recompute the chances of winning with the file's seed and number of draws; the first
+    figure that differs. Files published before the chances were added have none to check."""
+    published = document.get("uncertainty")
+    if not published:
+        return ""
+    try:
+        limits = uncertainty.Limits(
+            int(document["max_winners"]),
+            {int(n["id"]): int(n["max_winners"]) for n in document["nominations"]},
+        )
+        mine = uncertainty.estimate(
+            data,
+            limits,
+            seed=int(published["seed"]),
+            replicates=int(published["replicates"]),
+            method=published["method"],
+        )
+        rows = published["rows"]
+    except (KeyError, TypeError, ValueError) as error:
+        raise MatrixError(_("The file is incomplete or malformed: %(error)r") % {"error": error}) from error
+    numbers = {a.id: a.number for a in data.applications}
+    if len(rows) != len(mine.rows):
+        return _("The file gives chances for %(published)s applications; the scores give %(recomputed)s.") % {
+            "published": len(rows),
+            "recomputed": len(mine.rows),
+        }
+    for row, estimate in zip(rows, mine.rows, strict=True):
+        for name, expected in (
+            ("application", estimate.application_id),
+            ("probability", estimate.probability),
+            ("low", estimate.low),
+            ("high", estimate.high),
+            ("rank_low", estimate.rank_low),
+            ("rank_high", estimate.rank_high),
+        ):
+            if not _same(row[name], expected):
+                return _(
+                    "Application %(number)s: its chance of winning (%(name)s) is %(published)s in the file, "
+                    "%(mine)s from the scores."
+                ) % {
+                    "number": numbers.get(estimate.application_id, estimate.application_id),
+                    "name": name,
+                    "published": row[name],
+                    "mine": expected,
+                }
+    return ""
+
+
 def verify(document: dict[str, Any]) -> Outcome:
     """Does the published ranking follow from the published scores? The first difference if not."""
     data = round_data(document)
@@ -147,4 +197,8 @@ def verify(document: dict[str, Any]) -> Outcome:
     if not difference:
         numbers = {a.id: a.number for a in data.applications}
         difference = _first_difference(document.get("ranking") or [], reference.rank(data).rows, numbers)
-    return Outcome(not difference, difference=difference, **outcome)
+    if not difference:
+        difference = _uncertainty_difference(document, data)
+    published = document.get("uncertainty") or None
+    chances = {"seed": published["seed"], "replicates": published["replicates"]} if published else None
+    return Outcome(not difference, difference=difference, chances=chances, **outcome)

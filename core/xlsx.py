@@ -81,7 +81,8 @@ def _workbook_rels(sheets: int) -> str:
 
 
 def escape(text: str) -> str:
-    if ILLEGAL.search(text):
+    # isprintable() is a fast scan in C; only text it refuses (line breaks, tabs…) needs the regex.
+    if not text.isprintable() and ILLEGAL.search(text):
         text = ILLEGAL.sub("", text)
     # str.replace runs at memory speed; a translate table or a regex is many times slower.
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
@@ -104,10 +105,16 @@ def _unique_titles(titles: list[str]) -> list[str]:
 
 
 def _cell(ref: str, value: Any) -> str:
-    if value is None or value == "":
+    if value.__class__ is str:  # the common case first
+        return (
+            f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{escape(value)}</t></is></c>'
+            if value
+            else ""
+        )
+    if value is None:
         return ""
     if isinstance(value, str):
-        return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{escape(value)}</t></is></c>'
+        return _cell(ref, str(value))
     if isinstance(value, bool):
         return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
     if isinstance(value, Decimal):
@@ -135,7 +142,8 @@ def write_sheet(target: IO[bytes], title: str, rows: Iterable[list[Any]]) -> Non
 def write_workbook(target: IO[bytes], sheets: list[tuple[str, Iterable[list[Any]]]]) -> None:
     """Write each (title, rows) as a sheet, in order; rows are consumed one sheet at a time."""
     titles = _unique_titles([title for title, _rows in sheets])
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as package:
+    # Level 1: deflate at several times the default level's speed, for files about a fifth larger.
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as package:
         package.writestr("[Content_Types].xml", _content_types(len(sheets)))
         package.writestr("_rels/.rels", ROOT_RELS)
         package.writestr("xl/workbook.xml", _workbook(titles))

@@ -35,13 +35,20 @@ def automatic_conflicts(contest: Contest) -> dict[tuple[int, int], str]:
         user_id__in=[user for _pk, user, _region in jurors]
     ).values_list("user_id", "organisation_id"):
         memberships.setdefault(user_id, set()).add(organisation_id)
+    # Grouped, so the work follows the conflicts found, not jurors × applications (3 million
+    # pairs for 300 jurors and 10,000 applications).
+    by_organisation: dict[int, list[int]] = {}
+    by_region: dict[str, list[int]] = {}
+    for application_id, organisation_id, region in applications:
+        by_organisation.setdefault(organisation_id, []).append(application_id)
+        by_region.setdefault(region, []).append(application_id)
     for juror_id, user_id, juror_region in jurors:
-        own = memberships.get(user_id, set())
-        for application_id, organisation_id, region in applications:
-            if organisation_id in own:
-                found[(juror_id, application_id)] = Conflict.Kind.OWN_ORGANISATION
-            elif contest.conflict_same_region and juror_region and juror_region == region:
+        if contest.conflict_same_region and juror_region:
+            for application_id in by_region.get(juror_region, ()):
                 found[(juror_id, application_id)] = Conflict.Kind.SAME_REGION
+        for organisation_id in memberships.get(user_id, ()):
+            for application_id in by_organisation.get(organisation_id, ()):
+                found[(juror_id, application_id)] = Conflict.Kind.OWN_ORGANISATION  # it prevails
     return found
 
 

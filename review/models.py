@@ -1,7 +1,8 @@
 """The jury: rounds, jurors, conflicts of interest, reviews with scores by criterion, notes.
 
-Rankings are not stored: they are computed on read from the scores (see `ranking.py`), so
-changing a criterion's weight rewrites one row, never the reviews.
+Rankings are computed from each submitted review's stored total and each juror's running figures
+(`totals.py` keeps them in the transaction that submits, reopens or recuses); a page of the ranking
+reads the positions stored for the round's current fingerprint (`RankingRow`).
 """
 
 from decimal import Decimal
@@ -363,6 +364,13 @@ class Review(ConcurrentTransitionMixin, Versioned, TimeStampedModel):
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # What the ranking reads (written by totals.py, never by hand): the weighted total of the scores
+    # on the round's criteria brought to 0..1 (NULL unless submitted, or when it scores none of
+    # them), the raw tie-break score, and the `updated_at` they were computed at — a submitted
+    # review whose `counted_at` differs from its `updated_at` is recomputed before the next ranking.
+    total = models.FloatField(null=True, blank=True, editable=False)
+    tie = models.IntegerField(null=True, blank=True, editable=False)
+    counted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("review")
@@ -376,6 +384,12 @@ class Review(ConcurrentTransitionMixin, Versioned, TimeStampedModel):
         indexes = [
             models.Index(fields=["round", "state"], name="review_round_state_idx"),
             models.Index(fields=["juror", "state"], name="review_juror_state_idx"),
+            # The ranking reads the submitted reviews' totals of a round, by application.
+            models.Index(
+                fields=["round", "application", "total"],
+                condition=Q(state="submitted"),
+                name="review_round_totals_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -438,6 +452,94 @@ class Review(ConcurrentTransitionMixin, Versioned, TimeStampedModel):
         if not (description or "").strip():
             problems.append(_("Tell the juror why the review is reopened."))
         refuse_if(problems)
+
+
+class JurorTotals(models.Model):
+    """One juror's running figures in a round, over their submitted reviews with a total (of the
+    round's applications): the count, mean and sum of squared deviations (n·variance) of the
+    totals, on the 0..1 scale. The z-score calibration reads these instead of every review."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="juror_totals")
+    juror = models.ForeignKey(Juror, on_delete=models.CASCADE, related_name="round_totals")
+    n = models.PositiveIntegerField(default=0)
+    mean = models.FloatField(null=True)
+    m2 = models.FloatField(null=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["round", "juror"], name="juror_totals_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.juror} @ {self.round}: {self.n}"
+
+
+class RoundTotals(models.Model):
+    """What the round's stored totals were computed against (criteria, weights, scales, the
+    tie-break criterion, the round's applications), as a digest: when it differs, every total is
+    recomputed in one set-based statement before the next ranking."""
+
+    round = models.OneToOneField(Round, on_delete=models.CASCADE, primary_key=True, related_name="totals")
+    basis = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"{self.round}: {self.basis[:8]}"
+
+
+class RankingSnapshot(models.Model):
+    """The round's ranking by one method, stored by position (`RankingRow`) for the fingerprint it
+    was computed under, with the round's figures, so that a page reads 50 rows, not the round."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="ranking_snapshots")
+    method = models.CharField(max_length=12)
+    fingerprint = models.CharField(max_length=64)
+    count = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict)  # nomination id (text) → rows
+    agreement = models.FloatField(null=True)
+    reviews = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["round", "method"], name="ranking_snapshot_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.round} / {self.method}"
+
+
+class RankingRow(models.Model):
+    """One application's place in a stored ranking (see `ranking.RankedRow`)."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    method = models.CharField(max_length=12)
+    position = models.PositiveIntegerField()
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
+    nomination_id = models.IntegerField()
+    position_in_nomination = models.PositiveIntegerField()
+    reviews = models.PositiveIntegerField()
+    mean = models.FloatField(null=True)
+    median = models.FloatField(null=True)
+    trimmed = models.FloatField(null=True)
+    calibrated = models.FloatField(null=True)
+    score = models.FloatField(null=True)
+    spread = models.FloatField(null=True)
+    low = models.FloatField(null=True)
+    high = models.FloatField(null=True)
+    contested = models.BooleanField()
+    # The round's figures, on the first row only (as the ranking statement gives them).
+    pairable = models.FloatField(null=True)
+    within = models.FloatField(null=True)
+    total_var = models.FloatField(null=True)
+    counted = models.IntegerField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "method", "position"], name="ranking_row_position")
+        ]
+        indexes = [
+            models.Index(
+                fields=["round", "method", "nomination_id", "position"], name="ranking_row_nomination_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} / {self.method} #{self.position}"
 
 
 class Score(models.Model):

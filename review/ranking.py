@@ -30,6 +30,7 @@ SQLite alike); `reference.py` holds the same maths in plain Python and the tests
 """
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
@@ -37,12 +38,13 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Max, Min, Q
 from django.utils.translation import gettext as _
 
 from applications.models import Application
 from contests.models import Criterion
-from review.models import Review, Round
+from review import totals
+from review.models import RankingRow, RankingSnapshot, Review, Round
 from review.selectors import round_applications, round_criteria
 
 METHODS = tuple(Round.Method.values)
@@ -162,56 +164,20 @@ def _text_order(expression: str) -> str:
 
 
 def totals_sql(round_: Round, criteria: list[Criterion]) -> tuple[str, list]:
-    """CTEs `apps` (the round's applications) and `rev` (one row per submitted review of them with
-    a score on the round's criteria or the tie-break criterion: its juror, application, total on
-    the display scale — NULL when it scores none of the round's criteria — and tie-break score),
-    to follow WITH."""
+    """CTEs `apps` (the round's applications) and `rev` (one row per submitted review of them: its
+    juror, application, stored total on the display scale — NULL when it scores none of the round's
+    criteria — and stored tie-break score), to follow WITH. The totals are kept by `totals.py`, so
+    the scores are not read here."""
     scale = display_scale(criteria)
     apps_sql, apps_params = _apps_sql(round_)
-    tie_id = round_.contest.tie_break_criterion_id or 0  # none: no criterion has pk 0
-    ids = [c.pk for c in criteria]
-    read = ids if tie_id in ids else [*ids, tie_id]
-    if connection.vendor == "postgresql":
-        # PostgreSQL hashes an IN list of nine or more items, else it compares each score's
-        # criterion with every item in turn; padded with pk 0 (no criterion) to be hashed.
-        read = [*read, *[0] * (9 - len(read))]
-    placeholders = ", ".join(["%s"] * len(read))
-    # The 400,000 scores are the bulk of the work, so each is touched once: the criterion's weight
-    # and scale come from an inline CASE (constants, cast once when planned) rather than a join,
-    # and the scores are grouped by review alone (one integer key) before the reviews are joined
-    # and filtered on 50,000 rows. Only the round's criteria and the tie-break one are read; other
-    # rounds' reviews of the same criteria are grouped too and dropped by the join.
-    double = "CAST(%s AS DOUBLE PRECISION)"
-    weighted = " ".join(f"WHEN %s THEN {double} * (s.value - {double}) / {double}" for _ in ids)
-    weights = " ".join(f"WHEN %s THEN {double}" for _ in ids)
-    nothing = "WHEN 0 THEN CAST(0 AS DOUBLE PRECISION)"  # no criteria: no total (no criterion has pk 0)
     sql = f"""
     {apps_sql},
-    sums AS (
-        SELECT s.review_id,
-               SUM(CASE s.criterion_id {weighted or nothing} END) AS weighted,
-               SUM(CASE s.criterion_id {weights or nothing} END) AS weights,
-               MAX(CASE WHEN s.criterion_id = %s THEN s.value END) AS tie
-        FROM review_score s
-        WHERE s.criterion_id IN ({placeholders})
-        GROUP BY s.review_id
-    ),
     rev AS (
-        SELECT r.round_id, r.juror_id, r.application_id, sums.tie,
-               %s + %s * sums.weighted / sums.weights AS total
-        FROM sums JOIN review_review r ON r.id = sums.review_id JOIN apps a ON a.id = r.application_id
+        SELECT r.juror_id, r.application_id, r.tie, %s + %s * r.total AS total
+        FROM review_review r JOIN apps a ON a.id = r.application_id
         WHERE r.round_id = %s AND r.state = %s
     )"""
-    params = [
-        *[p for c in criteria for p in (c.pk, c.weight, c.scale_min, c.scale_max - c.scale_min)],
-        *[p for c in criteria for p in (c.pk, c.weight)],
-        tie_id,
-        *read,
-        scale[0],
-        scale[1] - scale[0],
-        round_.pk,
-        Review.State.SUBMITTED,
-    ]
+    params = [scale[0], scale[1] - scale[0], round_.pk, Review.State.SUBMITTED]
     return sql, [*apps_params, *params]
 
 
@@ -251,12 +217,15 @@ def ranking_sql(round_: Round, criteria: list[Criterion], method: str) -> tuple[
     )
     sql = f"""
     WITH {rev_sql},
-    jur AS (
-        SELECT juror_id, COUNT(*) AS n, AVG(total) AS mean, STDDEV_POP(total) AS sd
-        FROM rev WHERE total IS NOT NULL GROUP BY juror_id
-    ),
+    -- Each juror's running figures (kept by totals.py, on 0..1) brought to the display scale, and
+    -- the pooled mean and spread combined from them (Chan's formula: no review is read again).
+    jt AS (SELECT juror_id, n, mean, m2 FROM review_jurortotals WHERE round_id = %s),
+    jur AS (SELECT juror_id, n, %s + %s * mean AS mean, %s * SQRT(m2 / n) AS sd FROM jt),
+    grand_jur AS (SELECT SUM(n) AS n, SUM(n * mean) / SUM(n) AS mean FROM jt),
     pool AS (
-        SELECT AVG(total) AS mean, STDDEV_POP(total) AS sd FROM rev WHERE total IS NOT NULL GROUP BY round_id
+        SELECT %s + %s * g.mean AS mean,
+               %s * SQRT(SUM(jt.m2 + jt.n * (jt.mean - g.mean) * (jt.mean - g.mean)) / g.n) AS sd
+        FROM jt CROSS JOIN grand_jur g GROUP BY g.n, g.mean
     ),
     cal AS (
         SELECT rev.application_id, rev.total, rev.tie,
@@ -314,15 +283,22 @@ def ranking_sql(round_: Round, criteria: list[Criterion], method: str) -> tuple[
            CASE WHEN ranked.reviews >= 2 AND ranked.wider < %s * (SELECT units FROM grand)
                      AND ranked.high - ranked.low >= %s THEN 1 ELSE 0 END AS contested,
            -- The round's figures once, on the first row: 40,000 repeated values cost time to send.
-           CASE WHEN ranked.position = 1 THEN (SELECT n FROM agreement) END,
-           CASE WHEN ranked.position = 1 THEN (SELECT within FROM agreement) END,
-           CASE WHEN ranked.position = 1 THEN (SELECT total_var FROM agreement) END,
-           CASE WHEN ranked.position = 1 THEN (SELECT COALESCE(SUM(n), 0) FROM jur) END
+           CASE WHEN ranked.position = 1 THEN (SELECT n FROM agreement) END AS pairable,
+           CASE WHEN ranked.position = 1 THEN (SELECT within FROM agreement) END AS within,
+           CASE WHEN ranked.position = 1 THEN (SELECT total_var FROM agreement) END AS total_var,
+           CASE WHEN ranked.position = 1 THEN (SELECT COALESCE(SUM(n), 0) FROM jur) END AS counted
     FROM ranked ORDER BY ranked.position
     """
     percent = trim_percent(round_)
     params = [
         *rev_params,
+        round_.pk,
+        scale[0],
+        width,
+        width,
+        scale[0],
+        width,
+        width,
         NOISE * width,
         percent,
         percent,
@@ -340,6 +316,14 @@ def alpha(n: float | None, within: float | None, total_var: float | None, width:
     return 1.0 - (n - 1) / (n * n) * within / total_var
 
 
+class State(NamedTuple):
+    """What one look at the database says about a round's ranking inputs."""
+
+    fingerprint: str
+    basis: str  # what the stored totals depend on besides the reviews (totals.basis)
+    stale: int  # reviews whose stored total is out of date (changed without totals.sync_reviews)
+
+
 def rank(round_: Round, *, method: str | None = None, nomination_id: int | None = None) -> Ranking:
     """The round's ranking by `method` (the round's own by default), optionally one nomination's
     rows (positions stay those of the whole round). A constant number of queries.
@@ -348,16 +332,22 @@ def rank(round_: Round, *, method: str | None = None, nomination_id: int | None 
     round's applications, criteria and settings), read in two cheap queries: a new submission, a
     reopened or recused review, a changed weight or tie-break changes the fingerprint, so a stale
     ranking is never served and nothing is ever rewritten to invalidate it."""
+    method = _method(round_, method)
+    criteria = list(round_criteria(round_))
+    state = round_state(round_, criteria)
+    key = f"review:ranking:{round_.pk}:{method}:{state.fingerprint}"
+    records = cache.get(key)
+    if records is None:
+        records = _fresh_records(round_, criteria, method, state)
+        cache.set(key, records, RANKING_CACHE_SECONDS)
+    return _ranking(round_, criteria, method, records, nomination_id)
+
+
+def _method(round_: Round, method: str | None) -> str:
     method = method or round_.method
     if method not in METHODS:
         raise ValueError(f"Unknown ranking method {method!r}; expected one of {', '.join(METHODS)}.")
-    criteria = list(round_criteria(round_))
-    key = f"review:ranking:{round_.pk}:{method}:{fingerprint(round_, criteria)}"
-    records = cache.get(key)
-    if records is None:
-        records = ranking_records(round_, criteria, method)
-        cache.set(key, records, RANKING_CACHE_SECONDS)
-    return _ranking(round_, criteria, method, records, nomination_id)
+    return method
 
 
 def compute_rank(round_: Round, criteria: list[Criterion], method: str) -> Ranking:
@@ -386,16 +376,29 @@ def _ranked_row(record: tuple) -> RankedRow:
 
 
 def fingerprint(round_: Round, criteria: list[Criterion]) -> str:
-    """A digest of what a ranking reads. Submitted reviews' scores cannot change without the
-    review changing state (reopen), which moves its `updated_at`, so their count and latest change
-    stand for them; the applications' nomination, number and submission time (the tie-breaks) are
-    digested whole (by the database on PostgreSQL, so 10,000 rows never travel)."""
-    reviews = Review.objects.filter(round=round_, state=Review.State.SUBMITTED).aggregate(
-        n=Count("pk"), last=Max("updated_at"), low=Min("pk"), high=Max("pk")
+    """A digest of what a ranking reads (see `round_state`)."""
+    return round_state(round_, criteria).fingerprint
+
+
+def round_state(round_: Round, criteria: list[Criterion]) -> State:
+    """The fingerprint of what a ranking reads, with the totals' basis and stale count, in two
+    queries. Submitted reviews' scores cannot change without the review changing state (reopen),
+    which moves its `updated_at`, so their count and latest change stand for them; the
+    applications' nomination, number and submission time (the tie-breaks) are digested whole (by
+    the database on PostgreSQL, so 10,000 rows never travel)."""
+    submitted = Q(state=Review.State.SUBMITTED)
+    found = Review.objects.filter(round=round_).aggregate(
+        n=Count("pk", filter=submitted),
+        last=Max("updated_at", filter=submitted),
+        low=Min("pk", filter=submitted),
+        high=Max("pk", filter=submitted),
+        stale=Count("pk", filter=totals.stale_reviews()),
     )
+    stale = found.pop("stale")
+    applications = _applications_digest(round_)
     digest = hashlib.sha256()
-    digest.update(repr(sorted(reviews.items())).encode())
-    digest.update(_applications_digest(round_).encode())
+    digest.update(repr(sorted(found.items())).encode())
+    digest.update(applications.encode())
     digest.update(
         repr(
             [
@@ -404,14 +407,14 @@ def fingerprint(round_: Round, criteria: list[Criterion]) -> str:
             ]
         ).encode()
     )
-    return digest.hexdigest()
+    return State(digest.hexdigest(), totals.basis(round_, criteria, applications), stale)
 
 
 def _applications_digest(round_: Round) -> str:
     fields = ("id", "nomination_id", "number", "submitted_at")
     applications = round_applications(round_).order_by().values_list(*fields)
     if connection.vendor != "postgresql":
-        return repr(sorted(applications))
+        return hashlib.sha256(repr(sorted(applications)).encode()).hexdigest()
     inner, params = applications.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
@@ -424,13 +427,148 @@ def _applications_digest(round_: Round) -> str:
 
 def ranking_records(round_: Round, criteria: list[Criterion], method: str) -> list[tuple]:
     """The ranking statement's rows (plain tuples: cheap to cache)."""
+    return _fresh_records(round_, criteria, method, round_state(round_, criteria))
+
+
+def _fresh_records(round_: Round, criteria: list[Criterion], method: str, state: State) -> list[tuple]:
     sql, params = ranking_sql(round_, criteria, method)
     with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            for setting in SESSION_SETTINGS:
-                cursor.execute(setting)
+        totals.heal(round_, criteria, state.basis, state.stale)
+        _session_settings(cursor)
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def _session_settings(cursor) -> None:
+    if connection.vendor == "postgresql":
+        for setting in SESSION_SETTINGS:
+            cursor.execute(setting)
+
+
+# The stored ranking's columns, in the ranking statement's order.
+STORED_COLUMNS = (
+    "application_id",
+    "nomination_id",
+    "position",
+    "position_in_nomination",
+    "reviews",
+    "mean",
+    "median",
+    "trimmed",
+    "calibrated",
+    "score",
+    "spread",
+    "low",
+    "high",
+    "contested",
+    "pairable",
+    "within",
+    "total_var",
+    "counted",
+)
+
+
+class StoredRows(Sequence):
+    """A stored ranking's rows (one nomination's, or all), read by position a slice at a time:
+    what a paginator needs (its length is known) without reading the round."""
+
+    ITER_SLICE = 2000  # rows per query when iterated whole
+
+    def __init__(self, snapshot: RankingSnapshot, nomination_id: int | None) -> None:
+        self.snapshot = snapshot
+        self.nomination_id = nomination_id
+        self.length = snapshot.count if nomination_id is None else snapshot.counts.get(str(nomination_id), 0)
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            start, stop, step = index.indices(self.length)
+            if step != 1:
+                return list(self)[index]
+            return self._read(start, stop)
+        if index < 0:
+            index += self.length
+        if not 0 <= index < self.length:
+            raise IndexError(index)
+        return self._read(index, index + 1)[0]
+
+    def __iter__(self):
+        # Sequence's own iteration would read one row per query: read in slices instead.
+        for start in range(0, self.length, self.ITER_SLICE):
+            yield from self._read(start, min(start + self.ITER_SLICE, self.length))
+
+    def _read(self, start: int, stop: int) -> list[RankedRow]:
+        if stop <= start:
+            return []
+        rows = RankingRow.objects.filter(round_id=self.snapshot.round_id, method=self.snapshot.method)
+        if self.nomination_id is not None:
+            rows = rows.filter(nomination_id=self.nomination_id)
+        return [
+            _ranked_row(record)
+            for record in rows.order_by("position").values_list(*STORED_COLUMNS[:14])[start:stop]
+        ]
+
+
+def stored_ranking(round_: Round, *, method: str | None = None, nomination_id: int | None = None) -> Ranking:
+    """The ranking as `rank` gives it, but its rows read from the stored positions by slice
+    (`StoredRows`): the ranking is computed and stored (one INSERT … SELECT) only when the
+    fingerprint has moved since it was last stored."""
+    method = _method(round_, method)
+    criteria = list(round_criteria(round_))
+    state = round_state(round_, criteria)
+    snapshot = RankingSnapshot.objects.filter(round=round_, method=method).first()
+    if snapshot is None or snapshot.fingerprint != state.fingerprint:
+        snapshot = _store(round_, criteria, method, state)
+    return Ranking(
+        round_id=round_.pk,
+        method=method,
+        parameters=parameters_of(round_, criteria),
+        scale=display_scale(criteria),
+        rows=StoredRows(snapshot, nomination_id),
+        agreement=snapshot.agreement,
+        reviews=snapshot.reviews,
+    )
+
+
+def _store(round_: Round, criteria: list[Criterion], method: str, state: State) -> RankingSnapshot:
+    """Compute the ranking into `RankingRow` in the database (no row travels), in one transaction
+    with the snapshot row locked, so two readers never store it twice."""
+    sql, params = ranking_sql(round_, criteria, method)
+    columns = ", ".join(STORED_COLUMNS)
+    selected = ", ".join(
+        {"application_id": "computed.id", "contested": "computed.contested = 1"}.get(c, f"computed.{c}")
+        for c in STORED_COLUMNS
+    )
+    with transaction.atomic():
+        snapshot, _created = RankingSnapshot.objects.get_or_create(round=round_, method=method)
+        snapshot = RankingSnapshot.objects.select_for_update().get(pk=snapshot.pk)
+        if snapshot.fingerprint == state.fingerprint:  # another reader stored it meanwhile
+            return snapshot
+        totals.heal(round_, criteria, state.basis, state.stale)
+        RankingRow.objects.filter(round=round_, method=method).delete()
+        with connection.cursor() as cursor:
+            _session_settings(cursor)
+            cursor.execute(
+                f"INSERT INTO review_rankingrow (round_id, method, {columns}) "
+                f"SELECT %s, %s, {selected} FROM ({sql}) AS computed",
+                [round_.pk, method, *params],
+            )
+        stored = RankingRow.objects.filter(round=round_, method=method)
+        first = stored.filter(position=1).values_list("pairable", "within", "total_var", "counted").first()
+        counts = {
+            str(nomination): n
+            for nomination, n in stored.order_by().values_list("nomination_id").annotate(n=Count("pk"))
+        }
+        width = display_scale(criteria)[1] - display_scale(criteria)[0]
+        snapshot.fingerprint = state.fingerprint
+        snapshot.count = sum(counts.values())
+        snapshot.counts = counts
+        snapshot.agreement = alpha(*first[:3], width) if first else None
+        snapshot.reviews = (first[3] or 0) if first else 0
+        snapshot.save()
+    return snapshot
 
 
 def ranking_page(
@@ -441,9 +579,10 @@ def ranking_page(
     page: int = 1,
     per_page: int = 50,
 ) -> tuple[Ranking, list[tuple[RankedRow, Application]]]:
-    """One page of the ranking with its applications (organisation and nomination joined), fetched
-    in one query whatever the page's size."""
-    ranking = rank(round_, method=method, nomination_id=nomination_id)
+    """One page of the ranking with its applications (organisation and nomination joined): the
+    page's rows read by position from the stored ranking, so a page costs a page, whatever the
+    round's size. `Ranking.rows` is a `StoredRows` (length known, sliced on demand)."""
+    ranking = stored_ranking(round_, method=method, nomination_id=nomination_id)
     start = (max(page, 1) - 1) * per_page
     rows = ranking.rows[start : start + per_page]
     applications = Application.objects.select_related("organisation", "nomination").in_bulk(

@@ -23,7 +23,7 @@ from core import clock, versioning
 from core.exceptions import TransitionRefused
 from core.fsm import apply_transition, bulk_changes, log_transitions
 from notifications.services import Recipient, notify, notify_many
-from review import events
+from review import events, totals
 from review.conflicts import automatic_conflicts, declared_against, record_automatic_conflicts
 from review.models import (
     Conflict,
@@ -585,7 +585,9 @@ def missing_criteria(review: Review) -> list[str]:
 def submit_review(review: Review, *, by: User, note: str = "") -> Review:
     with transaction.atomic():
         review = _locked(review)
-        return apply_transition(review, "submit", by=by, note=note, missing=missing_criteria(review))
+        review = apply_transition(review, "submit", by=by, note=note, missing=missing_criteria(review))
+        totals.sync_reviews([review])  # the ranking's stored total, in the same transaction
+        return review
 
 
 def decline_review(review: Review, *, by: User, note: str = "", conflict: bool = False) -> Review:
@@ -618,6 +620,7 @@ def recuse(juror: Juror, application: Application, *, by: User, reason: str) -> 
         )
         for review in live:
             apply_transition(review, "recuse", by=by, note=reason)
+        totals.sync_reviews(live)  # a recused submitted review stops counting at once
         conflict, _created = Conflict.objects.update_or_create(
             juror=juror,
             application=application,
@@ -652,6 +655,7 @@ def _replace(review: Review, *, by: User) -> None:
 def reopen_review(review: Review, *, by: User, note: str = "") -> Review:
     with transaction.atomic():
         review = apply_transition(_locked(review), "reopen", by=by, note=note)
+        totals.sync_reviews([review])
         notify(
             events.REOPENED.key,
             [review.juror.user],
@@ -825,10 +829,12 @@ def accept_organisation_conflict(
         reason = _("Conflict of interest with %(organisation)s accepted by the organisers.") % {
             "organisation": declaration.organisation.name
         }
-        for review in _organisation_reviews(declaration, Review.LIVE_STATES):
+        recused = list(_organisation_reviews(declaration, Review.LIVE_STATES))
+        for review in recused:
             apply_transition(review, "recuse", by=by, note=reason)
             if review.round.is_open:
                 _replace(review, by=by)
+        totals.sync_reviews(recused)
         _tell_juror_of_decision(declaration)
     return declaration
 

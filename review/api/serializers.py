@@ -399,3 +399,67 @@ class ShortlistInputSerializer(RefuseUnknownFieldsMixin, serializers.Serializer)
 class ShortlistRemoveInputSerializer(RefuseUnknownFieldsMixin, serializers.Serializer):
     application = serializers.IntegerField()
     reason = serializers.CharField(max_length=2000)
+
+
+class RankingUncertaintySerializer(serializers.Serializer):
+    """How sure the ranking is (review.uncertainty): the bootstrap's settings, or its progress."""
+
+    state = serializers.ChoiceField(
+        choices=["ready", "computing"],
+        help_text="`computing`: a large round's figures are being computed by a task; ask again.",
+    )
+    done = serializers.IntegerField(help_text="Replicates computed so far (while computing).")
+    total = serializers.IntegerField(help_text="Replicates in all.")
+    seed = serializers.IntegerField(
+        allow_null=True, help_text="The random seed (from the round's fingerprint)."
+    )
+    level = serializers.FloatField(help_text="The coverage of the intervals (0.9).")
+    fragile_nominations = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="Nominations whose winner set is not robust (a close chance at the cut-off).",
+    )
+
+
+class RankingRowSerializer(serializers.Serializer):
+    application_id = serializers.IntegerField()
+    nomination_id = serializers.IntegerField()
+    position = serializers.IntegerField()
+    position_in_nomination = serializers.IntegerField()
+    reviews = serializers.IntegerField()
+    mean = serializers.FloatField(allow_null=True)
+    median = serializers.FloatField(allow_null=True)
+    trimmed = serializers.FloatField(allow_null=True)
+    calibrated = serializers.FloatField(allow_null=True)
+    score = serializers.FloatField(allow_null=True, help_text="The round's method's score.")
+    spread = serializers.FloatField(allow_null=True)
+    low = serializers.FloatField(allow_null=True)
+    high = serializers.FloatField(allow_null=True)
+    contested = serializers.BooleanField()
+    number = serializers.CharField()
+    title = serializers.CharField()
+    organisation = serializers.CharField()
+    nomination = serializers.CharField()
+    score_low = serializers.FloatField(allow_null=True, help_text="The score's 90% interval, low end.")
+    score_high = serializers.FloatField(allow_null=True, help_text="The score's 90% interval, high end.")
+    rank_low = serializers.IntegerField(allow_null=True, help_text="The position's 90% interval, best.")
+    rank_high = serializers.IntegerField(allow_null=True, help_text="The position's 90% interval, worst.")
+    probability = serializers.FloatField(
+        allow_null=True, help_text="The chance of being among the winners (null while computing)."
+    )
+    verdict = serializers.CharField(
+        allow_null=True, help_text="In words: likely winner (≥ 0.9), could go either way, unlikely (≤ 0.1)."
+    )
+    cutoff = serializers.BooleanField(
+        help_text="Last winner or first non-winner of its nomination with an undecided chance."
+    )
+
+
+class RankingSerializer(serializers.Serializer):
+    method = serializers.CharField()
+    parameters = serializers.DictField()
+    scale = serializers.ListField(child=serializers.FloatField())
+    agreement = serializers.FloatField(allow_null=True)
+    reviews = serializers.IntegerField()
+    count = serializers.IntegerField()
+    uncertainty = RankingUncertaintySerializer()
+    rows = RankingRowSerializer(many=True)

@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -38,6 +37,7 @@ from review.api.serializers import (
     JuryNoteSerializer,
     ManualAssignmentSerializer,
     ProgressSerializer,
+    RankingSerializer,
     ReviewListSerializer,
     ReviewSerializer,
     RoundSerializer,
@@ -292,11 +292,14 @@ class RoundViewSet(
             ).data
         )
 
-    @extend_schema(parameters=ROUND_FILTERS, responses={200: OpenApiTypes.OBJECT, **ROUND_ERRORS})
+    @extend_schema(parameters=ROUND_FILTERS, responses={200: RankingSerializer, **ROUND_ERRORS})
     @action(detail=True, methods=["get"])
     def ranking(self, request, pk=None):
         """The ranking: raw and calibrated scores side by side, reviews and their spread, the
-        round's inter-rater agreement, contested flags; 50 rows a page."""
+        round's inter-rater agreement, contested flags; 50 rows a page. Each row's score and
+        position intervals (90 %) and chance of being among the winners, by resampling the reviews
+        (`uncertainty`: above 500 applications computed by a task, `computing` until ready)."""
+        from review import uncertainty
         from review.ranking import ranking_page
 
         round_ = self._round()
@@ -310,6 +313,8 @@ class RoundViewSet(
         ranking, rows = ranking_page(
             round_, method=method, nomination_id=int(nomination) if nomination else None, page=int(page)
         )
+        figures = uncertainty.for_round(round_, ranking.method)
+        estimates = figures.by_application() if isinstance(figures, uncertainty.Uncertainty) else {}
         return Response(
             {
                 "method": ranking.method,
@@ -318,6 +323,7 @@ class RoundViewSet(
                 "agreement": ranking.agreement,
                 "reviews": ranking.reviews,
                 "count": len(ranking.rows),
+                "uncertainty": uncertainty.summary(figures),
                 "rows": [
                     {
                         **row._asdict(),
@@ -325,6 +331,7 @@ class RoundViewSet(
                         "title": application.title,
                         "organisation": application.organisation.name,
                         "nomination": application.nomination.title,
+                        **uncertainty.row_fields(estimates.get(row.application_id)),
                     }
                     for row, application in rows
                 ],

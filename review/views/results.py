@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 from applications.models import Application
 from core import formats
 from core.web import REFUSALS, add_errors
-from review import services
+from review import services, uncertainty
 from review.exports import scores_csv_response, scores_xlsx_response
 from review.forms import ConsensusForm, RankingFilterForm, RankingShortlistForm
 from review.models import Round
@@ -21,6 +21,7 @@ from review.pages import round_for
 from review.ranking import breakdown as breakdown_of
 from review.ranking import rank, ranking_page
 from review.selectors import jury_notes, round_criteria
+from review.uncertainty_chart import interval_chart
 
 PER_PAGE = 50
 
@@ -79,6 +80,7 @@ def ranking_page_response(
     page_obj = Paginator(table.rows, PER_PAGE).get_page(wanted)
     if page_obj.number != wanted:
         table, rows = ranking_page(round_, page=page_obj.number, per_page=PER_PAGE, **filters)
+    figures = uncertainty.for_round(round_, filters["method"])
     criteria = list(round_criteria(round_))
     targets = (
         shortlist_targets(round_)
@@ -100,7 +102,10 @@ def ranking_page_response(
             "contest": round_.contest,
             "form": form,
             "ranking": table,
-            "rows": rows,
+            "rows": _with_estimates(rows, figures, table.scale),
+            "uncertainty": figures,
+            "pending": isinstance(figures, uncertainty.Pending),
+            "fragile": _fragile(round_, figures),
             "page_obj": page_obj,
             "query": query,
             "parameters": _parameters(round_, table, criteria),
@@ -110,6 +115,26 @@ def ranking_page_response(
         },
         status=status,
     )
+
+
+def _with_estimates(rows, figures, scale: tuple[float, float]) -> list[tuple]:
+    """(row, application, estimate or None, its interval chart) per row of the page."""
+    found = figures.by_application() if isinstance(figures, uncertainty.Uncertainty) else {}
+    out = []
+    for row, application in rows:
+        estimate = found.get(row.application_id)
+        chart = interval_chart(estimate.low, estimate.high, estimate.score, scale) if estimate else ""
+        out.append((row, application, estimate, chart))
+    return out
+
+
+def _fragile(round_: Round, figures) -> list[str]:
+    """The nominations whose winner set is not robust, by title (one query whatever the figures
+    say, so the page's query count does not depend on the data)."""
+    titles = dict(round_.contest.nominations.values_list("pk", "title"))
+    if not isinstance(figures, uncertainty.Uncertainty):
+        return []
+    return [titles.get(pk, str(pk)) for pk in figures.fragile_nominations]
 
 
 def _shortlist_forms(targets, sent: RankingShortlistForm | None) -> dict:

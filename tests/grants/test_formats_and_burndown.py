@@ -109,7 +109,8 @@ def test_the_chart_csv_keeps_plain_numbers(funded):
         .get(reverse("grants:chart_csv", args=[funded.world.contest.pk, "burndown"]))
         .streaming_content
     ).decode("utf-8-sig")
-    assert "20.01.2025,20000,20000" in body  # the label for people, the figures for machines
+    # The label for people (text cells are quoted), the figures for machines.
+    assert '"20.01.2025",20000,20000' in body
 
 
 def test_the_payment_form_fills_an_iso_date_the_browser_accepts(funded):

@@ -8,6 +8,7 @@ from contests.models import Contest
 from review import services
 from review.models import Conflict, Review, Round, Score
 from tests.factories import FormFieldFactory, UserFactory
+from tests.problems import errors_under
 from tests.review.factories import ReviewFactory
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +59,7 @@ def test_a_bad_score_is_refused_and_nothing_is_saved(api, jury, review, bad):
     client = api(review.juror.user)
     r = client.put(url(review, "scores"), scores((jury.method, 5), (jury.impact, bad)), format="json")
     assert r.status_code == 400
-    assert str(jury.impact.pk) in r.json()["scores"]
+    assert str(jury.impact.pk) in errors_under(r, "scores")
     assert not Score.objects.filter(review=review).exists()
     review.refresh_from_db()
     assert review.state == Review.State.ASSIGNED

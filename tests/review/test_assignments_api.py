@@ -70,7 +70,7 @@ def test_filters_by_juror_application_and_state(api, jury, assigned):
     assert ids(client.get(URL, {"contest": jury.contest.pk, "juror": jury.jurors[3].pk})) == theirs
     r = client.get(URL, {"state": "lost"})
     assert r.status_code == 400
-    assert "state" in r.json()
+    assert "state" in r.json()["errors"]
 
 
 def test_paginated(api, jury, assigned):

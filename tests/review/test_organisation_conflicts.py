@@ -139,7 +139,7 @@ def test_the_decision_is_refused_to_others_and_needs_a_reason(api, jury, target,
     assert api(other_organiser).get(f"{URL}{pk}/").status_code == 404
     r = api(jury.organiser).post(f"{URL}{pk}/reject/", {"note": ""})
     assert r.status_code == 400
-    assert "note" in r.json()
+    assert "note" in r.json()["errors"]
     assert OrganisationConflict.objects.get(pk=pk).state == OrganisationConflict.State.PENDING
     r = api(jury.organiser).post(f"{URL}{pk}/accept/", {"note": "Підтверджуємо."})
     assert r.status_code == 200
@@ -180,23 +180,23 @@ def test_a_duplicate_and_bad_input_are_refused(api, jury, target):
     assert declare(api, juror, organisation).status_code == 201
     r = declare(api, juror, organisation)
     assert r.status_code == 400
-    assert "organisation" in r.json()
+    assert "organisation" in r.json()["errors"]
     pk = OrganisationConflict.objects.get().pk
     api(jury.organiser).post(f"{URL}{pk}/accept/")
     assert declare(api, juror, organisation).status_code == 400  # an accepted one stands too
     assert OrganisationConflict.objects.count() == 1
     r = declare(api, juror, OrganisationFactory(), note="   ")
-    assert r.status_code == 400 and "note" in r.json()
+    assert r.status_code == 400 and "note" in r.json()["errors"]
     r = api(juror.user).post(URL, {"organisation": organisation.pk, "note": "Без місця."}, format="json")
-    assert r.status_code == 400 and "juror" in r.json()
+    assert r.status_code == 400 and "juror" in r.json()["errors"]
     r = api(juror.user).post(
         URL, {"contest": jury.contest.pk, "organisation": 999_999, "note": "Немає такої."}, format="json"
     )
-    assert r.status_code == 400 and "organisation" in r.json()
+    assert r.status_code == 400 and "organisation" in r.json()["errors"]
     # Their own organisation is already a conflict, recorded automatically.
     own = jury.applications[0].organisation
     r = declare(api, jury.jurors[0], own)
-    assert r.status_code == 400 and "organisation" in r.json()
+    assert r.status_code == 400 and "organisation" in r.json()["errors"]
     assert OrganisationConflict.objects.count() == 1
 
 

@@ -81,21 +81,21 @@ def test_by_the_accept_header(api, jury, scored, accept, kind):
 def test_an_unknown_format_is_a_400_with_a_message(api, jury, scored, query, field):
     r = api(jury.organiser).get(url(jury, query))
     assert r.status_code == 400
-    assert r["Content-Type"].startswith("application/json")
-    assert "csv, xlsx" in r.json()[field][0]
+    assert r["Content-Type"].startswith("application/problem+json")
+    assert "csv, xlsx" in r.json()["errors"][field][0]
 
 
 def test_an_unknown_format_is_answered_in_ukrainian(api, jury, scored):
     r = api(jury.organiser).get(url(jury, "file=pdf"), HTTP_ACCEPT_LANGUAGE="uk")
     assert r.status_code == 400
-    assert r.json()["file"]
+    assert r.json()["errors"]["file"]
 
 
 def test_only_the_organisers_export(api, jury, scored, other_organiser):
     for user in (scored.juror.user, other_organiser, UserFactory()):
         r = api(user).get(url(jury, "file=xlsx"))
         assert r.status_code == 404
-        assert r["Content-Type"].startswith("application/json")
+        assert r["Content-Type"].startswith("application/problem+json")
     assert api().get(url(jury, "file=xlsx")).status_code in (401, 403, 404)
 
 

@@ -160,7 +160,8 @@ def test_bad_input_is_400_and_changes_nothing(api, ranked, payload, field):
         payload = {**payload, "source_round": jury.round.pk}
     r = api(jury.organiser).post(url(jury.second), payload, format="json")
     assert r.status_code == 400, r.content
-    assert field in r.json(), r.json()
+    # A list's errors are named per item (`applications.0`).
+    assert any(k.split(".")[0] == field for k in r.json()["errors"]), r.json()
     assert not ShortlistEntry.objects.exists()
 
 
@@ -173,13 +174,13 @@ def test_removing_needs_a_reason_and_an_entry(api, ranked):
         {"application": jury.applications[1].pk, "reason": ""},
         format="json",
     )
-    assert r.status_code == 400 and "reason" in r.json()
+    assert r.status_code == 400 and "reason" in r.json()["errors"]
     r = client.post(
         url(jury.second, "shortlist/remove"),
         {"application": jury.applications[2].pk, "reason": "x"},
         format="json",
     )
-    assert r.status_code == 400 and "application" in r.json()
+    assert r.status_code == 400 and "application" in r.json()["errors"]
     assert jury.second.shortlist.count() == 1
 
 

@@ -49,3 +49,13 @@ class Command(BaseCommand):
                 }
             )
         )
+        if outcome.chances:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _(
+                        "OK: the chances of winning follow too (%(replicates)s draws of the reviews, "
+                        "seed %(seed)s)."
+                    )
+                    % outcome.chances
+                )
+            )
