@@ -27,7 +27,7 @@ from applications.models import Application, Attachment, IneligibilityReason, La
 from applications.selectors import questions_for
 from contests.models import Category, Contest, FormField, Nomination
 from contests.services import scope_of
-from core import arrival, clock, versioning
+from core import arrival, clock, hooks, versioning
 from core.exceptions import TransitionRefused
 from core.files import validate_upload
 from core.fsm import apply_transition, bulk_changes, log_transitions
@@ -413,6 +413,7 @@ def submit_application(
             dedupe_key=f"revision:{revision.pk}",
             scope=scope_of(application.contest),
         )
+        hooks.publish("application.submitted", Application, [application.pk])
     return application
 
 
@@ -467,6 +468,7 @@ def mark_eligible(application: Application, *, by: User, note: str = "") -> Appl
     with transaction.atomic():
         application = apply_transition(_locked(application), "mark_eligible", by=by, note=note)
         _tell_applicant(application, events.SCREENED.key, note)
+        hooks.publish("application.screened", Application, [application.pk])
     return application
 
 
@@ -476,6 +478,7 @@ def mark_ineligible(application: Application, *, by: User, note: str = "", reaso
             _locked(application), "mark_ineligible", by=by, note=note, reason=reason
         )
         _tell_applicant(application, events.SCREENED.key, note)
+        hooks.publish("application.screened", Application, [application.pk])
     return application
 
 
@@ -572,6 +575,8 @@ def screen_many(
                 Application(contest=contest, state=target, correct_by=correct_by)
             )
         _tell_applicants(contest, done, target, reason, note, deadline)
+        if name != "return_for_correction":  # eligible or ineligible: the screening's outcome
+            hooks.publish("application.screened", Application, done_pks)
     return done_pks, refused
 
 

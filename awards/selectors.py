@@ -10,6 +10,7 @@ from applications.models import Application
 from awards.models import Decision, Diploma
 from contests.models import Contest, ContestRole, Nomination
 from core import clock
+from grants.models import Disbursement, Grant
 from review.models import Juror, Review, Round
 from review.ranking import RankedRow, rank
 
@@ -204,4 +205,33 @@ def unfinished_work(contest: Contest) -> Unfinished:
             | Q(state=Application.State.RETURNED, correct_by__gt=clock.now()),
             contest=contest,
         ).count(),
+    )
+
+
+OPEN_DATA_FIELDS = (
+    *("state", "amount", "currency", "purpose", "starts_on", "ends_on", "created_at", "updated_at"),
+    *("contest__title", "contest__time_zone", "contest__state"),
+    *("application__title", "application__number", "application__state"),
+    "application__nomination__title",
+    *("application__organisation__name", "application__organisation__registry_code"),
+    *("application__organisation__region", "application__organisation__settlement"),
+)
+
+
+def open_data_grants(contest: Contest | None = None) -> QuerySet[Grant]:
+    """Grants published as open data (awards.opendata): those of winners of announced contests,
+    with everything a record shows in two queries whatever their number (the grants with their
+    contest, application, nomination and organisation; their paid tranches)."""
+    grants = Grant.objects.filter(
+        contest__state__in=RESULT_STATES, application__state=Application.State.AWARDED
+    )
+    if contest is not None:
+        grants = grants.filter(contest=contest)
+    paid = Disbursement.objects.filter(state=Disbursement.State.PAID).order_by("paid_on", "pk")
+    return (
+        grants.select_related("contest", "application__organisation", "application__nomination")
+        # Only what a record shows: an application's answers alone outweigh the rest of the row.
+        .only(*OPEN_DATA_FIELDS)
+        .prefetch_related(Prefetch("tranches", queryset=paid, to_attr="paid_tranches"))
+        .order_by("contest_id", "pk")
     )

@@ -29,7 +29,7 @@ from awards.selectors import (
 )
 from contests.models import Contest, ContestRole
 from contests.services import scope_of
-from core import clock
+from core import clock, hooks
 from core.exceptions import TransitionRefused, refuse_if
 from core.fsm import apply_transition, bulk_changes, log_transitions
 from notifications.services import Recipient, notify, notify_many
@@ -203,6 +203,7 @@ def announce(
         note = _confirmed_note(contest, "announce", note, confirm_unfinished, reason)
         apply_transition(contest, "announce", by=by, note=note)
         _award(contest, by=by)
+        hooks.publish("results.announced", Contest, [contest.pk])
     return contest
 
 

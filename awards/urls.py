@@ -1,6 +1,6 @@
 from django.urls import path
 
-from awards import views
+from awards import opendata_views, views
 
 app_name = "awards"
 
@@ -15,6 +15,20 @@ urlpatterns = [
     path("results/how-to-verify/", views.how_to_verify, name="how_to_verify"),
     path("results/<int:pk>/", views.results, name="results"),
     path("results/<int:pk>/scores.json", views.results_file, name="results_file"),
+    path("open-data/", opendata_views.page, name="open_data"),
+    path("open-data/grants.json", opendata_views.grants_json, name="open_data_json"),
+    path("open-data/grants.csv", opendata_views.grants_csv, name="open_data_csv"),
+    path(
+        "open-data/contests/<int:pk>/grants.json",
+        opendata_views.contest_grants_json,
+        name="open_data_contest_json",
+    ),
+    path(
+        "open-data/contests/<int:pk>/grants.csv",
+        opendata_views.contest_grants_csv,
+        name="open_data_contest_csv",
+    ),
+    path("open-data/schema/v<int:version>.json", opendata_views.schema, name="open_data_schema"),
     path("diplomas/verify/", views.verify, name="verify"),
     path("diplomas/verify/<str:code>/", views.verify, name="verify_code"),
 ]

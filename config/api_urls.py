@@ -17,6 +17,7 @@ from accounts.api.views import (
     TokenView,
 )
 from applications.api.views import ApplicationViewSet, LateCodeViewSet
+from awards.api.opendata import OpenDataContestGrantsView, OpenDataGrantsView, OpenDataSchemaView
 from awards.api.views import AwardContestViewSet, DecisionViewSet, ResultsViewSet
 from contests.api.views import (
     ClassifierViewSet,
@@ -26,6 +27,7 @@ from contests.api.views import (
     NominationViewSet,
 )
 from core.api_site import SiteSettingsView
+from core.api_version import VersionedAPIRootView
 from depository.api.manage import DepositoryCaseViewSet, DepositoryConsentViewSet
 from depository.api.views import PracticeViewSet
 from grants.api.views import (
@@ -41,8 +43,10 @@ from review.api.assignments import AssignmentViewSet
 from review.api.imports import JurorImportViewSet
 from review.api.organisation_conflicts import OrganisationConflictViewSet
 from review.api.views import ConflictViewSet, JurorViewSet, ReviewViewSet, RoundViewSet
+from webhooks.api.views import WebhookViewSet
 
 router = DefaultRouter()
+router.APIRootView = VersionedAPIRootView  # GET /api/v1/ says its version
 router.register("contests", ContestViewSet, basename="contest")
 router.register("nominations", NominationViewSet, basename="nomination")
 router.register("criteria", CriterionViewSet, basename="criterion")
@@ -77,11 +81,17 @@ router.register("grant-tranches", GrantTrancheViewSet, basename="granttranche")
 router.register("grant-reports", GrantReportViewSet, basename="grantreport")
 router.register("grant-indicators", GrantIndicatorViewSet, basename="grantindicator")
 router.register("grant-budgets", GrantBudgetViewSet, basename="grantbudget")
+router.register("webhooks", WebhookViewSet, basename="webhook")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
     path("me/data/", MyDataView.as_view(), name="my_data"),
     path("site/", SiteSettingsView.as_view(), name="site_settings"),
+    path("open-data/grants/", OpenDataGrantsView.as_view(), name="open_data_grants"),
+    path(
+        "open-data/contests/<int:id>/grants/", OpenDataContestGrantsView.as_view(), name="open_data_contest"
+    ),
+    path("open-data/schema/", OpenDataSchemaView.as_view(), name="open_data_schema"),
     path("auth/token/", TokenView.as_view(), name="token"),
     path("people/<int:pk>/two-step/reset/", TwoStepResetView.as_view(), name="two_step_reset"),
     path("auth/sign-up/", SignUpView.as_view(), name="sign_up"),

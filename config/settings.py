@@ -38,6 +38,12 @@ SITE_CONTACT_PHONE = env.str("SITE_CONTACT_PHONE", default="")
 SITE_CONTACT_ADDRESS = env.str("SITE_CONTACT_ADDRESS", default="")
 SITE_LOGO_MAX_KB = env.int("SITE_LOGO_MAX_KB", default=512)
 SITE_SETTINGS_CACHE_SECONDS = env.int("SITE_SETTINGS_CACHE_SECONDS", default=300)
+# Open data of results and grants (awards.opendata, /open-data/): the licence (an SPDX id of
+# core.models.OpenDataLicence; staff may choose another on the site settings page) and the prefix
+# of the grants' identifiers (360Giving-style; keep it once published, identifiers must not change).
+OPEN_DATA_LICENCE = env.str("OPEN_DATA_LICENCE", default="CC-BY-4.0")
+OPEN_DATA_ID_PREFIX = env.str("OPEN_DATA_ID_PREFIX", default="360G-konkurs")
+OPEN_DATA_FUNDER_ID = env.str("OPEN_DATA_FUNDER_ID", default="")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -69,6 +75,7 @@ INSTALLED_APPS = [
     "depository",
     "awards",
     "reports",
+    "webhooks",
 ]
 
 # Per-process memory when embedded; CACHE_URL=redis://… shares rankings between workers.
@@ -77,6 +84,8 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 MIDDLEWARE = [
     # First: the moment a request reached us, which deadlines are judged at (core/arrival.py).
     "core.arrival.ArrivalMiddleware",
+    # API-Version on every /api/ answer; Deprecation/Sunset on deprecated operations (core/api_version.py).
+    "core.api_version.ApiVersionMiddleware",
     # Compresses text answers to people not logged in (BREACH: core/compression.py).
     "core.compression.SafeGZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -85,6 +94,8 @@ MIDDLEWARE = [
     # Pages open in LANGUAGE_CODE unless the person chose (cookie, profile); the API follows
     # Accept-Language too (core/locale.py).
     "core.locale.LanguageMiddleware",
+    # Every error answered under the API is RFC 9457 problem details, in that language (core/problems.py).
+    "core.problems.ProblemDetailsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -220,6 +231,15 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Konkurs <noreply@kon
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=EMAIL_CONFIG.get("EMAIL_TIMEOUT") or 30)
 # Delivery attempts of one e-mail before it is marked failed (backoff 30 s, 1, 2, 4, 8… min).
 EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=6)
+# Webhooks (webhooks/services.py): tries per delivery (backoff 30 s, 1, 2, 4… min), the request's
+# timeout in seconds, and when a failing endpoint is disabled and its owners told: after this many
+# deliveries in a row failed, or after failing this many hours. Plain http:// is refused except
+# to this machine with DEBUG or WEBHOOKS_ALLOW_HTTP (tests' local receiver).
+WEBHOOKS_MAX_ATTEMPTS = env.int("WEBHOOKS_MAX_ATTEMPTS", default=8)
+WEBHOOKS_TIMEOUT = env.float("WEBHOOKS_TIMEOUT", default=5.0)
+WEBHOOKS_DISABLE_AFTER_FAILURES = env.int("WEBHOOKS_DISABLE_AFTER_FAILURES", default=10)
+WEBHOOKS_DISABLE_AFTER_HOURS = env.int("WEBHOOKS_DISABLE_AFTER_HOURS", default=24)
+WEBHOOKS_ALLOW_HTTP = env.bool("WEBHOOKS_ALLOW_HTTP", default=False)
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="memory://")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=None)
@@ -236,6 +256,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout"
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 60.0},
     "send-reminders": {"task": "notifications.send_reminders", "schedule": 3600.0},
+    "sweep-webhooks": {"task": "webhooks.sweep", "schedule": 60.0},
 }
 
 REST_FRAMEWORK = {
@@ -244,7 +265,7 @@ REST_FRAMEWORK = {
         "accounts.authentication.ApiTokenAuthentication",  # hashed, scoped, expiring (accounts.tokens)
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.paging.Pagination",  # page numbers; `page` twice or empty: 404
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "core.filters.FilterBackend",  # django-filter's, answering invalid choices in our words
@@ -270,10 +291,14 @@ API_THROTTLE_RATES = {
 }
 # How long the link that confirms an API sign-up's e-mail address works.
 EMAIL_CONFIRMATION_DAYS = env.int("EMAIL_CONFIRMATION_DAYS", default=3)
+# The API's version: the schema's info.version, the API-Version header, the /api/v1/ root
+# (core/api_version.py). Breaking changes go to /api/v2/ (README, "API versions").
+API_VERSION = "1.0.0"
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Konkurs API",
     "DESCRIPTION": "Contests and grant programmes: calls, applications, review, grants.",
-    "VERSION": "1.0.0",
+    "VERSION": API_VERSION,
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     # Swagger UI from the sidecar package: no CDN at run time.

@@ -26,6 +26,7 @@ urlpatterns = [
     path("grants/", include("grants.urls")),
     path("jury/", include("review.import_urls")),
     path("", include("depository.urls")),
+    path("", include("webhooks.urls")),
     path("", include("contests.urls")),
 ]
 # Error pages in the site's look and the person's language; JSON under /api/ (core.errors).

@@ -1,6 +1,7 @@
 """Base API pieces: transitions as POST actions, one error shape, history."""
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -18,17 +19,21 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core import versioning
+from core.api_version import deprecated
 from core.files import STORAGE_RETRY_AFTER_SECONDS, STORAGE_UNAVAILABLE_MESSAGE, log_outage, storage_outage
 from core.fsm import history
+from core.problems import PROBLEM_CONTENT_TYPE, as_problem, problem
+from core.schema import ConflictProblemSerializer, ProblemSerializer
 from core.steps import Catalogue, Refusal, Step, catalogue_of, fresh
 from core.strict import FORM_KEYS, RefuseUnknownFieldsMixin  # noqa: F401 (their old home)
 
+# Old names of steps (step_aliases) are deprecated since this date and answered until the sunset.
+STEP_ALIASES_SINCE = date(2026, 12, 6)
+STEP_ALIASES_SUNSET = date(2027, 6, 6)
 
-class TransitionConflictSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    state = serializers.CharField()
-    allowed = serializers.ListField(child=serializers.CharField())
-    reasons = serializers.ListField(child=serializers.CharField(), required=False)
+# The bodies of errors: problem details (core.problems); the old names kept for their importers.
+TransitionConflictSerializer = ConflictProblemSerializer
+ErrorSerializer = ProblemSerializer
 
 
 @extend_schema_field(serializers.ListField(child=serializers.CharField()))
@@ -58,12 +63,6 @@ class StateLogSerializer(serializers.Serializer):
         return log.by.display_name if log.by else None
 
 
-class ErrorSerializer(serializers.Serializer):
-    """403, 404 and 400 without field errors."""
-
-    detail = serializers.CharField()
-
-
 class TransitionActionsMixin:
     """Turns the view set's `catalogue` (core.steps) into `POST …/{id}/{step}/` actions.
 
@@ -89,7 +88,11 @@ class TransitionActionsMixin:
         for step in cls.catalogue:
             setattr(cls, step.name, cls._step_action(step, step.name.replace("_", "-")))
         for path, name in cls.step_aliases.items():
-            setattr(cls, f"{name}_alias", cls._step_action(cls.catalogue[name], path, deprecated=True))
+            # An old name of a step: still answered, with the deprecation notice in its headers.
+            alias = cls._step_action(cls.catalogue[name], path, deprecated=True)
+            successor = f"../{name.replace('_', '-')}/"
+            notice = deprecated(since=STEP_ALIASES_SINCE, sunset=STEP_ALIASES_SUNSET, successor=successor)
+            setattr(cls, f"{name}_alias", notice(alias))
         cls._steps_installed = True
 
     @classmethod
@@ -147,27 +150,37 @@ def refusal_response(refusal: Refusal) -> Response:
         raise PermissionDenied(refusal.detail)
     if refusal.kind == "invalid":
         raise DRFValidationError(refusal.errors or {"non_field_errors": refusal.reasons or [refusal.detail]})
-    body = {"detail": refusal.detail, "state": refusal.state, "allowed": refusal.allowed}
-    if refusal.reasons:
-        body["reasons"] = refusal.reasons
-    return Response(body, status=status.HTTP_409_CONFLICT)
+    body = problem(
+        status.HTTP_409_CONFLICT,
+        refusal.detail,
+        state=refusal.state,
+        allowed=refusal.allowed,
+        reasons=refusal.reasons or None,
+    )
+    return Response(body, status=status.HTTP_409_CONFLICT, content_type=PROBLEM_CONTENT_TYPE)
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     """DRF's handler, plus Django's ValidationError from services as 400 with field errors, and
-    the file storage being down as 503 with a Retry-After (core.files.storage_outage)."""
+    the file storage being down as 503 with a Retry-After (core.files.storage_outage); every
+    answer a problem (core.problems: RFC 9457, application/problem+json)."""
     if (outage := storage_outage(exc)) is not None:
         request = context.get("request")
         log_outage(outage, f"{request.method} {request.path}" if request is not None else "")
         return Response(
-            {"detail": str(STORAGE_UNAVAILABLE_MESSAGE)},
+            problem(status.HTTP_503_SERVICE_UNAVAILABLE, str(STORAGE_UNAVAILABLE_MESSAGE)),
             status=status.HTTP_503_SERVICE_UNAVAILABLE,
             headers={"Retry-After": str(STORAGE_RETRY_AFTER_SECONDS)},
+            content_type=PROBLEM_CONTENT_TYPE,
         )
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = DRFValidationError(detail=detail)
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is not None:
+        response.data = as_problem(response.status_code, response.data)
+        response.content_type = PROBLEM_CONTENT_TYPE
+    return response
 
 
 class RulesPermission(BasePermission):
@@ -194,15 +207,17 @@ class RulesPermission(BasePermission):
 
 
 def stale_response(error: versioning.StaleVersion) -> Response:
-    body = {
-        "detail": _(
-            "Someone changed this record since you loaded it. Reload it and apply your change again."
-        ),
-        "version": error.current,
-        "changed": error.changed,
-    }
+    body = problem(
+        status.HTTP_412_PRECONDITION_FAILED,
+        _("Someone changed this record since you loaded it. Reload it and apply your change again."),
+        version=error.current,
+        changed=error.changed,
+    )
     return Response(
-        body, status=status.HTTP_412_PRECONDITION_FAILED, headers={"ETag": versioning.etag(error.current)}
+        body,
+        status=status.HTTP_412_PRECONDITION_FAILED,
+        headers={"ETag": versioning.etag(error.current)},
+        content_type=PROBLEM_CONTENT_TYPE,
     )
 
 

@@ -2,7 +2,8 @@
 
 Pages answer in the site's look (they extend base.html) and the person's language, with a way back:
 the page they came from when it is ours, and the home page. Under the API (settings.API_PATH_PREFIX)
-the same errors answer JSON, `{"detail": …}`, as the API's own errors do (core.api.exception_handler).
+the same errors answer problem details (core.problems: application/problem+json, with `detail`), as
+the API's own errors do (core.api.exception_handler).
 
 The 500 page renders with a minimal context (no user, no context processors): it must not fail when
 the error was the database; if even that fails, a fixed bilingual page answers.
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from core import site
 from core.parsing import multipart_message
+from core.problems import PROBLEM_CONTENT_TYPE, problem
 
 logger = logging.getLogger(__name__)
 
@@ -56,9 +58,18 @@ def way_back(request: HttpRequest) -> str:
 
 def _answer(request: HttpRequest, template: str, status: int, detail: str, context: dict | None = None):
     if is_api(request):
-        return JsonResponse({"detail": detail}, status=status)
+        return api_problem(status, detail)
     context = {"back": way_back(request), "detail": detail, **(context or {})}
     return TemplateResponse(request, template, context, status=status).render()
+
+
+def api_problem(status: int, detail: str) -> HttpResponse:
+    return JsonResponse(
+        problem(status, detail),
+        status=status,
+        content_type=PROBLEM_CONTENT_TYPE,
+        json_dumps_params={"ensure_ascii": False},
+    )
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
@@ -118,8 +129,7 @@ def _site():
 def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: the site's look without anything that could fail again (no user, no database)."""
     if is_api(request):
-        detail = _("Something went wrong on our side. Please try again later.")
-        return JsonResponse({"detail": detail}, status=500)
+        return api_problem(500, _("Something went wrong on our side. Please try again later."))
     try:
         context = {"request": request, "back": way_back(request), "site": _site()}
         with contextlib.suppress(Exception):  # the language form in the header needs it

@@ -10,6 +10,16 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class OpenDataLicence(models.TextChoices):
+    """Licences the open data of results and grants (awards.opendata) may be published under,
+    by their SPDX identifiers."""
+
+    CC_BY_4 = "CC-BY-4.0", _("Creative Commons Attribution 4.0 International")
+    CC_BY_SA_4 = "CC-BY-SA-4.0", _("Creative Commons Attribution-ShareAlike 4.0 International")
+    CC0_1 = "CC0-1.0", _("Creative Commons Zero 1.0 Universal (public domain)")
+    ODC_BY_1 = "ODC-By-1.0", _("Open Data Commons Attribution Licence 1.0")
+
+
 class SiteSettings(models.Model):
     """Who runs this site and how to reach them: one row (pk 1), edited by staff on a page
     (core.views.site_settings) or through the API (PATCH /api/v1/site/). An empty field falls back to
@@ -37,6 +47,13 @@ class SiteSettings(models.Model):
     contacts_text = models.TextField(_("contacts page"), blank=True)
     accessibility_text = models.TextField(_("accessibility statement"), blank=True)
     privacy_text = models.TextField(_("privacy notice"), blank=True)
+    open_data_licence = models.CharField(
+        _("open data licence"),
+        max_length=20,
+        blank=True,
+        choices=OpenDataLicence.choices,
+        help_text=_("The licence of the published results and grants (open data)."),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:

@@ -34,6 +34,7 @@ FROM_SETTINGS = {
     "contact_email": "SITE_CONTACT_EMAIL",
     "contact_phone": "SITE_CONTACT_PHONE",
     "contact_address": "SITE_CONTACT_ADDRESS",
+    "open_data_licence": "OPEN_DATA_LICENCE",
 }
 TEXTS = ("about_text", "contacts_text", "accessibility_text", "privacy_text")
 EDITABLE = (*FROM_SETTINGS, *TEXTS)
@@ -51,6 +52,7 @@ class SiteInfo:
     contacts_text: str
     accessibility_text: str
     privacy_text: str
+    open_data_licence: str  # an SPDX id (core.models.OpenDataLicence); awards.opendata uses it
     logo_version: str  # empty: no logo; else changes with each new logo (cache-busting URL)
 
     @property

@@ -39,6 +39,8 @@ class RefuseUnknownFieldsMixin:
                         errors[name] = [_("Unknown field: it is not accepted here.")]
                 elif field.read_only and not self._unchanged(field, data[name]):
                     errors[name] = [_("This field is read-only: it cannot be changed here.")]
+                elif too_long(field, data[name]):
+                    errors[name] = [field.error_messages["max_length"].format(max_length=field.max_length)]
             if errors:
                 raise ValidationError(errors)
         return super().to_internal_value(data)
@@ -80,3 +82,15 @@ def refuse_any_field(data: Any) -> None:
     names = sorted(set(data.keys()) - FORM_KEYS) if hasattr(data, "keys") else []
     if names:
         raise ValidationError({name: [_("Unknown field: this action takes no fields.")] for name in names})
+
+
+def too_long(field: serializers.Field, value: Any) -> bool:
+    """A text longer than the field's max_length as sent, before DRF trims its whitespace: the
+    schema's maxLength (issue 14) holds for what the client sends, not only for what is kept."""
+    limit = getattr(field, "max_length", None)
+    return (
+        isinstance(field, serializers.CharField)
+        and limit is not None
+        and isinstance(value, str)
+        and len(value) > limit
+    )

@@ -396,7 +396,7 @@ def deadline_passes_and_screening(world, j):
     fixed, silent = j.libraries[3], j.libraries[5]
     path = f"/api/v1/applications/{fixed.app}/"
     refused = o.post(path + "return-for-correction/", {"note": "Додайте кошторис"}, expect=400)
-    assert "correct_by" in refused
+    assert "correct_by" in refused["errors"]
     correct_by = kyiv_wall_clock(parse_datetime("2031-03-14T10:00:00+00:00"))
     body = o.post(path + "return-for-correction/", {"note": "Додайте кошторис", "correct_by": correct_by})
     assert body["state"] == "returned" and body["correct_by"] and body["allowed_transitions"] == []

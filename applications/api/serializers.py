@@ -5,7 +5,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Organisation
-from applications.models import Application, Attachment, DownloadLog, LateSubmissionCode, Revision
+from applications.models import (
+    Application,
+    Attachment,
+    DownloadLog,
+    IneligibilityReason,
+    LateSubmissionCode,
+    Revision,
+)
 from contests.models import Contest, Nomination
 from core import clock
 from core.strict import RefuseUnknownFieldsMixin
@@ -108,6 +115,14 @@ class ApplicationSerializer(RefuseUnknownFieldsMixin, ApplicationListSerializer)
     # Empty for an organiser reading a draft (applications.view_answers, issue 16).
     answers = serializers.SerializerMethodField(help_text=gettext_lazy("Answers by question key."))
     attachments = serializers.SerializerMethodField()
+    # Declared so the schema allows the empty value it answers until screening finds a reason
+    # (a read-only model field loses allow_blank, and generated clients refused "").
+    ineligibility_reason = serializers.ChoiceField(
+        choices=IneligibilityReason.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text=gettext_lazy("Why the application was found ineligible; empty otherwise."),
+    )
     ineligibility_reason_display = serializers.CharField(
         source="get_ineligibility_reason_display", read_only=True
     )

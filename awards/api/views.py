@@ -22,7 +22,7 @@ from awards.api.serializers import (
 from awards.models import Decision
 from awards.steps import DECISION
 from contests.models import Nomination
-from core.api import TransitionActionsMixin
+from core.api import ErrorSerializer, TransitionActionsMixin
 
 
 class DecisionViewSet(
@@ -50,7 +50,7 @@ class DecisionViewSet(
             .order_by("contest", "nomination", "rank_position", "pk")
         )
 
-    @extend_schema(request=ProposeSerializer, responses={201: DecisionSerializer})
+    @extend_schema(request=ProposeSerializer, responses={201: DecisionSerializer, 404: ErrorSerializer})
     def create(self, request, *args, **kwargs):
         payload = ProposeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)

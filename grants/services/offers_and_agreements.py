@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from applications.models import Application
 from contests.models import Contest
+from core import hooks
 from core.files import DOCUMENT_TYPES
 from core.formats import money_value
 from core.fsm import apply_transition
@@ -94,6 +95,7 @@ def offer_grant(
             {"amount": money_value(amount, grant.currency)},
             f"grant-offered:{grant.pk}",
         )
+        hooks.publish("grant.offered", Grant, [grant.pk])
     return grant
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from applications.services import safe_display_name
 from contests.models import Contest
-from core import versioning
+from core import hooks, versioning
 from core.files import DOCUMENT_TYPES, JPEG, PNG, XLSX, validate_upload
 from core.formats import date_value
 from core.fsm import apply_transition
@@ -157,6 +157,7 @@ def submit_report(report: GrantReport, *, by: User, note: str = "") -> GrantRepo
             f"report-submitted:{report.pk}:{count}",
             besides=by,
         )
+        hooks.publish("report.submitted", GrantReport, [report.pk])
     return report
 
 
@@ -186,6 +187,7 @@ def accept_report(report: GrantReport, *, by: User, note: str = "") -> GrantRepo
         _notify_grantee(
             grant, events.REPORT_ACCEPTED.key, _report_context(report), f"report-accepted:{report.pk}"
         )
+        hooks.publish("report.accepted", GrantReport, [report.pk])
     return report
 
 

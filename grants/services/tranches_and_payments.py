@@ -10,7 +10,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from core import clock
+from core import clock, hooks
 from core.exceptions import TransitionRefused
 from core.formats import date_value, money_value
 from core.fsm import apply_transition
@@ -167,6 +167,7 @@ def pay_tranche(
                 },
                 f"tranche-paid:{tranche.pk}",
             )
+            hooks.publish("tranche.paid", Disbursement, [tranche.pk])
     except IntegrityError:
         # A racing request with the same key won the unique column: return what it recorded.
         earlier = Disbursement.objects.filter(idempotency_key=key).first()

@@ -79,7 +79,7 @@ def test_member_who_is_no_admin_and_stranger_may_not_invite_staff(api, send):
     # A stranger does not even see the organisation: a field error, nothing sent.
     response = send(api(UserFactory()), payload)
     assert response.status_code == 400
-    assert "organisation" in response.json()
+    assert "organisation" in response.json()["errors"]
     assert api().post("/api/v1/invitations/", payload, format="json").status_code in (401, 403)
     assert not Invitation.objects.exists() and not mail.outbox
 
@@ -88,18 +88,18 @@ def test_bad_email_missing_target_and_duplicate_answer_400(api, applicant, send)
     organisation = applicant.organisations.get()
     client = api(applicant)
     response = send(client, {"email": "not-an-address", "role": "staff", "organisation": organisation.pk})
-    assert response.status_code == 400 and "email" in response.json()
+    assert response.status_code == 400 and "email" in response.json()["errors"]
     response = send(client, {"email": "a@example.org", "role": "staff"})
-    assert response.status_code == 400 and "organisation" in response.json()
+    assert response.status_code == 400 and "organisation" in response.json()["errors"]
     response = send(client, {"email": "a@example.org", "role": "chief"})
-    assert response.status_code == 400 and "role" in response.json()
+    assert response.status_code == 400 and "role" in response.json()["errors"]
     assert (
         send(client, {"email": "a@example.org", "role": "staff", "organisation": organisation.pk}).status_code
         == 201
     )
     again = send(client, {"email": "A@example.org", "role": "staff", "organisation": organisation.pk})
     assert again.status_code == 400
-    assert "already invited" in again.json()["email"][0]
+    assert "already invited" in again.json()["errors"]["email"][0]
     assert Invitation.objects.count() == 1
 
 
@@ -134,7 +134,7 @@ def test_organiser_invites_a_grant_officer_who_has_an_account(api, organiser, dr
     token = _token_in_mail()
     # With an account, the password must be that account's.
     wrong = api().post("/api/v1/invitations/accept/", {"token": token, "password": "nope"}, format="json")
-    assert wrong.status_code == 400 and "password" in wrong.json()
+    assert wrong.status_code == 400 and "password" in wrong.json()["errors"]
     assert not draft_contest.roles.filter(user=officer).exists()
     response = api().post(
         "/api/v1/invitations/accept/", {"token": token, "password": PASSWORD}, format="json"
@@ -161,7 +161,7 @@ def test_who_may_not_invite_to_a_contest(api, organiser, draft_contest, other_or
         payload = {"email": "x@example.org", "role": role, "contest": draft_contest.pk}
         # An organiser of another contest does not see this draft: 400 on the field.
         response = send(api(other_organiser), payload)
-        assert response.status_code == 400 and "contest" in response.json()
+        assert response.status_code == 400 and "contest" in response.json()["errors"]
         # A juror of the contest sees it but may not invite: 403.
         juror = UserFactory()
         grant(draft_contest, juror, ContestRole.Role.JUROR)
@@ -205,7 +205,7 @@ def test_weak_password_is_refused_and_creates_nothing(api, staff, send):
             "/api/v1/invitations/accept/", {"token": token, "password": weak}, format="json"
         )
         assert response.status_code == 400, weak
-        assert response.json()["password"]
+        assert response.json()["errors"]["password"]
     assert not User.objects.filter(email="slabkyi@example.org").exists()
     assert Invitation.objects.get().accepted_at is None
 
@@ -231,7 +231,7 @@ def test_used_and_expired_invitations_answer_410_and_unknown_400(api, staff, sen
     unknown = api().post(
         "/api/v1/invitations/accept/", {"token": "nothing", "password": NEW_PASSWORD}, format="json"
     )
-    assert unknown.status_code == 400 and "token" in unknown.json()
+    assert unknown.status_code == 400 and "token" in unknown.json()["errors"]
 
 
 def test_accepting_is_rate_limited_per_address(api, settings):

@@ -140,7 +140,7 @@ def test_staff_list_add_and_remove_organisers_by_api(api, staff):
     )
     assert not _is_organiser(person)
     response = client.post("/api/v1/organisers/remove/", {"email": "orh@example.org"}, format="json")
-    assert response.status_code == 400 and "not an organiser" in response.json()["email"][0]
+    assert response.status_code == 400 and "not an organiser" in response.json()["errors"]["email"][0]
     client.post("/api/v1/organisers/", {"email": "orh@example.org"}, format="json")
     assert client.delete(f"/api/v1/organisers/{person.pk}/").status_code == 204
     assert not _is_organiser(person)
@@ -150,7 +150,7 @@ def test_staff_list_add_and_remove_organisers_by_api(api, staff):
 def test_api_refuses_unknown_addresses_and_non_staff(api, staff, organiser):
     response = api(staff).post("/api/v1/organisers/", {"email": "nobody@example.org"}, format="json")
     assert response.status_code == 400
-    assert "No account uses the e-mail address nobody@example.org" in response.json()["email"][0]
+    assert "No account uses the e-mail address nobody@example.org" in response.json()["errors"]["email"][0]
     assert api(organiser).get("/api/v1/organisers/").status_code == 403
     response = api(organiser).post("/api/v1/organisers/", {"email": organiser.email}, format="json")
     assert response.status_code == 403

@@ -64,7 +64,7 @@ def test_confirmation_twice_answers_410_and_a_bad_token_400(api, sign_up):
     again = api().post("/api/v1/auth/confirm-email/", {"token": token}, format="json")
     assert again.status_code == 410 and "already confirmed" in again.json()["detail"]
     bad = api().post("/api/v1/auth/confirm-email/", {"token": token[:-3] + "xyz"}, format="json")
-    assert bad.status_code == 400 and "token" in bad.json()
+    assert bad.status_code == 400 and "token" in bad.json()["errors"]
 
 
 def test_expired_confirmation_answers_410_and_the_address_may_sign_up_again(api, sign_up):
@@ -80,10 +80,10 @@ def test_expired_confirmation_answers_410_and_the_address_may_sign_up_again(api,
 
 
 def test_sign_up_refusals_change_nothing(sign_up):
-    assert "password" in sign_up({**GOOD, "password": "12345678"}).json()
-    assert "password" in sign_up({**GOOD, "password": "nova@example.org"}).json()
-    assert "email" in sign_up({**GOOD, "email": "not an address"}).json()
-    assert "full_name" in sign_up({**GOOD, "full_name": ""}).json()
+    assert "password" in sign_up({**GOOD, "password": "12345678"}).json()["errors"]
+    assert "password" in sign_up({**GOOD, "password": "nova@example.org"}).json()["errors"]
+    assert "email" in sign_up({**GOOD, "email": "not an address"}).json()["errors"]
+    assert "full_name" in sign_up({**GOOD, "full_name": ""}).json()["errors"]
     assert not User.objects.exists() and not mail.outbox
     # An address with an account, or waiting for its confirmation, answers as a new one would
     # (tests/accounts/test_axes_sign_up.py): never signed up twice.

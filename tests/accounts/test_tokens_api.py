@@ -67,7 +67,7 @@ def test_token_endpoint_refuses_a_longer_life_than_the_maximum(person, settings)
         {"email": person.email, "password": PASSWORD, "expires_in_days": 31},
         format="json",
     )
-    assert r.status_code == 400 and "expires_in_days" in r.json()
+    assert r.status_code == 400 and "expires_in_days" in r.json()["errors"]
     assert not ApiToken.objects.exists()
 
 
@@ -185,7 +185,7 @@ def test_tokens_are_made_only_with_a_session_or_a_full_token(person, api):
 def test_a_live_name_cannot_be_taken_twice(person, api):
     assert api(person).post("/api/v1/tokens/", {"name": "CI"}).status_code == 201
     r = api(person).post("/api/v1/tokens/", {"name": "CI"})
-    assert r.status_code == 400 and "name" in r.json()
+    assert r.status_code == 400 and "name" in r.json()["errors"]
 
 
 # --- listing and revoking -----------------------------------------------------------------------

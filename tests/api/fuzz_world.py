@@ -1,7 +1,8 @@
 """The world the API fuzzer (test_fuzz_schemathesis.py) works on, and how it talks to the app.
 
-An organiser with contests in three states, an applicant with a draft, and another organisation's
-submitted application, so lists, details and transitions have something to act on. Requests go
+An organiser with contests in three states, an applicant with a draft, another organisation's
+submitted application, and a contest under review whose open round gives a juror two
+applications to review, so lists, details and transitions have something to act on. Requests go
 through Django's test client (in-process, inside the test's transaction); schemathesis builds them
 and judges the answers."""
 
@@ -10,9 +11,11 @@ from __future__ import annotations
 import http.client
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 
 import requests
 from django.test import Client
+from django.utils import timezone
 from schemathesis import Case
 from schemathesis.core.transport import Response
 from schemathesis.transport.wsgi import WSGI_TRANSPORT
@@ -22,7 +25,10 @@ from accounts import tokens
 from accounts.models import User
 from applications import services as applications
 from contests.models import Contest
+from review import services as review_services
+from review.models import Round
 from tests.factories import OrganisationFactory, UserFactory, contest_in_state
+from tests.review.factories import ApplicationFactory
 
 S = Contest.State
 # What the WSGI environ carries that the test client sets itself (its host, its cookies).
@@ -33,6 +39,7 @@ CLIENT_OWNED = {"HTTP_HOST", "SERVER_NAME", "SERVER_PORT", "HTTP_COOKIE"}
 class World:
     organiser: User
     applicant: User
+    juror: User
 
 
 def build_world() -> World:
@@ -64,7 +71,27 @@ def build_world() -> World:
     answers = {field.key: "Відповідь" for field in published.form_fields.all()}
     applications.save_answers(submitted, answers=answers, by=other)
     applications.submit_application(submitted, by=other)
-    return World(organiser=organiser, applicant=applicant)
+    return World(organiser=organiser, applicant=applicant, juror=_juror_with_assignments(organiser))
+
+
+def _juror_with_assignments(organiser: User) -> User:
+    """A juror of a contest under review with both of its applications assigned in the open round."""
+    contest = contest_in_state(S.CLOSED, organiser)
+    nomination = contest.nominations.get()
+    entries = [
+        ApplicationFactory(contest=contest, nomination=nomination, organisation=OrganisationFactory())
+        for _ in range(2)
+    ]
+    user = UserFactory(full_name="Суддя Фазер")
+    juror = review_services.add_juror(contest, user=user, by=organiser)
+    review_services.start_contest_review(contest, by=organiser)
+    round_ = contest.review_rounds.get()
+    Round.objects.filter(pk=round_.pk).update(
+        reviewers_per_application=1, due_at=timezone.now() + timedelta(days=5)
+    )
+    round_ = review_services.open_round(Round.objects.get(pk=round_.pk), by=organiser)
+    review_services.assign(round_, [(juror, entry) for entry in entries], by=organiser)
+    return user
 
 
 def bearer(user: User) -> str:

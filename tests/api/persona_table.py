@@ -20,12 +20,14 @@ RESOURCE_OF_ID = {
     "people": "person",
     "security-events": "security_event",
     "tokens": "token",
+    "webhooks": "webhook",
     "grants": "grant",
     "imports": "import_job",
     "invitations": "invitation",
     "jurors": "juror",
     "nominations": "nomination",
     "notifications": "notification",
+    "open-data": "grant_contest",
     "organisation-conflicts": "declaration",
     "organisations": "organisation",
     "organisers": "organiser_user",
@@ -172,6 +174,10 @@ GET /api/v1/practices/: everyone
 GET /api/v1/practices/{id}/: nobody
 GET /api/v1/results/: everyone
 GET /api/v1/results/{id}/: everyone
+# awards.api.opendata: the open data of announced contests' grants is public (404 before then).
+GET /api/v1/open-data/grants/: everyone
+GET /api/v1/open-data/contests/{id}/grants/: everyone
+GET /api/v1/open-data/schema/: everyone
 # grants.rules: view = grant officer | member of the grantee; money, agreement, tranches and the
 # report's review = officer; bank details and reports = the grantee's members. Organisers who are
 # not grant officers have no say over money.
@@ -306,6 +312,17 @@ POST /api/v1/reviews/{id}/reopen/: org
 PUT /api/v1/reviews/{id}/scores/: ajur
 PATCH /api/v1/reviews/{id}/scores/: ajur
 POST /api/v1/reviews/{id}/submit/: ajur
+# webhooks.rules: an organisation's endpoints are its administrators' (X's: the applicant), a
+# contest's its organisers'; nobody else sees them, staff included. Creating names the owner.
+GET /api/v1/webhooks/: signed_in
+POST /api/v1/webhooks/: app
+GET /api/v1/webhooks/{id}/: app
+PATCH /api/v1/webhooks/{id}/: app
+DELETE /api/v1/webhooks/{id}/: app
+GET /api/v1/webhooks/{id}/deliveries/: app
+POST /api/v1/webhooks/{id}/enable/: app
+POST /api/v1/webhooks/{id}/rotate-secret/: app
+POST /api/v1/webhooks/{id}/test/: app
 """
 
 
@@ -353,6 +370,7 @@ LIST_SCOPE = {
     "/api/v1/review-rounds/": {"round": "org"},
     "/api/v1/security-events/": {"security_event": "staff"},
     "/api/v1/tokens/": {"token": "app"},
+    "/api/v1/webhooks/": {"webhook": "app"},
     "/api/v1/reviews/": {"review": "ajur org", "other_review": "cjur org"},
 }
 # The field that holds a list row's id, where it is not "id".
@@ -368,6 +386,11 @@ LIST_SCOPE_PERSONAS = {
 # Bodies for writes whose target is named in the body (creates), so the permission is asked of a
 # real target rather than refused by validation for everyone. Values "{key}" are World.ids.
 BODIES = {
+    ("POST", "/api/v1/webhooks/"): {
+        "organisation": "{organisation}",
+        "url": "https://127.0.0.1:9/konkurs",
+        "events": ["grant.offered"],
+    },
     ("POST", "/api/v1/applications/"): {
         "organisation": "{organisation}",
         "contest": "{other_contest}",

@@ -48,6 +48,8 @@ from tests.factories import (
 )
 from tests.grants.conftest import pdf
 from tests.review.factories import ApplicationFactory
+from webhooks import services as webhooks_services
+from webhooks.models import SUBSCRIBABLE
 
 PERSONAS = (
     "anonymous",
@@ -207,6 +209,10 @@ def build_world() -> World:
         attempt_time=timezone.now(),
     )
     accounts_services.add_organiser(organiser)  # in the Organisers group, so staff can remove it
+    # X's endpoint hears of every event (the matrix's steps write deliveries, rolled back unsent).
+    webhook, _secret = webhooks_services.create_endpoint(
+        x, url="https://127.0.0.1:9/konkurs", events=[e for e, _l in SUBSCRIBABLE], by=applicant
+    )
 
     ids = {
         "contest": review_contest.pk,
@@ -243,6 +249,7 @@ def build_world() -> World:
         "security_event": event.pk,
         "lock": f"account:{locked}",
         "person": applicant.pk,
+        "webhook": webhook.pk,
     }
     assert other_grantee and ids["report"]
     return World(people=people, ids=ids)

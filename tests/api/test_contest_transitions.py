@@ -171,7 +171,7 @@ def test_transition_note_too_long_is_400(api, organiser, contest_in):
     contest = contest_in(S.PUBLISHED)
     r = api(organiser).post(url(contest, "cancel"), {"note": "x" * 2001}, format="json")
     assert r.status_code == 400
-    assert "note" in r.json()
+    assert "note" in r.json()["errors"]
     assert state_of(contest) == S.PUBLISHED
 
 

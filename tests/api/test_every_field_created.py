@@ -65,7 +65,7 @@ def walk_create(
         before = count()
         response = client.post(url, {**body, name: wrong[name]}, format="json")
         assert response.status_code == 400, (url, name, response.status_code, response.content[:300])
-        assert name in response.json(), (url, name, response.json())
+        assert name in response.json()["errors"], (url, name, response.json())
         assert count() == before, (url, name, "a refused body created a row")
 
     before = count()
@@ -129,12 +129,12 @@ def test_a_late_code_refuses_a_past_expiry_a_read_only_field_and_a_stranger(
     url, before = "/api/v1/late-codes/", LateSubmissionCode.objects.count()
     past = (clock.now() - timedelta(hours=1)).isoformat()
     response = api(organiser).post(url, {"contest": published_contest.pk, "expires_at": past}, format="json")
-    assert response.status_code == 400 and "expires_at" in response.json()
+    assert response.status_code == 400 and "expires_at" in response.json()["errors"]
     body = {"contest": published_contest.pk, "uses": 5, "code": "MYOWNCODE"}
     response = api(organiser).post(url, body, format="json")
-    assert response.status_code == 400 and set(response.json()) == {"code", "uses"}
+    assert response.status_code == 400 and set(response.json()["errors"]) == {"code", "uses"}
     response = api(organiser).post(url, {"contest": published_contest.pk, "max_uses": 0}, format="json")
-    assert response.status_code == 400 and "max_uses" in response.json()
+    assert response.status_code == 400 and "max_uses" in response.json()["errors"]
     response = api(other_organiser).post(url, {"contest": published_contest.pk}, format="json")
     assert response.status_code == 403
     assert LateSubmissionCode.objects.count() == before
@@ -200,11 +200,11 @@ def test_a_juror_refuses_a_stranger_a_foreign_nomination_and_a_read_only_name(
     url, body = "/api/v1/jurors/", {"contest": published_contest.pk, "email": "seat.me@example.org"}
     foreign = other_organiser.contest_roles.get().contest.nominations.get()
     response = api(organiser).post(url, {**body, "nominations": [foreign.pk]}, format="json")
-    assert response.status_code == 400 and "nominations" in response.json()
+    assert response.status_code == 400 and "nominations" in response.json()["errors"]
     response = api(organiser).post(url, {**body, "full_name": "Інше Ім'я"}, format="json")
-    assert response.status_code == 400 and list(response.json()) == ["full_name"]
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["full_name"]
     response = api(organiser).post(url, {**body, "email": "nobody@example.org"}, format="json")
-    assert response.status_code == 400 and "email" in response.json()
+    assert response.status_code == 400 and "email" in response.json()["errors"]
     assert api(other_organiser).post(url, body, format="json").status_code == 403
     assert not Juror.objects.filter(contest=published_contest).exists()
 
@@ -244,9 +244,9 @@ def test_a_grant_indicator_refuses_a_duplicate_a_set_order_and_a_mere_organiser(
     response = api(world.officer).post(url, body, format="json")  # no direction: higher is better
     assert response.status_code == 201 and response.json()["direction"] == "higher", response.content[:300]
     response = api(world.officer).post(url, body, format="json")
-    assert response.status_code == 400 and "name" in response.json()
+    assert response.status_code == 400 and "name" in response.json()["errors"]
     response = api(world.officer).post(url, {**body, "name": "Події", "order": 5}, format="json")
-    assert response.status_code == 400 and list(response.json()) == ["order"]
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["order"]
     assert api(world.organiser).post(url, {**body, "name": "Події"}, format="json").status_code == 403
     assert list(Indicator.objects.filter(contest=world.contest).values_list("name", flat=True)) == ["Читачі"]
 
@@ -276,9 +276,9 @@ def test_every_field_of_an_award_decision_is_stored_or_refused(api, organiser):
     response = client.patch(url, body, format="json")
     assert response.status_code == 200 and response.json()["citation"] == "Повернута ціла"
     response = client.patch(url, {"state": "approved", "place": 1, "reason": "Бо так"}, format="json")
-    assert response.status_code == 400 and set(response.json()) == {"state", "place", "reason"}
+    assert response.status_code == 400 and set(response.json()["errors"]) == {"state", "place", "reason"}
     response = client.patch(url, {"citation": ["не", "рядок"]}, format="json")
-    assert response.status_code == 400 and "citation" in response.json()
+    assert response.status_code == 400 and "citation" in response.json()["errors"]
     stored = Decision.objects.get(pk=decision.pk)
     assert (stored.citation, stored.state, stored.reason) == (
         "Повернута ціла",
@@ -331,15 +331,18 @@ def test_every_field_of_a_depository_consent_is_stored_or_refused(api, organiser
     body = api(cases.member).get(url).json()  # as it is now, with the new moment of change
     for name in shown:
         response = api(cases.member).put(url, {**body, "granted": False, name: "Інше"}, format="json")
-        assert response.status_code == 400 and list(response.json()) == [name], (name, response.json())
+        assert response.status_code == 400 and list(response.json()["errors"]) == [name], (
+            name,
+            response.json(),
+        )
     response = api(cases.member).put(url, {"granted": False, "publish_now": True}, format="json")
-    assert response.status_code == 400 and list(response.json()) == ["publish_now"]
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["publish_now"]
     assert Consent.objects.get(application=application).granted is True
     api(cases.member).put(url, {"granted": False}, format="json")
     response = api(cases.member).put(url, {"granted": "можливо"}, format="json")
-    assert response.status_code == 400 and "granted" in response.json()
+    assert response.status_code == 400 and "granted" in response.json()["errors"]
     response = api(cases.member).put(url, {}, format="json")
-    assert response.status_code == 400 and "granted" in response.json()
+    assert response.status_code == 400 and "granted" in response.json()["errors"]
     assert Consent.objects.get(application=application).granted is False
 
 

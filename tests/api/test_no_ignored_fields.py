@@ -58,7 +58,7 @@ def test_a_file_of_another_type_is_refused_and_nothing_is_stored(api, organiser,
     fake = pdf("regulations.pdf", b"MZ\x90\x00 not a pdf at all")
     response = api(organiser).patch(url, {"regulations_document": fake, "title": "Нова"}, format="multipart")
     assert response.status_code == 400
-    assert "not accepted" in response.json()["regulations_document"][0]
+    assert "not accepted" in response.json()["errors"]["regulations_document"][0]
     contest = Contest.objects.get(pk=draft_contest.pk)
     assert not contest.regulations_document and contest.title == draft_contest.title
 
@@ -272,7 +272,7 @@ def test_moving_a_part_to_another_contest_is_refused_not_ignored(api, organiser,
     for prefix, model in (("nominations", Nomination), ("criteria", Criterion), ("form-fields", FormField)):
         part = model.objects.filter(contest=draft_contest).first()
         response = api(organiser).patch(f"/api/v1/{prefix}/{part.pk}/", {"contest": other.pk}, format="json")
-        assert response.status_code == 400 and "contest" in response.json(), prefix
+        assert response.status_code == 400 and "contest" in response.json()["errors"], prefix
         assert model.objects.get(pk=part.pk).contest_id == draft_contest.pk
 
 
@@ -285,18 +285,18 @@ def test_unknown_and_read_only_fields_answer_400_naming_each(api, organiser, dra
         url, {"title": "Нова", "colour": "red", "state": "archived"}, format="json"
     )
     assert response.status_code == 400
-    body = response.json()
+    body = response.json()["errors"]
     assert set(body) == {"colour", "state"}
     assert "Unknown field" in body["colour"][0] and "read-only" in body["state"][0]
     contest = Contest.objects.get(pk=draft_contest.pk)
     assert (contest.title, contest.state) == (draft_contest.title, Contest.State.DRAFT)
     # The same in multipart, and on creation.
     response = api(organiser).patch(url, {"colour": "red"}, format="multipart")
-    assert response.status_code == 400 and "colour" in response.json()
+    assert response.status_code == 400 and "colour" in response.json()["errors"]
     response = api(organiser).post(
         "/api/v1/nominations/", {"contest": draft_contest.pk, "title": "Т", "prize": 1}, format="json"
     )
-    assert response.status_code == 400 and list(response.json()) == ["prize"]
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["prize"]
     assert not draft_contest.nominations.filter(title="Т").exists()
 
 

@@ -177,7 +177,7 @@ def test_other_organiser_gets_404_for_our_draft(api, other_organiser, contest_in
     # Our draft is outside their scope, so it is not even a valid choice for a new part.
     r = client.post("/api/v1/criteria/", {"contest": contest.pk, "title": "Чужий"}, format="json")
     assert r.status_code == 400
-    assert "contest" in r.json()
+    assert "contest" in r.json()["errors"]
     assert contest.criteria.count() == 1
     assert Contest.objects.get(pk=contest.pk).state == S.DRAFT
 

@@ -95,7 +95,7 @@ def test_organiser_marks_ineligible_with_reason(api, organiser, submitted_applic
     path = url(submitted_application.pk, "mark-ineligible/")
     r = client.post(path, {"note": "Немає плану"}, format="json")
     assert r.status_code == 400
-    assert "reason" in r.json()
+    assert "reason" in r.json()["errors"]
     r = client.post(path, {"reason": "bogus"}, format="json")
     assert r.status_code == 400
     submitted_application.refresh_from_db()
@@ -151,7 +151,7 @@ def test_return_after_the_deadline_needs_a_correction_deadline(
     time_machine.move_to(submitted_application.contest.closes_at + timedelta(seconds=1), tick=False)
     r = api(organiser).post(url(submitted_application.pk, "return/"), {"note": "Виправте"}, format="json")
     assert r.status_code == 400
-    assert "correction deadline" in r.json()["correct_by"][0]
+    assert "correction deadline" in r.json()["errors"]["correct_by"][0]
     submitted_application.refresh_from_db()
     assert submitted_application.state == S.SUBMITTED
 
@@ -211,7 +211,7 @@ def test_create_for_a_foreign_organisation_is_400(api, applicant, outsider, form
         format="json",
     )
     assert r.status_code == 400
-    assert "organisation" in r.json()
+    assert "organisation" in r.json()["errors"]
     assert not Application.objects.exists()
 
 
@@ -227,7 +227,7 @@ def test_create_twice_in_one_nomination_is_400(api, applicant, application, form
         format="json",
     )
     assert r.status_code == 400
-    assert "nomination" in r.json()
+    assert "nomination" in r.json()["errors"]
     assert Application.objects.count() == 1
 
 
@@ -248,7 +248,7 @@ def test_categories_are_chosen_from_the_contests_classifiers(api, application, a
     path = f"/api/v1/applications/{application.pk}/"
     r = api(applicant).patch(path, {"categories": [mine.pk, foreign.pk]}, format="json")
     assert r.status_code == 400
-    assert "categories" in r.json()
+    assert "categories" in r.json()["errors"]
     assert not application.categories.exists()
     r = api(applicant).patch(path, {"categories": [mine.pk]}, format="json")
     assert r.status_code == 200, r.content

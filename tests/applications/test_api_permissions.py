@@ -140,14 +140,14 @@ def test_late_code_input_is_checked(api, organiser, form_contest):
     client = api(organiser)
     r = client.post("/api/v1/late-codes/", {"contest": form_contest.pk, "max_uses": 0}, format="json")
     assert r.status_code == 400
-    assert "max_uses" in r.json()
+    assert "max_uses" in r.json()["errors"]
     r = client.post(
         "/api/v1/late-codes/",
         {"contest": form_contest.pk, "expires_at": "2000-01-01T00:00:00Z"},
         format="json",
     )
     assert r.status_code == 400
-    assert "expires_at" in r.json()
+    assert "expires_at" in r.json()["errors"]
     assert not LateSubmissionCode.objects.exists()
 
 

@@ -39,8 +39,8 @@ def test_unknown_and_changed_read_only_fields_are_refused_and_nothing_is_saved(a
     body = {"title": "Не збережеться", "budget": 1000, "state": "submitted"}
     response = api(applicant).patch(url(application), body, format="json")
     assert response.status_code == 400
-    assert set(response.json()) == {"budget", "state"}, response.json()
-    assert "Unknown field" in response.json()["budget"][0]
+    assert set(response.json()["errors"]) == {"budget", "state"}, response.json()
+    assert "Unknown field" in response.json()["errors"]["budget"][0]
     stored = Application.objects.get(pk=application.pk)
     assert (stored.title, stored.state) == (application.title, Application.State.DRAFT)
 
@@ -58,12 +58,12 @@ def test_an_upload_with_an_unknown_field_is_refused(api, applicant, application)
     pdf = SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n% invented\n", content_type="application/pdf")
     body = {"field_key": "plan", "file": pdf, "question": "plan"}
     response = api(applicant).post(url(application, "attachments/"), body, format="multipart")
-    assert response.status_code == 400 and list(response.json()) == ["question"], response.json()
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["question"], response.json()
     assert not application.attachments.exists()
 
 
 def test_a_step_of_the_applicant_refuses_an_unknown_field(api, applicant, application):
     body = {"note": "Передумали", "notify": False}
     response = api(applicant).post(url(application, "withdraw/"), body, format="json")
-    assert response.status_code == 400 and list(response.json()) == ["notify"]
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["notify"]
     assert Application.objects.get(pk=application.pk).state == Application.State.DRAFT

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from applications import services
 from applications.models import Application, LateSubmissionCode
 from tests.applications.conftest import REQUIRED_ANSWERS, VALID_ANSWERS, pdf_upload, png_upload
+from tests.problems import errors_under
 
 pytestmark = pytest.mark.django_db
 S = Application.State
@@ -55,7 +56,7 @@ def test_invalid_answer_is_400_on_its_key_and_keeps_its_stored_value(
         format="json",
     )
     assert r.status_code == 400, r.content
-    errors = r.json()["answers"]
+    errors = errors_under(r, "answers")
     assert list(errors) == [key]
     assert message in errors[key][0]
     after = Application.objects.get(pk=application.pk)
@@ -84,7 +85,7 @@ def test_the_web_form_and_the_api_keep_the_same_answers(api, applicant, applicat
     Application.objects.filter(pk=application.pk).update(answers={})
 
     r = api(applicant).patch(url(application.pk), {"answers": bad}, format="json")
-    assert r.status_code == 400 and list(r.json()["answers"]) == ["number"]
+    assert r.status_code == 400 and list(r.json()["errors"]) == ["answers.number"]
     application.refresh_from_db()
     assert application.answers == by_web == {"short": "Інше"}
 
@@ -92,7 +93,7 @@ def test_the_web_form_and_the_api_keep_the_same_answers(api, applicant, applicat
 def test_answers_must_be_an_object(api, applicant, application):
     r = api(applicant).patch(url(application.pk), {"answers": ["short", "x"]}, format="json")
     assert r.status_code == 400
-    assert "answers" in r.json()
+    assert "answers" in r.json()["errors"]
 
 
 def test_blank_title_is_400(api, applicant, application):
@@ -135,7 +136,7 @@ def upload(client, app_id: int, field_key: str, file) -> object:
 def test_bad_file_is_400_and_not_stored(api, applicant, application, field_key, make_file, message):
     r = upload(api(applicant), application.pk, field_key, make_file())
     assert r.status_code == 400, r.content
-    assert message in r.json()["file"][0]
+    assert message in r.json()["errors"]["file"][0]
     assert not application.attachments.exists()
 
 
@@ -144,14 +145,14 @@ def test_unknown_or_non_file_question_is_400(api, applicant, application):
     for key in ("nonexistent", "short"):
         r = upload(client, application.pk, key, pdf_upload())
         assert r.status_code == 400
-        assert "no such file question" in r.json()["field_key"][0]
+        assert "no such file question" in r.json()["errors"]["field_key"][0]
     assert not application.attachments.exists()
 
 
 def test_missing_file_is_400(api, applicant, application):
     r = api(applicant).post(url(application.pk, "attachments/"), {"field_key": "plan"}, format="multipart")
     assert r.status_code == 400
-    assert "file" in r.json()
+    assert "file" in r.json()["errors"]
 
 
 def test_total_size_per_application_is_limited(api, applicant, application, form_contest):
@@ -160,7 +161,7 @@ def test_total_size_per_application_is_limited(api, applicant, application, form
     assert upload(client, application.pk, "plan", pdf_upload(size=600 * 1024)).status_code == 201
     r = upload(client, application.pk, "photo", png_upload(size=600 * 1024))
     assert r.status_code == 400
-    assert "All files of one application" in r.json()["file"][0]
+    assert "All files of one application" in r.json()["errors"]["file"][0]
     assert list(application.attachments.values_list("field_key", flat=True)) == ["plan"]
     # Replacing a file counts only the new one.
     assert upload(client, application.pk, "plan", pdf_upload(size=900 * 1024)).status_code == 201
@@ -241,12 +242,12 @@ def test_no_changes_after_submission(api, applicant, submitted_application):
     attachment = submitted_application.attachments.get()
     r = client.patch(url(pk), {"answers": {"short": "Пізніше"}}, format="json")
     assert r.status_code == 400
-    assert "can no longer be changed" in r.json()["non_field_errors"][0]
+    assert "can no longer be changed" in r.json()["errors"]["non_field_errors"][0]
     r = client.patch(url(pk), {"title": "Пізніше"}, format="json")
     assert r.status_code == 400
     r = upload(client, pk, "plan", pdf_upload("new.pdf"))
     assert r.status_code == 400
-    assert "can no longer be changed" in r.json()["non_field_errors"][0]
+    assert "can no longer be changed" in r.json()["errors"]["non_field_errors"][0]
     r = upload(client, pk, "photo", png_upload())
     assert r.status_code == 400
     assert client.delete(url(pk, f"attachments/{attachment.pk}/")).status_code == 400
@@ -342,5 +343,5 @@ def test_no_new_draft_after_the_deadline(api, applicant, organisation, form_cont
         format="json",
     )
     assert r.status_code == 400
-    assert "deadline passed" in r.json()["non_field_errors"][0]
+    assert "deadline passed" in r.json()["errors"]["non_field_errors"][0]
     assert not Application.objects.exists()

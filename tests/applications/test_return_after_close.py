@@ -74,7 +74,7 @@ def test_organiser_returns_after_close_and_applicant_resubmits_before_correct_by
         # Bad input changes nothing: the deadline is needed once the call closed, and in the future.
         r = organiser_client.post(url(app_id, "return/"), {"note": "Додайте кошторис"}, format="json")
         assert r.status_code == 400, r.content
-        assert r.json()["correct_by"] == [
+        assert r.json()["errors"]["correct_by"] == [
             "The call has closed: set a correction deadline by which the applicant must resubmit."
         ]
         past = local_input(timezone.now() - timedelta(hours=2))
@@ -84,12 +84,12 @@ def test_organiser_returns_after_close_and_applicant_resubmits_before_correct_by
             format="json",
         )
         assert r.status_code == 400
-        assert r.json()["correct_by"] == ["The correction deadline must be in the future."]
+        assert r.json()["errors"]["correct_by"] == ["The correction deadline must be in the future."]
         r = organiser_client.post(
             url(app_id, "return/"), {"note": "Додайте кошторис", "correct_by": "завтра"}, format="json"
         )
         assert r.status_code == 400
-        assert "correct_by" in r.json()
+        assert "correct_by" in r.json()["errors"]
         submitted_application.refresh_from_db()
         assert (submitted_application.state, submitted_application.correct_by) == (S.SUBMITTED, None)
 

@@ -16,6 +16,7 @@ from applications import services
 from contests.models import FormField
 from tests.applications.conftest import REQUIRED_ANSWERS, pdf_upload
 from tests.factories import CategoryFactory, ClassifierFactory, FormFieldFactory
+from tests.problems import errors_under
 
 # The scoped load, which is also the locked read (the row with the caller's roles, its files, its
 # categories), the form's questions, the UPDATE.
@@ -79,7 +80,7 @@ def test_refused_answers_cost_no_second_pass(api, application, applicant):
     )
 
     assert response.status_code == 400
-    assert set(response.json()["answers"]) == {"number"}
+    assert set(errors_under(response, "answers")) == {"number"}
     assert count <= SAVE_QUERIES
     application.refresh_from_db()
     assert application.answers == REQUIRED_ANSWERS  # the valid ones were saved

@@ -78,7 +78,7 @@ def test_an_over_long_file_name_is_refused_in_the_persons_language_by_the_api(ap
         HTTP_ACCEPT_LANGUAGE="uk",
     )
     assert response.status_code == 400
-    assert response.json() == {"detail": long_name_message()}
+    assert response.json()["detail"] == long_name_message()
     assert "Multipart form parse error" not in response.content.decode()
 
 
@@ -114,7 +114,7 @@ DEEP = "[" * 50_000 + "]" * 50_000
 def test_json_nested_50000_deep_is_400_without_login(api):
     response = api().post("/api/v1/auth/token/", DEEP, content_type="application/json")
     assert response.status_code == 400
-    assert response.json() == {"detail": parsing.json_too_deep_message()}
+    assert response.json()["detail"] == parsing.json_too_deep_message()
 
 
 def test_json_nested_too_deep_is_400_when_logged_in(api, applicant, application):
@@ -124,7 +124,7 @@ def test_json_nested_too_deep_is_400_when_logged_in(api, applicant, application)
             f"/api/v1/applications/{application.pk}/", body, content_type="application/json"
         )
         assert response.status_code == 400, response.content
-        assert response.json() == {"detail": parsing.json_too_deep_message()}
+        assert response.json()["detail"] == parsing.json_too_deep_message()
     ok = client.patch(
         f"/api/v1/applications/{application.pk}/", '{"title": "Е-черга"}', content_type="application/json"
     )

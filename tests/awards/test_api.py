@@ -45,7 +45,7 @@ def test_refusals_in_words_and_state_conflicts(finished, api):
     second = finished.ranked(finished.a)[1]
     r = api(finished.organiser).post("/api/v1/award-decisions/", {"application": second.pk})
     assert r.status_code == 400
-    assert "Write the reason" in r.json()["non_field_errors"][0]
+    assert "Write the reason" in r.json()["errors"]["non_field_errors"][0]
 
     first = finished.ranked(finished.a)[0]
     api(finished.organiser).post("/api/v1/award-decisions/", {"application": first.pk})

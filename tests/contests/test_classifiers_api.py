@@ -82,20 +82,20 @@ def test_a_bad_tree_is_refused_with_the_reason_and_changes_nothing(api, organise
     for words, categories in bad_bodies.items():
         response = api(organiser).patch(f"{URL}{classifier_id}/", {"categories": categories}, format="json")
         assert response.status_code == 400, response.json()
-        assert words in " ".join(response.json()["categories"])
+        assert words in " ".join(response.json()["errors"]["categories"])
         assert parents(Classifier.objects.get(pk=classifier_id)) == before
     response = api(organiser).post(URL, {"title": "", "categories": []}, format="json")
-    assert response.status_code == 400 and "title" in response.json()
+    assert response.status_code == 400 and "title" in response.json()["errors"]
 
 
 def test_unknown_fields_are_refused_also_inside_categories(api, organiser, draft_contest):
     response = api(organiser).post(URL, {**TREE, "colour": "red"}, format="json")
     assert response.status_code == 400
-    assert list(response.json()) == ["colour"]
+    assert list(response.json()["errors"]) == ["colour"]
     body = {"title": "Т", "categories": [{"code": "1", "title": "А", "key": "x"}]}
     response = api(organiser).post(URL, body, format="json")
     assert response.status_code == 400
-    assert "key" in str(response.json()["categories"])
+    assert "key" in str(response.json()["errors"])
     assert not Classifier.objects.filter(title="Т").exists()
 
 
@@ -143,7 +143,7 @@ def test_deleting_a_classifier_in_use_is_refused_with_the_reason(api, organiser,
     assert "7" in response.json()["detail"]
     # Nor may its category be removed by replacing the tree.
     response = api(organiser).patch(f"{URL}{classifier.pk}/", {"categories": []}, format="json")
-    assert response.status_code == 400 and "7" in response.json()["categories"][0]
+    assert response.status_code == 400 and "7" in response.json()["errors"]["categories"][0]
     assert Category.objects.filter(pk=category.pk).exists()
 
 

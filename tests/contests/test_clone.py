@@ -343,7 +343,7 @@ def test_api_refuses_bad_shift_and_creates_nothing(api, source, organiser, shift
     before = Contest.objects.count()
     r = api(organiser).post(clone_url(source), {"shift_years": shift}, format="json")
     assert r.status_code == 400
-    assert "shift_years" in r.json()
+    assert "shift_years" in r.json()["errors"]
     assert Contest.objects.count() == before
 
 

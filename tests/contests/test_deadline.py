@@ -55,7 +55,7 @@ def test_api_moving_a_published_deadline_without_a_reason_is_refused(api, organi
         format="json",
     )
     assert response.status_code == 400, response.content
-    assert "reason" in str(response.json()["deadline_change_reason"]).lower()
+    assert "reason" in str(response.json()["errors"]["deadline_change_reason"]).lower()
     published_contest.refresh_from_db()
     assert published_contest.closes_at == before
     assert not StateLog.objects.for_(published_contest).filter(transition="move_deadline").exists()
@@ -102,7 +102,7 @@ def test_api_earlier_than_the_notice_period_is_refused_unless_forced(api, organi
     body = {"closes_at": too_soon.isoformat(), "deadline_change_reason": "Бюджет скорочено"}
     response = api(organiser).patch(f"/api/v1/contests/{published_contest.pk}/", body, format="json")
     assert response.status_code == 400
-    assert "at least 7 days" in str(response.json()["closes_at"])
+    assert "at least 7 days" in str(response.json()["errors"]["closes_at"])
     published_contest.refresh_from_db()
     assert published_contest.closes_at == stored
     assert not Message.objects.filter(event=EVENT).exists()
@@ -114,7 +114,7 @@ def test_api_earlier_than_the_notice_period_is_refused_unless_forced(api, organi
         format="json",
     )
     assert response.status_code == 400
-    assert "deadline_change_reason" in response.json()
+    assert "deadline_change_reason" in response.json()["errors"]
 
     response = api(organiser).patch(
         f"/api/v1/contests/{published_contest.pk}/", {**body, "deadline_change_force": True}, format="json"
@@ -158,7 +158,7 @@ def test_api_deadline_in_the_past_is_refused_even_forced(api, organiser, publish
         format="json",
     )
     assert response.status_code == 400
-    assert "close the call" in str(response.json()["closes_at"])
+    assert "close the call" in str(response.json()["errors"]["closes_at"])
 
 
 def test_draft_deadline_moves_freely_and_without_messages(api, organiser, draft_contest):
@@ -197,7 +197,7 @@ def test_closed_call_deadline_no_longer_moves(api, organiser, contest_in):
         format="json",
     )
     assert response.status_code == 400
-    assert "closed" in str(response.json()["closes_at"])
+    assert "closed" in str(response.json()["errors"]["closes_at"])
 
 
 def test_schema_documents_the_reason(api):

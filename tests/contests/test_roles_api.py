@@ -21,7 +21,7 @@ def test_unknown_email_is_a_field_error_and_grants_nothing(api, organiser, draft
         f"/api/v1/contests/{draft_contest.pk}/roles/", {"email": "nobody@example.org", "role": "juror"}
     )
     assert r.status_code == 400
-    assert "email" in r.json()
+    assert "email" in r.json()["errors"]
     assert draft_contest.roles.count() == 1
 
 

@@ -160,5 +160,10 @@ def test_500_falls_back_to_a_fixed_page_when_even_that_fails(client):
 def test_the_api_keeps_answering_json(client, url, status):
     response = client.get(url)
     assert response.status_code == status
-    assert response["Content-Type"] == "application/json"
-    assert response.json()["detail"]
+    assert response["Content-Type"] == "application/problem+json"  # RFC 9457 (core.problems)
+    body = response.json()
+    assert body["detail"] and body["title"] and body["status"] == status
+    assert body["type"].endswith(
+        "/problems/"
+        + {404: "not-found", 500: "server-error", 403: "forbidden", 429: "too-many-requests"}[status]
+    )

@@ -52,13 +52,13 @@ def test_api_refuses_an_unknown_section_and_a_file_question(api, organiser, draf
         f"/api/v1/form-fields/{field.pk}/", {"case_section": "gossip"}, format="json"
     )
     assert response.status_code == 400
-    assert "case_section" in response.json()
+    assert "case_section" in response.json()["errors"]
     upload = _question(draft_contest, "scan", "Скан", field_type=FormField.Type.FILE)
     response = api(organiser).patch(
         f"/api/v1/form-fields/{upload.pk}/", {"case_section": CaseSection.RESULTS}, format="json"
     )
     assert response.status_code == 400
-    assert "case_section" in response.json()
+    assert "case_section" in response.json()["errors"]
     upload.refresh_from_db()
     assert upload.case_section == ""
 
@@ -304,12 +304,12 @@ def test_api_invalid_filter_value_gets_our_message(api, cases):
     cases.published()
     response = api().get("/api/v1/practices/", {"year": "1999"})
     assert response.status_code == 400
-    assert response.json()["year"] == [
+    assert response.json()["errors"]["year"] == [
         "“1999” is not one of the available choices. Choose one from the list."
     ]
     response = api().get("/api/v1/practices/", {"category": "abc"})
     assert response.status_code == 400
-    assert "Choose one from the list" in response.json()["category"][0]
+    assert "Choose one from the list" in response.json()["errors"]["category"][0]
 
 
 def test_api_invalid_filter_value_never_says_zrobyt_in_ukrainian(api, cases):

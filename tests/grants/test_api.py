@@ -52,7 +52,7 @@ def test_officer_offers_and_the_grantee_sees_it(api, world):
 )
 def test_offer_bad_input_is_400_and_changes_nothing(api, world, extra, field):
     r = api(world.officer).post("/api/v1/grants/", offer_payload(world, **extra), format="json")
-    assert r.status_code == 400 and field in r.json(), r.json()
+    assert r.status_code == 400 and field in r.json()["errors"], r.json()
     assert not Grant.objects.exists()
 
 
@@ -70,7 +70,7 @@ def test_bank_details_hidden_from_all_but_officer_and_grantee(api, world):
         {"payee_name": "ПБ Вигадана", "payee_bank": "Тестбанк", "payee_iban": "UA00 1234"},
         format="json",
     )
-    assert r.status_code == 400 and "payee_iban" in r.json()
+    assert r.status_code == 400 and "payee_iban" in r.json()["errors"]
     r = api(world.member).post(
         f"/api/v1/grants/{grant.pk}/bank-details/",
         {"payee_name": "ПБ Вигадана", "payee_bank": "Тестбанк", "payee_iban": IBAN},
@@ -107,7 +107,7 @@ def test_transitions_403_409_and_the_happy_path(api, world):
     )
     assert r.status_code == 200 and r.json()["state"] == "agreement_signed", r.json()
     r = api(world.officer).post(f"{url}/terminate/", {}, format="json")
-    assert r.status_code == 400 and "note" in r.json()
+    assert r.status_code == 400 and "note" in r.json()["errors"]
     r = api(world.officer).post(f"{url}/terminate/", {"note": "Відмова"}, format="json")
     assert r.status_code == 200 and r.json()["state"] == "terminated"
     assert api(world.officer).get(f"{url}/history/").status_code == 200
@@ -149,7 +149,7 @@ def test_tranche_payment_over_the_api_is_idempotent(api, world):
 def test_tranche_bad_input_400(api, world, payload, field):
     grant = world.offer("1000.00")
     r = api(world.officer).post("/api/v1/grant-tranches/", {"grant": grant.pk, **payload}, format="json")
-    assert r.status_code == 400 and field in r.json(), r.json()
+    assert r.status_code == 400 and field in r.json()["errors"], r.json()
     assert not Disbursement.objects.exists()
 
 
@@ -200,7 +200,7 @@ def test_budget_and_indicators_endpoints(api, world):
         {"contest": world.contest.pk, "name": "Події", "unit": "шт", "direction": "higher"},
         format="json",
     )
-    assert again.status_code == 400 and "name" in again.json()
+    assert again.status_code == 400 and "name" in again.json()["errors"]
     r = api(world.organiser).post(
         "/api/v1/grant-indicators/",
         {"contest": world.contest.pk, "name": "Інше", "unit": "шт", "direction": "lower"},

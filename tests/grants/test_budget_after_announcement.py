@@ -37,7 +37,7 @@ def test_lowering_below_the_committed_grants_is_a_field_error(api, world):
     world.offer("40000.00")
     response = api(world.officer).post(action(world.contest), {"grant_budget": "39999.99"}, format="json")
     assert response.status_code == 400
-    assert response.json() == {"grant_budget": [FLOOR]}
+    assert response.json()["errors"] == {"grant_budget": [FLOOR]}
     assert budget(world.contest) == Decimal("100000.00")
     response = api(world.officer).post(action(world.contest), {"grant_budget": "40000.00"}, format="json")
     assert response.status_code == 200
@@ -84,7 +84,7 @@ def test_an_archived_contest_keeps_its_budget(api, world):
     contest_services.archive_contest(world.contest, by=world.organiser)
     response = api(world.officer).post(action(world.contest), {"grant_budget": "1.00"}, format="json")
     assert response.status_code == 400
-    assert "archived" in response.json()["grant_budget"][0]
+    assert "archived" in response.json()["errors"]["grant_budget"][0]
     response = api(world.organiser).patch(
         f"/api/v1/contests/{world.contest.pk}/", {"grant_budget": "1.00"}, format="json"
     )

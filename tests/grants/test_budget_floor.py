@@ -92,7 +92,7 @@ def test_the_api_answers_400_on_the_field_and_changes_nothing(world, committed):
     before = stored(committed)
     response = api.patch(url, {"title": "Нова назва", "grant_budget": "64999.99"}, format="json")
     assert response.status_code == 400
-    assert response.json() == {"grant_budget": [MESSAGE]}
+    assert response.json()["errors"] == {"grant_budget": [MESSAGE]}
     assert stored(committed) == before
 
     response = api.patch(url, {"grant_budget": "65000.00"}, format="json")

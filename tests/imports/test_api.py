@@ -78,13 +78,13 @@ def test_organisations_import_refusals(api, organiser, staff):
     assert api().post(f"{IMPORTS}organisations/", {}, format="multipart").status_code in (401, 403)
     client = api(staff)
     # No file, a file of the wrong type, a header without rows: 400 with the file's error.
-    assert "file" in client.post(f"{IMPORTS}organisations/", {}, format="multipart").json()
+    assert "file" in client.post(f"{IMPORTS}organisations/", {}, format="multipart").json()["errors"]
     r = client.post(
         f"{IMPORTS}organisations/", {"file": upload(b"\x00\x01binary", "table.exe")}, format="multipart"
     )
-    assert r.status_code == 400 and "file" in r.json()
+    assert r.status_code == 400 and "file" in r.json()["errors"]
     r = client.post(f"{IMPORTS}organisations/", {"file": upload(csv_bytes([]))}, format="multipart")
-    assert r.status_code == 400 and "no rows" in r.json()["file"][0]
+    assert r.status_code == 400 and "no rows" in r.json()["errors"]["file"][0]
     assert not ImportJob.objects.exists()
     # Another person's job: 404 to read and to confirm.
     r = client.post(f"{IMPORTS}organisations/", {"file": upload(csv_bytes([org_row(1)]))}, format="multipart")
@@ -136,7 +136,7 @@ def test_jurors_import_refusals(api, organiser, draft_contest, other_organiser):
     assert client.post("/api/v1/juror-imports/", {"contest": "x", "file": file()}).status_code == 400
     assert client.post("/api/v1/juror-imports/", {"contest": 999999, "file": file()}).status_code == 404
     r = client.post("/api/v1/juror-imports/", {"contest": draft_contest.pk}, format="multipart")
-    assert r.status_code == 400 and "file" in r.json()
+    assert r.status_code == 400 and "file" in r.json()["errors"]
     assert not ImportJob.objects.exists()
 
 

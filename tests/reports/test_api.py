@@ -43,7 +43,7 @@ def test_a_chart_as_csv_and_the_summary(api, busy):
     r = client.get(address(busy.contest, "summary/"), {"file": "pdf"})
     assert r.status_code == 200 and r.content.startswith(b"%PDF")
     r = client.get(address(busy.contest, "summary/"), {"file": "doc"})
-    assert r.status_code == 400 and "file" in r.json()
+    assert r.status_code == 400 and "file" in r.json()["errors"]
 
 
 def test_only_organisers_see_it(api, busy, other_organiser, staff):
