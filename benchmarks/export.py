@@ -17,7 +17,6 @@ less, and `os.getloadavg()` is printed beside each figure. Goals at 10,000 appli
 ≤ 2× its COPY, applications CSV ≤ 2×, XLSX ≤ 3×, core.xlsx ≥ 1.5× faster than XlsxWriter.
 """
 
-import io
 import os
 import random
 import statistics
@@ -50,6 +49,7 @@ from accounts.models import Organisation, User  # noqa: E402
 from accounts.regions import Region  # noqa: E402
 from applications.exports import Table, csv_response, export_rows, xlsx_response  # noqa: E402
 from applications.models import Application  # noqa: E402
+from benchmarks.copying import copy_rows  # noqa: E402
 from contests.models import Contest, ContestRole, Criterion, FormField, Nomination  # noqa: E402
 from core.xlsx import write_sheet  # noqa: E402
 from review.exports import ScoresTable, scores_csv_response  # noqa: E402
@@ -92,17 +92,6 @@ def answers(rng: random.Random, i: int) -> dict:
         "email": f"library{rng.randint(1, 99999)}@example.org",
         "website": f"https://library{rng.randint(1, 99999)}.example.org/e-services",
     }
-
-
-def copy_in(table: str, columns: list[str], rows) -> None:
-    buffer = io.StringIO()
-    for row in rows:
-        buffer.write("\t".join("\\N" if v is None else str(v) for v in row) + "\n")
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
-    ):
-        copy.write(buffer.getvalue())
 
 
 def build(size: int, organiser: User, rng: random.Random) -> Round:
@@ -184,13 +173,13 @@ def build(size: int, organiser: User, rng: random.Random) -> Round:
     stamp = now.isoformat()
     pairs = [(a.pk, jurors[k].pk) for a in applications for k in rng.sample(range(JURORS), REVIEWS)]
     columns = ["round_id", "juror_id", "application_id", "state", "overall_comment", "decline_reason"]
-    copy_in(
+    copy_rows(
         "review_review",
         [*columns, "submitted_at", "created_at", "updated_at"],
         ((round_.pk, j, a, Review.State.SUBMITTED, "Добре", "", stamp, stamp, stamp) for a, j in pairs),
     )
     reviews = Review.objects.filter(round=round_).values_list("pk", flat=True)
-    copy_in(
+    copy_rows(
         "review_score",
         ["review_id", "criterion_id", "value", "comment", "updated_at"],
         ((r, c.pk, rng.randint(0, 10), "", stamp) for r in reviews.iterator() for c in criteria),

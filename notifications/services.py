@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
-from core import clock
+from core import clock, outbox
 from core.bulk import insert_rows
 from notifications import events
 from notifications.models import EmailOptOut, Message, TemplateOverride
@@ -210,16 +210,7 @@ def pending_ids_of_batches(batches: list[str]) -> list[int]:
 
 
 def _claim(message_id: int) -> Message | None:
-    """pending → sending for exactly one worker: the UPDATE's condition is the lock."""
-    now = clock.now()
-    claimed = Message.objects.filter(
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
-        pk=message_id,
-        state=Message.State.PENDING,
-    ).update(state=Message.State.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-    if not claimed:
-        return None
-    return Message.objects.get(pk=message_id)
+    return Message.objects.get(pk=message_id) if outbox.claim(Message, message_id) else None
 
 
 def _build_email(message: Message, cache: dict) -> EmailMultiAlternatives:
@@ -441,9 +432,7 @@ def _record_failures(messages: list[Message], exc: Exception) -> list[str]:
     return [outcomes[m.pk] for m in messages]
 
 
-def retry_delay(attempts: int) -> timedelta:
-    """Exponential backoff: 30 s, 1 min, 2 min, 4 min, 8 min…"""
-    return timedelta(seconds=30 * 2 ** max(attempts - 1, 0))
+retry_delay = outbox.retry_delay  # the name callers know
 
 
 def sweep() -> dict[str, int]:

@@ -17,14 +17,14 @@ import requests
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
 from contests.models import Contest, ContestRole
-from core import clock
-from notifications.services import notify, retry_delay
+from core import clock, outbox
+from notifications.services import notify
 from webhooks import events, signing
 from webhooks.models import SUBSCRIBABLE, Attempt, Delivery, Endpoint, EventType
 from webhooks.selectors import subjects_of
@@ -207,14 +207,7 @@ def enqueue(ids: list[int]) -> None:
 
 
 def _claim(delivery_id: int) -> Delivery | None:
-    """pending → sending for exactly one worker: the UPDATE's condition is the lock."""
-    now = clock.now()
-    claimed = Delivery.objects.filter(
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
-        pk=delivery_id,
-        state=Delivery.State.PENDING,
-    ).update(state=Delivery.State.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-    if not claimed:
+    if not outbox.claim(Delivery, delivery_id):
         return None
     return Delivery.objects.select_related("endpoint").get(pk=delivery_id)
 
@@ -296,7 +289,7 @@ def _record(delivery: Delivery, status: int | None, error: str, ms: int) -> str:
             Delivery.objects.filter(pk=delivery.pk).update(state=Delivery.State.FAILED, **common)
             endpoint.consecutive_failures += 1
         else:
-            delay = retry_delay(delivery.attempts)
+            delay = outbox.retry_delay(delivery.attempts)
             Delivery.objects.filter(pk=delivery.pk).update(
                 state=Delivery.State.PENDING, next_attempt_at=now + delay, **common
             )
