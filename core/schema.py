@@ -13,7 +13,6 @@ It imports nothing of core.api: decorators there load this class while core.api 
 imported.
 """
 
-import inspect
 from typing import Any
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
@@ -111,6 +110,16 @@ OPEN_READS = (permissions.AllowAny, permissions.IsAuthenticatedOrReadOnly)
 BINARY = ("application/octet-stream", "application/pdf", "text/csv", "application/zip", "image/")
 
 
+PAGES_ITS_LIST = "pages_its_list"
+
+
+def pages_its_list(handler):
+    """Marks a detail action that pages its list (`self.paginate_queryset`): the schema documents
+    it as a page, where other sub-resource lists are plain arrays."""
+    setattr(handler, PAGES_ITS_LIST, True)
+    return handler
+
+
 class AutoSchema(SpectacularAutoSchema):
     def _versioned(self) -> bool:
         actions = getattr(self.view, "versioned_actions", ())
@@ -128,7 +137,7 @@ class AutoSchema(SpectacularAutoSchema):
     def _get_paginator(self):
         """One rule for sub-resource lists (`…/{id}/history/`, `/attachments/`, `/roles/`…): a
         detail action answers a plain array, documented as such, unless its code pages the list
-        (`self.paginate_queryset`, as logs that grow without bound do): then it is documented as
+        (marked `@pages_its_list`, as logs that grow without bound are): then it is documented as
         paginated, like every top-level list."""
         if getattr(self.view, "detail", None) and not self._action_pages():
             return None
@@ -136,10 +145,7 @@ class AutoSchema(SpectacularAutoSchema):
 
     def _action_pages(self) -> bool:
         handler = getattr(type(self.view), getattr(self.view, "action", "") or "", None)
-        try:
-            return "paginate_queryset(" in inspect.getsource(handler)
-        except (OSError, TypeError):
-            return False
+        return getattr(handler, PAGES_ITS_LIST, False)
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         # A read-only choice of a model field that may be blank answers "" too (ModelSerializer

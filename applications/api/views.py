@@ -45,6 +45,7 @@ from contests.selectors import contests_visible_to
 from core.api import ErrorSerializer, RulesPermission, TransitionActionsMixin, VersionedAPIMixin
 from core.paging import page_of
 from core.parsing import MultiPartParser
+from core.schema import pages_its_list
 
 DOWNLOAD_LOG_PAGE = page_of(DownloadLogSerializer, "DownloadLogPageSerializer")
 ATTACHMENT_ID = OpenApiParameter(
@@ -321,6 +322,7 @@ class ApplicationViewSet(
         },
     )
     @action(detail=True, methods=["get"], url_path="downloads", url_name="downloads")
+    @pages_its_list
     def downloads(self, request, pk=None):
         """Who downloaded this application's private files, and when (newest first, paginated):
         for the contest's organisers."""

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api import ErrorSerializer
+from core.schema import pages_its_list
 from webhooks import services
 from webhooks.api.serializers import (
     DeliverySerializer,
@@ -113,6 +114,7 @@ class WebhookViewSet(
 
     @extend_schema(responses={200: DeliverySerializer(many=True), **SEEN})
     @action(detail=True, methods=["get"])
+    @pages_its_list
     def deliveries(self, request: Request, pk=None) -> Response:
         """The delivery log, newest first (paginated): each try's status code, duration, error."""
         page = self.paginate_queryset(deliveries_of(self.get_object()))
