@@ -15,6 +15,7 @@ same seed, same numbers) and the calibration benchmark. Applications with exactl
 are exchangeable: their figures are averaged, so identical entries get identical probabilities.
 """
 
+import logging
 import warnings
 from collections import defaultdict
 from collections.abc import Callable
@@ -26,6 +27,8 @@ from django.utils.translation import gettext as _
 
 from review import reference
 from review.ranking import NOISE, TIE_DECIMALS, Ranking, display_scale
+
+logger = logging.getLogger(__name__)
 
 REPLICATES = 1000
 LEVEL = 0.90  # the intervals' coverage
@@ -426,7 +429,12 @@ def for_round(round_, method: str | None = None) -> "Uncertainty | Pending":
     if cache.add(progress_key, (0, REPLICATES), CACHE_SECONDS):
         from review.tasks import estimate_round
 
-        estimate_round.delay(round_.pk, method)
+        try:
+            estimate_round.delay(round_.pk, method)
+        except Exception:  # the broker is down: the page still answers, and the next read asks again
+            logger.warning("Could not start the uncertainty of round %s", round_.pk, exc_info=True)
+            cache.delete(progress_key)
+            return Pending(0, REPLICATES)
         found = cache.get(key)  # eager mode (tests, embedded) has it already
         if found is not None:
             return found

@@ -198,6 +198,25 @@ def test_a_large_round_shows_progress_while_the_task_runs(monkeypatch) -> None:
     assert uncertainty.summary(pending)["state"] == "computing"
 
 
+@pytest.mark.django_db
+def test_a_large_round_with_the_broker_down_answers_and_asks_again_later(monkeypatch) -> None:
+    """The page does not fail when the task cannot be queued; the next reading queues it."""
+    cache.clear()
+    built = built_round(6)
+    monkeypatch.setattr(uncertainty, "ON_READ_LIMIT", 5)
+    from review import tasks
+
+    def broker_down(*args):
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(tasks.estimate_round, "delay", broker_down)
+    assert uncertainty.for_round(built.round) == uncertainty.Pending(0, uncertainty.REPLICATES)
+    queued = []
+    monkeypatch.setattr(tasks.estimate_round, "delay", lambda *args: queued.append(args))
+    uncertainty.for_round(built.round)
+    assert queued == [(built.round.pk, built.round.method)]
+
+
 # ---- The page, the API, the published file -------------------------------------------------------
 
 
