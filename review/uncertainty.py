@@ -23,10 +23,14 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
+from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from review import reference
-from review.ranking import NOISE, TIE_DECIMALS, Ranking, display_scale
+from review.models import Round
+from review.ranking import NOISE, TIE_DECIMALS, Ranking, display_scale, fingerprint
+from review.selectors import round_applications, round_criteria
+from review.tasks import estimate_round
 
 logger = logging.getLogger(__name__)
 
@@ -381,23 +385,24 @@ def limits_of(contest) -> Limits:
     return Limits(contest.max_winners, dict(contest.nominations.values_list("pk", "max_winners")))
 
 
-def seed_of(fingerprint: str) -> int:
+def seed_of(stamp: str) -> int:
     # The round's own fingerprint: the same reviews give the same figures, and a reader can tell.
-    return int(fingerprint[:8], 16)
+    return int(stamp[:8], 16)
 
 
-def _keys(round_, method: str, fingerprint: str) -> tuple[str, str]:
-    key = f"review:uncertainty:{round_.pk}:{method}:{fingerprint}"
+def _fingerprint(round_) -> str:
+    return fingerprint(round_, list(round_criteria(round_)))
+
+
+def _keys(round_, method: str, stamp: str) -> tuple[str, str]:
+    key = f"review:uncertainty:{round_.pk}:{method}:{stamp}"
     return key, f"{key}:progress"
 
 
 def compute(round_, method: str | None = None, progress: Callable[[int, int], None] | None = None):
     """The round's figures from the database, and the fingerprint they belong to."""
-    from review.ranking import fingerprint
-    from review.selectors import round_criteria
-
     method = method or round_.method
-    stamp = fingerprint(round_, list(round_criteria(round_)))
+    stamp = _fingerprint(round_)
     result = estimate(
         reference.load(round_),
         limits_of(round_.contest),
@@ -411,13 +416,8 @@ def compute(round_, method: str | None = None, progress: Callable[[int, int], No
 def for_round(round_, method: str | None = None) -> "Uncertainty | Pending":
     """The figures of the round as it stands: computed on read up to ON_READ_LIMIT applications,
     else by the task (started once per fingerprint), `Pending` with its progress meanwhile."""
-    from django.core.cache import cache
-
-    from review.ranking import fingerprint
-    from review.selectors import round_applications, round_criteria
-
     method = method or round_.method
-    stamp = fingerprint(round_, list(round_criteria(round_)))
+    stamp = _fingerprint(round_)
     key, progress_key = _keys(round_, method, stamp)
     found = cache.get(key)
     if found is not None:
@@ -427,8 +427,6 @@ def for_round(round_, method: str | None = None) -> "Uncertainty | Pending":
         cache.set(_keys(round_, method, stamp_now)[0], result, CACHE_SECONDS)
         return result
     if cache.add(progress_key, (0, REPLICATES), CACHE_SECONDS):
-        from review.tasks import estimate_round
-
         try:
             estimate_round.delay(round_.pk, method)
         except Exception:  # the broker is down: the page still answers, and the next read asks again
@@ -444,14 +442,8 @@ def for_round(round_, method: str | None = None) -> "Uncertainty | Pending":
 
 def run_task(round_id: int, method: str) -> str:
     """The task's work: compute, report progress under the round's fingerprint, cache the result."""
-    from django.core.cache import cache
-
-    from review.models import Round
-    from review.ranking import fingerprint
-    from review.selectors import round_criteria
-
     round_ = Round.objects.select_related("contest").get(pk=round_id)
-    stamp = fingerprint(round_, list(round_criteria(round_)))
+    stamp = _fingerprint(round_)
     progress_key = _keys(round_, method, stamp)[1]
 
     def report(done: int, total: int) -> None:
@@ -503,12 +495,7 @@ def row_fields(estimate: Estimate | None) -> dict[str, Any]:
 def ready_or_compute(round_, method: str | None = None) -> Uncertainty:
     """The round's figures now, whatever its size (publishing the results): the cached ones when
     the task or a reader has them, else computed here."""
-    from django.core.cache import cache
-
-    from review.ranking import fingerprint
-    from review.selectors import round_criteria
-
     method = method or round_.method
-    stamp = fingerprint(round_, list(round_criteria(round_)))
+    stamp = _fingerprint(round_)
     found = cache.get(_keys(round_, method, stamp)[0])
     return found if found is not None else compute(round_, method)[0]
