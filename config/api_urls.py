@@ -19,6 +19,8 @@ from accounts.api.views import (
 from applications.api.views import ApplicationViewSet, LateCodeViewSet
 from awards.api.opendata import OpenDataContestGrantsView, OpenDataGrantsView, OpenDataSchemaView
 from awards.api.views import AwardContestViewSet, DecisionViewSet, ResultsViewSet
+from campaigns.api import urls as campaigns_api
+from congress.api import urls as congress_api
 from contests.api.views import (
     ClassifierViewSet,
     ContestViewSet,
@@ -30,6 +32,7 @@ from core.api_site import SiteSettingsView
 from core.api_version import VersionedAPIRootView
 from depository.api.manage import DepositoryCaseViewSet, DepositoryConsentViewSet
 from depository.api.views import PracticeViewSet
+from eservices.api import urls as eservices_api
 from grants.api.views import (
     GrantBudgetViewSet,
     GrantIndicatorViewSet,
@@ -37,6 +40,7 @@ from grants.api.views import (
     GrantTrancheViewSet,
     GrantViewSet,
 )
+from mailings.api import urls as mailings_api
 from notifications.api.views import NotificationViewSet
 from reports.api.views import ContestDashboardViewSet
 from review.api.assignments import AssignmentViewSet
@@ -44,6 +48,9 @@ from review.api.imports import JurorImportViewSet
 from review.api.organisation_conflicts import OrganisationConflictViewSet
 from review.api.views import ConflictViewSet, JurorViewSet, ReviewViewSet, RoundViewSet
 from webhooks.api.views import WebhookViewSet
+
+# The newer apps list their own routes (each app's api/urls.py), so adding one touches no other.
+APP_APIS = (eservices_api, campaigns_api, congress_api, mailings_api)
 
 router = DefaultRouter()
 router.APIRootView = VersionedAPIRootView  # GET /api/v1/ says its version
@@ -82,6 +89,9 @@ router.register("grant-reports", GrantReportViewSet, basename="grantreport")
 router.register("grant-indicators", GrantIndicatorViewSet, basename="grantindicator")
 router.register("grant-budgets", GrantBudgetViewSet, basename="grantbudget")
 router.register("webhooks", WebhookViewSet, basename="webhook")
+for app_api in APP_APIS:
+    for prefix, viewset, basename in app_api.ROUTES:
+        router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
@@ -96,5 +106,6 @@ urlpatterns = [
     path("people/<int:pk>/two-step/reset/", TwoStepResetView.as_view(), name="two_step_reset"),
     path("auth/sign-up/", SignUpView.as_view(), name="sign_up"),
     path("auth/confirm-email/", ConfirmEmailView.as_view(), name="confirm_email"),
+    *[pattern for app_api in APP_APIS for pattern in app_api.URLPATTERNS],
     path("", include(router.urls)),
 ]

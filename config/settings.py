@@ -76,6 +76,10 @@ INSTALLED_APPS = [
     "awards",
     "reports",
     "webhooks",
+    "eservices",
+    "campaigns",
+    "congress",
+    "mailings",
 ]
 
 # Per-process memory when embedded; CACHE_URL=redis://… shares rankings between workers.

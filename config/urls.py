@@ -27,6 +27,10 @@ urlpatterns = [
     path("jury/", include("review.import_urls")),
     path("", include("depository.urls")),
     path("", include("webhooks.urls")),
+    path("e-services/", include("eservices.urls")),
+    path("campaigns/", include("campaigns.urls")),
+    path("congress/", include("congress.urls")),
+    path("mailings/", include("mailings.urls")),
     path("", include("contests.urls")),
 ]
 # Error pages in the site's look and the person's language; JSON under /api/ (core.errors).

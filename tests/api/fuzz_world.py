@@ -27,6 +27,7 @@ from applications import services as applications
 from contests.models import Contest
 from review import services as review_services
 from review.models import Round
+from tests.api.persona_parts import parts
 from tests.factories import OrganisationFactory, UserFactory, contest_in_state
 from tests.review.factories import ApplicationFactory
 
@@ -71,7 +72,11 @@ def build_world() -> World:
     answers = {field.key: "Відповідь" for field in published.form_fields.all()}
     applications.save_answers(submitted, answers=answers, by=other)
     applications.submit_application(submitted, by=other)
-    return World(organiser=organiser, applicant=applicant, juror=_juror_with_assignments(organiser))
+    world = World(organiser=organiser, applicant=applicant, juror=_juror_with_assignments(organiser))
+    for part in parts():  # the apps' own objects (tests/api/persona_parts)
+        if hasattr(part, "build_fuzz"):
+            part.build_fuzz(world)
+    return world
 
 
 def _juror_with_assignments(organiser: User) -> User:

@@ -1,6 +1,8 @@
 """What each persona may do with each operation of the API (tests/api/test_matrix_personas.py),
 written from the apps' rules.py and selectors, not from what the server answers."""
 
+from tests.api.persona_parts import parts
+
 # Which world object fills `{id}` under each resource (persona_world.World.ids keys).
 RESOURCE_OF_ID = {
     "applications": "application",
@@ -345,7 +347,11 @@ def _parse(text: str) -> dict[tuple[str, str], frozenset[str]]:
     return table
 
 
-ALLOWED = _parse(ALLOWED_TEXT)
+_PARTS = parts()
+for _part in _PARTS:
+    RESOURCE_OF_ID.update(getattr(_part, "RESOURCE_OF_ID", {}))
+    PARAMETER.update(getattr(_part, "PARAMETER", {}))
+ALLOWED = _parse(ALLOWED_TEXT + "".join(getattr(part, "ALLOWED_TEXT", "") for part in _PARTS))
 
 # Lists: which world objects (World.ids keys) each list may show, and to whom only. Everyone else
 # must not find the object's id in the list (a 200 with someone else's row is a leak too).
@@ -379,6 +385,9 @@ ID_FIELD = {
     "/api/v1/depository-consents/": "application",
     "/api/v1/grant-budgets/": "contest",
 }
+for _part in _PARTS:
+    LIST_SCOPE.update(getattr(_part, "LIST_SCOPE", {}))
+    ID_FIELD.update(getattr(_part, "ID_FIELD", {}))
 LIST_SCOPE_PERSONAS = {
     path: {key: _personas(names) for key, names in objects.items()} for path, objects in LIST_SCOPE.items()
 }
@@ -445,3 +454,5 @@ BODIES = {
     ("POST", "/api/v1/depository-cases/"): {"application": "{consent_application}"},
     ("POST", "/api/v1/depository-cases/select-winners/"): {"contest": "{grant_contest}"},
 }
+for _part in _PARTS:
+    BODIES.update(getattr(_part, "BODIES", {}))

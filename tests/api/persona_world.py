@@ -37,6 +37,7 @@ from notifications.models import Message
 from reports import selectors as reports_selectors
 from review import services as review_services
 from review.models import Round
+from tests.api.persona_parts import parts
 from tests.factories import (
     ClassifierFactory,
     ContestFactory,
@@ -252,4 +253,7 @@ def build_world() -> World:
         "webhook": webhook.pk,
     }
     assert other_grantee and ids["report"]
+    for part in parts():  # the apps' own objects (tests/api/persona_parts)
+        if hasattr(part, "build"):
+            part.build(people, ids)
     return World(people=people, ids=ids)

@@ -38,6 +38,7 @@ from contests.management import demo_data
 from contests.management.commands.seed_demo_contests import _at
 from contests.models import Contest, ContestRole
 from core import clock
+from core import demo as core_demo
 from depository import services as depository_services
 from depository.models import Practice
 from grants import services
@@ -104,6 +105,14 @@ class Command(ApplicationsSeedCommand):
 
     def seed_more(self, *, main: Contest, organiser: User, libraries: list[Organisation]) -> None:
         super().seed_more(main=main, organiser=organiser, libraries=libraries)
+        self._seed_finished_contest(main=main, organiser=organiser, libraries=libraries)
+        # The programme around the contest (campaigns, e-services, congress, mailings, awards beyond
+        # the winners) registers its demo from the apps' ready(): core/demo.py.
+        self.created.extend(core_demo.run_registered())
+
+    def _seed_finished_contest(
+        self, *, main: Contest, organiser: User, libraries: list[Organisation]
+    ) -> None:
         organisations = {org.email.split("@")[0]: org for org in libraries}
         officer = User.objects.get(email=demo_data.GRANT_OFFICER["email"])
         admin = User.objects.get(email=demo_data.ADMIN["email"])
