@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 
 from core import formats
 from core.forms import error_summary_items
+from core.menu import links_for
 from core.panels import render_panels
 from core.steps import catalogue_of
 from core.web import step_form
@@ -146,3 +147,10 @@ def steps(context, obj, compact=False, only="", exclude="", next="", empty="", o
 def panels(context, place: str, obj):
     """The panels higher apps registered for this place on the page (core.panels)."""
     return mark_safe(render_panels(place, context["request"], obj))  # rendered by their templates
+
+
+@register.simple_tag(takes_context=True)
+def menu_links(context, place: str) -> list[dict]:
+    """The links apps registered for this menu (core/menu.py) that the person may see."""
+    request = context.get("request")
+    return links_for(place, getattr(request, "user", None))
