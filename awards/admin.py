@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from awards.models import AwardSettings, Decision, Diploma, PublishedResults
+from awards.models import AwardSettings, Decision, Diploma, IssueRun, PublishedResults, SpecialAward
 
 
 @admin.register(Decision)
@@ -13,8 +13,9 @@ class DecisionAdmin(admin.ModelAdmin):
 
 @admin.register(Diploma)
 class DiplomaAdmin(admin.ModelAdmin):
-    list_display = ["code", "organisation_name", "contest_title", "nomination_title", "place"]
-    search_fields = ["code", "organisation_name"]
+    list_display = ["code", "kind", "holder_name", "organisation_name", "contest_title", "place"]
+    list_filter = ["kind"]
+    search_fields = ["code", "organisation_name", "holder_name"]
     readonly_fields = [f.name for f in Diploma._meta.fields]
 
 
@@ -25,3 +26,18 @@ class PublishedResultsAdmin(admin.ModelAdmin):
 
 
 admin.site.register(AwardSettings)
+
+
+@admin.register(SpecialAward)
+class SpecialAwardAdmin(admin.ModelAdmin):
+    """Read-only: the places and choices change through the service (their counter and lock)."""
+
+    list_display = ["title", "contest", "places", "chosen"]
+    readonly_fields = [f.name for f in SpecialAward._meta.fields]
+
+
+@admin.register(IssueRun)
+class IssueRunAdmin(admin.ModelAdmin):
+    list_display = ["contest", "kind", "state", "done", "total", "created_at"]
+    list_filter = ["kind", "state"]
+    readonly_fields = [f.name for f in IssueRun._meta.fields]

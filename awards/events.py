@@ -95,3 +95,19 @@ WINNER_PROPOSED = register(
         },
     )
 )
+
+# Documents beyond the winners' diplomas (special awards, participation, jurors' thanks).
+DOCUMENT_PLACEHOLDERS = {
+    "contest": _("the contest's title"),
+    "document": _("what the document is (a certificate of participation, a letter of thanks…)"),
+    "holder": _("to whom it is issued"),
+    "link": _("where the PDF is downloaded"),
+    "code": _("the verification code"),
+}
+DOCUMENT_ISSUED = register(
+    Event(
+        "awards.document_issued",
+        _("A certificate, special award diploma or letter of thanks was issued (to its holder)"),
+        placeholders=DOCUMENT_PLACEHOLDERS,
+    )
+)

@@ -3,7 +3,8 @@
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
-from awards.selectors import unfinished_work
+from applications.models import Application
+from awards.selectors import documents_of_application, unfinished_work
 from contests.models import Contest
 from contests.steps import CONTEST
 
@@ -21,4 +22,15 @@ def unfinished_panel(request: HttpRequest, contest: Contest) -> str:
         "awards/partials/unfinished.html",
         {"unfinished": unfinished_work(contest), "contest": contest},
         request=request,
+    )
+
+
+def documents_panel(request: HttpRequest, application: Application) -> str:
+    """The application's diplomas and certificates the person may download (its library's
+    members, the contest's organisers); nothing otherwise. Registered for "applications.detail"."""
+    documents = documents_of_application(request.user, application)
+    if not documents:
+        return ""
+    return render_to_string(
+        "awards/partials/application_documents.html", {"documents": documents}, request=request
     )

@@ -29,15 +29,19 @@ def chairs_decision(user, decision: Decision | None) -> bool:
 
 @rules.predicate
 def organises_diploma(user, diploma: Diploma | None) -> bool:
-    return diploma is not None and is_organiser(user, diploma.decision.contest)
+    return diploma is not None and is_organiser(user, diploma.contest)
 
 
 @rules.predicate
 def member_of_winner(user, diploma: Diploma | None) -> bool:
+    """The holder: the juror of a letter of thanks, else a member of the application's library."""
+    if diploma is None or not user.is_authenticated:
+        return False
+    if diploma.juror_id is not None:
+        return diploma.juror.user_id == user.pk
     return (
-        diploma is not None
-        and user.is_authenticated
-        and diploma.decision.application.organisation.memberships.filter(user=user).exists()
+        diploma.application is not None
+        and diploma.application.organisation.memberships.filter(user=user).exists()
     )
 
 
@@ -53,3 +57,7 @@ rules.add_perm("awards.withdraw_decision", organises_decision)
 rules.add_perm("awards.change_decision", organises_decision)
 # On a diploma.
 rules.add_perm("awards.download_diploma", organises_diploma | member_of_winner)
+# Special awards and documents beyond the winners' diplomas (on a contest).
+rules.add_perm("awards.define_special_awards", is_organiser)
+rules.add_perm("awards.choose_special_award", is_organiser | is_jury_chair)
+rules.add_perm("awards.issue_documents", is_organiser)

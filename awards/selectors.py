@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import ngettext
 
-from accounts.models import User
+from accounts.models import Membership, User
 from applications.models import Application
-from awards.models import Decision, Diploma
+from awards.models import Decision, Diploma, SpecialAward, SpecialAwardChoice
 from contests.models import Contest, ContestRole, Nomination
 from core import clock
 from grants.models import Disbursement, Grant
@@ -125,8 +125,8 @@ def diploma_by_code(code: str) -> Diploma | None:
     if not normalised:
         return None
     return (
-        Diploma.objects.select_related("decision__contest")
-        .filter(code=normalised, decision__contest__state__in=RESULT_STATES)
+        Diploma.objects.select_related("contest")
+        .filter(code=normalised, contest__state__in=RESULT_STATES)
         .first()
     )
 
@@ -136,7 +136,7 @@ def diplomas_of(user: User, contest: Contest) -> QuerySet[Diploma]:
     if not user.is_authenticated:
         return Diploma.objects.none()
     return Diploma.objects.filter(
-        decision__contest=contest, decision__application__organisation__memberships__user=user
+        contest=contest, kind=Diploma.Kind.WINNER, application__organisation__memberships__user=user
     )
 
 
@@ -235,3 +235,42 @@ def open_data_grants(contest: Contest | None = None) -> QuerySet[Grant]:
         .prefetch_related(Prefetch("tranches", queryset=paid, to_attr="paid_tranches"))
         .order_by("contest_id", "pk")
     )
+
+
+# --- special awards and documents (certificates, letters of thanks) ---------------------------
+
+
+def special_awards_visible_to(user: User) -> QuerySet[SpecialAward]:
+    """The organisers and the jury chair see their contests' special awards at any time; everyone
+    sees those of announced contests (the results show them)."""
+    public = Q(contest__state__in=RESULT_STATES)
+    if not user.is_authenticated:
+        return SpecialAward.objects.filter(public)
+    return SpecialAward.objects.filter(public | Q(contest__in=contests_choosing_for(user).values("pk")))
+
+
+def special_awards_of(contest: Contest) -> list[SpecialAward]:
+    """The contest's special awards with their choices (application and organisation): 2 queries."""
+    choices = SpecialAwardChoice.objects.select_related(
+        "application__organisation", "chosen_by", "diploma"
+    ).order_by("pk")
+    return list(contest.special_awards.order_by("pk").prefetch_related(Prefetch("choices", queryset=choices)))
+
+
+def documents_visible_to(user: User) -> QuerySet[Diploma]:
+    """Documents of announced contests: all of a contest to its organisers; to anyone else only
+    their own (their library's, or their letter of thanks as a juror)."""
+    if not user.is_authenticated:
+        return Diploma.objects.none()
+    organised = ContestRole.objects.filter(user=user, role=ContestRole.Role.ORGANISER).values("contest")
+    memberships = Membership.objects.filter(user=user).values("organisation")
+    return Diploma.objects.filter(contest__state__in=RESULT_STATES).filter(
+        Q(contest__in=organised)
+        | Q(application__organisation__in=memberships, juror__isnull=True)
+        | Q(juror__user=user)
+    )
+
+
+def documents_of_application(user: User, application: Application) -> list[Diploma]:
+    """The documents of one application that the user may download (its page's panel)."""
+    return list(documents_visible_to(user).filter(application=application).order_by("kind", "pk"))

@@ -17,7 +17,7 @@ from django_fsm import can_proceed
 
 from accounts.models import Membership, User
 from applications.models import Application
-from awards import events, results
+from awards import certificates, events, results
 from awards.models import CHOOSING_STATES, AwardSettings, Decision, Diploma
 from awards.selectors import (
     latest_round,
@@ -274,7 +274,10 @@ def _award(contest: Contest, *, by: User) -> None:
     today = clock.local(clock.now(), contest.time_zone).date()
     diplomas = Diploma.objects.bulk_create(
         Diploma(
+            kind=Diploma.Kind.WINNER,
+            contest=contest,
             decision=decision,
+            application=decision.application,
             organisation_name=decision.application.organisation.name,
             contest_title=contest.title,
             nomination_title=decision.nomination.title,
@@ -288,6 +291,7 @@ def _award(contest: Contest, *, by: User) -> None:
     )
     for decision, diploma in zip(winners, diplomas, strict=True):
         decision.diploma = diploma
+    certificates.issue_special_diplomas(contest)
     if round_ is not None:
         results.publish(contest, round_, ranking, winners)
     _notify_applicants(contest, applications, {d.application_id: d for d in winners}, signatory, others)

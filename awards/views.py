@@ -169,6 +169,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
             "contest": contest,
             "nominations": nominations,
             "published": getattr(contest, "published_results", None),
+            "special_awards": selectors.special_awards_of(contest),
         },
     )
 
@@ -196,16 +197,16 @@ def results_file(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 @require_safe
 def diploma(request: HttpRequest, pk: int) -> HttpResponse:
-    """The PDF, to the winner's organisation and the organisers; 404 to anyone else."""
+    """The PDF (any kind), to its holder and the organisers; 404 to anyone else."""
     found = get_object_or_404(
-        Diploma.objects.select_related("decision__contest", "decision__application__organisation"),
+        Diploma.objects.select_related("contest", "application__organisation", "juror"),
         pk=pk,
-        decision__contest__state__in=selectors.RESULT_STATES,
+        contest__state__in=selectors.RESULT_STATES,
     )
     if not request.user.has_perm("awards.download_diploma", found):
         raise Http404
     response = HttpResponse(diplomas.pdf(found), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="diploma-{found.code}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="{found.kind}-{found.code}.pdf"'
     return response
 
 

@@ -17,6 +17,7 @@ from accounts.api.views import (
     TokenView,
 )
 from applications.api.views import ApplicationViewSet, LateCodeViewSet
+from awards.api import urls as awards_api
 from awards.api.opendata import OpenDataContestGrantsView, OpenDataGrantsView, OpenDataSchemaView
 from awards.api.views import AwardContestViewSet, DecisionViewSet, ResultsViewSet
 from campaigns.api import urls as campaigns_api
@@ -40,8 +41,10 @@ from grants.api.views import (
     GrantTrancheViewSet,
     GrantViewSet,
 )
+from grants.api.workplan import GrantCardViewSet, PlanActivityViewSet
 from mailings.api import urls as mailings_api
 from notifications.api.views import NotificationViewSet
+from reports.api.analytic import AnalyticReportViewSet
 from reports.api.views import ContestDashboardViewSet
 from review.api.assignments import AssignmentViewSet
 from review.api.imports import JurorImportViewSet
@@ -50,7 +53,7 @@ from review.api.views import ConflictViewSet, JurorViewSet, ReviewViewSet, Round
 from webhooks.api.views import WebhookViewSet
 
 # The newer apps list their own routes (each app's api/urls.py), so adding one touches no other.
-APP_APIS = (eservices_api, campaigns_api, congress_api, mailings_api)
+APP_APIS = (eservices_api, campaigns_api, congress_api, mailings_api, awards_api)
 
 router = DefaultRouter()
 router.APIRootView = VersionedAPIRootView  # GET /api/v1/ says its version
@@ -83,11 +86,14 @@ router.register("imports", ImportJobViewSet, basename="importjob")
 router.register("security-events", SecurityEventViewSet, basename="securityevent")
 router.register("juror-imports", JurorImportViewSet, basename="jurorimport")
 router.register("contest-dashboards", ContestDashboardViewSet, basename="contestdashboard")
+router.register("analytic-reports", AnalyticReportViewSet, basename="analyticreport")
 router.register("grants", GrantViewSet, basename="grant")
 router.register("grant-tranches", GrantTrancheViewSet, basename="granttranche")
 router.register("grant-reports", GrantReportViewSet, basename="grantreport")
 router.register("grant-indicators", GrantIndicatorViewSet, basename="grantindicator")
 router.register("grant-budgets", GrantBudgetViewSet, basename="grantbudget")
+router.register("grant-cards", GrantCardViewSet, basename="grantcard")
+router.register("plan-activities", PlanActivityViewSet, basename="planactivity")
 router.register("webhooks", WebhookViewSet, basename="webhook")
 for app_api in APP_APIS:
     for prefix, viewset, basename in app_api.ROUTES:

@@ -261,6 +261,7 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 60.0},
     "send-reminders": {"task": "notifications.send_reminders", "schedule": 3600.0},
     "sweep-webhooks": {"task": "webhooks.sweep", "schedule": 60.0},
+    "campaign-schedules": {"task": "campaigns.run_schedules", "schedule": 3600.0},
 }
 
 REST_FRAMEWORK = {
@@ -316,6 +317,10 @@ SPECTACULAR_SETTINGS = {
         "IneligibilityReasonEnum": "applications.models.IneligibilityReason",
         "ReviewStateEnum": "review.models.Review.State",
         "RoundStateEnum": "review.models.Round.State",
+        "DocumentKindEnum": "awards.models.Diploma.Kind",
+        "IssueRunKindEnum": "awards.models.IssueRun.Kind",
+        "OrganisationKindEnum": "accounts.models.Organisation.Kind",
+        "RegionEnum": "accounts.regions.Region",
     },
 }
 

@@ -11,6 +11,22 @@ class ConsentForm(forms.Form):
     )
 
 
+class CaseEServicesForm(forms.Form):
+    """Which e-services of the case's organisation the case describes."""
+
+    eservices = forms.ModelMultipleChoiceField(
+        label=_("E-services the case describes"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The e-services the applicant organisation lists in the e-services catalogue."),
+    )
+
+    def __init__(self, *args, choices=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["eservices"].queryset = choices
+
+
 class PresentationForm(forms.Form):
     selected = forms.BooleanField(label=_("Selected for presentation"), required=False)
     note = forms.CharField(

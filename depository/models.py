@@ -101,6 +101,10 @@ class Practice(ConcurrentTransitionMixin, TimeStampedModel):
     categories = models.ManyToManyField(
         Category, blank=True, related_name="practices", verbose_name=_("categories")
     )
+    # The libraries' e-services the case describes (of the case's organisation), chosen by organisers.
+    eservices = models.ManyToManyField(
+        "eservices.EService", blank=True, related_name="cases", verbose_name=_("e-services")
+    )
     # Lower-cased (casefold) text of the case: SQLite's LIKE folds only ASCII letters, so the
     # fallback search compares casefolded text with a casefolded query.
     search_text = models.TextField(blank=True, editable=False)

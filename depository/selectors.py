@@ -21,6 +21,7 @@ from accounts.models import User
 from applications.models import Application, Attachment
 from contests.models import Category, Contest, ContestRole
 from depository.models import SELECTABLE_APPLICATION_STATES, Consent, Practice
+from eservices.models import EService
 
 # How alike a query word and a word of the case must be to count (pg_trgm's word_similarity).
 WORD_SIMILARITY = 0.5
@@ -52,6 +53,11 @@ def case_detail() -> QuerySet[Practice]:
         .prefetch_related(
             Prefetch("categories", queryset=Category.objects.select_related("classifier")),
             public_attachments(),
+            Prefetch(
+                "eservices",
+                queryset=EService.objects.filter(published=True).select_related("category").order_by("name"),
+                to_attr="public_eservices",
+            ),
         )
     )
 
@@ -161,3 +167,14 @@ def presentation_list(contest: Contest) -> QuerySet[Practice]:
         .select_related("application__organisation", "nomination")
         .order_by("nomination__order", "application__number", "pk")
     )
+
+
+def eservice_choices(practice: Practice) -> QuerySet[EService]:
+    """The e-services a case may link to: those of its applicant organisation."""
+    organisation_id = Application.objects.filter(pk=practice.application_id).values("organisation_id")
+    return EService.objects.filter(organisation_id__in=organisation_id).select_related("category")
+
+
+def published_cases_of(service: EService) -> QuerySet[Practice]:
+    """The published cases describing an e-service, newest first (its public page lists them)."""
+    return published().filter(eservices=service).select_related("contest").order_by("-published_at", "-pk")

@@ -3,6 +3,7 @@
 Web views and the API call these; none of them runs a transition or writes two rows itself.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -13,6 +14,8 @@ from core import clock
 from core.exceptions import TransitionRefused
 from depository.cases import snapshot
 from depository.models import Consent, Practice, selection_problems
+from depository.selectors import eservice_choices
+from eservices.models import EService
 
 
 def _consent_of(application: Application) -> Consent | None:
@@ -93,6 +96,23 @@ def withdraw(practice: Practice, *, by: User, note: str = "") -> Practice:
     with transaction.atomic():
         practice.withdraw(by=by, description=note or None)
         practice.save()
+    return practice
+
+
+def set_eservices(practice: Practice, eservices: list[EService], *, by: User) -> Practice:
+    """Link the case to e-services of its organisation (replacing the links given before)."""
+    allowed = set(eservice_choices(practice).values_list("pk", flat=True))
+    if foreign := [service.pk for service in eservices if service.pk not in allowed]:
+        raise ValidationError(
+            {
+                "eservices": [
+                    _("Only e-services of the case's organisation can be linked: %(ids)s.")
+                    % {"ids": ", ".join(map(str, foreign))}
+                ]
+            }
+        )
+    with transaction.atomic():
+        practice.eservices.set(eservices)
     return practice
 
 

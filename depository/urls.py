@@ -19,6 +19,7 @@ urlpatterns = [
     path("depository/cases/<int:number>/preview/", views.preview, name="preview"),
     path("depository/cases/<int:number>/presentation/", views.presentation, name="presentation"),
     path("depository/cases/<int:number>/remove/", views.remove, name="remove"),
+    path("depository/cases/<int:number>/e-services/", views.case_eservices, name="case_eservices"),
     # Any step of a case (depository/steps.py); the view takes the case's number as `pk`.
     path("depository/cases/<int:pk>/<slug:name>/", views.transition, name="transition"),
 ]

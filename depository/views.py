@@ -7,7 +7,7 @@ cases, publication and the presentation list with its export.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
@@ -23,11 +23,11 @@ from contests.models import Contest
 from contests.selectors import contests_visible_to
 from core import exports as sheets
 from core.fsm import history_rows
-from core.web import REFUSALS, step_view, tell_refused
+from core.web import REFUSALS, add_errors, step_view, tell_refused
 from depository import exports, selectors, services
 from depository.cases import section_rows, snapshot
 from depository.filters import PracticeFilter
-from depository.forms import ConsentForm, PresentationForm
+from depository.forms import CaseEServicesForm, ConsentForm, PresentationForm
 from depository.indicators import indicator_results
 from depository.models import Consent, Practice
 
@@ -66,6 +66,7 @@ def detail(request: HttpRequest, number: int) -> HttpResponse:
             "sections": section_rows(practice.sections, practice.layout),
             "categories": list(practice.categories.all()),
             "files": practice.application.public_files,
+            "eservices": practice.public_eservices,
             "indicators": indicator_results([practice]).get(practice.pk, []),
             "can_change": request.user.has_perm("depository.change_practice", practice),
         },
@@ -224,6 +225,32 @@ def presentation(request: HttpRequest, number: int) -> HttpResponse:
     else:
         messages.error(request, _("The note is too long."))
     return _back(practice.contest_id)
+
+
+@login_required
+def case_eservices(request: HttpRequest, number: int) -> HttpResponse:
+    """Which e-services of the case's organisation the case describes (organisers)."""
+    practice = _managed_practice(request, number)
+    if not request.user.has_perm("depository.change_practice", practice):
+        raise PermissionDenied
+    choices = selectors.eservice_choices(practice)
+    form = CaseEServicesForm(
+        request.POST or None, choices=choices, initial={"eservices": list(practice.eservices.all())}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_eservices(practice, list(form.cleaned_data["eservices"]), by=request.user)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("The case's e-services were saved."))
+            return _back(practice.contest_id)
+    return render(
+        request,
+        "depository/case_eservices.html",
+        {"practice": practice, "form": form, "has_choices": choices.exists()},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from grants.models import AuditEntry, Disbursement, Grant, GrantReport, Indicator
+from grants.models import AuditEntry, Disbursement, Grant, GrantReport, Indicator, PlanActivity, ProjectCard
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -46,3 +46,14 @@ class IndicatorAdmin(admin.ModelAdmin):
 class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ["at", "action", "grant", "actor", "amount", "currency"]
     list_filter = ["action"]
+
+
+@admin.register(ProjectCard)
+class ProjectCardAdmin(ReadOnlyAdmin):
+    list_display = ["grant", "organiser", "manager_name", "version"]
+
+
+@admin.register(PlanActivity)
+class PlanActivityAdmin(ReadOnlyAdmin):
+    list_display = ["title", "grant", "deadline", "state", "responsible"]
+    list_filter = ["state"]

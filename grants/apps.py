@@ -8,7 +8,17 @@ class GrantsConfig(AppConfig):
 
     def ready(self) -> None:
         from contests.navigation import ContestLink, register
-        from grants import events, reminders, rules  # noqa: F401 - registrations
+        from core import demo
+        from grants import (  # noqa: F401 - registrations
+            events,
+            reminders,
+            rules,
+            workplan_reminders,
+            workplan_steps,
+        )
+        from grants.demo_workplan import seed as seed_work_plans
+
+        demo.register(135, "workplan", seed_work_plans)
 
         # The contest's organiser page links here (contests never names this app's pages).
         register(

@@ -7,6 +7,7 @@ contest, which serialises every writer of the contest's grants; migration 0003 k
 other side, refusing to lower a contest's grant_budget below what its grants committed.
 """
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -536,3 +537,128 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.hash[:12]}"
+
+
+# --- the project card and the work plan (issue 13, point 2) ---------------------------------------
+
+
+def evidence_path(instance: "PlanActivity", filename: str) -> str:
+    return generated_name("grants/evidence", filename, instance.evidence_kind or None)
+
+
+class ProjectCard(Versioned, TimeStampedModel):
+    """The project's card: who runs it and with what money. Its dates are the grant's own."""
+
+    grant = models.OneToOneField(Grant, on_delete=models.CASCADE, related_name="card")
+    organiser = models.CharField(_("organiser"), max_length=300, blank=True)
+    manager_name = models.CharField(_("project manager"), max_length=200, blank=True)
+    manager_position = models.CharField(_("manager's position"), max_length=200, blank=True)
+    manager_contact = models.CharField(_("manager's contact"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("project card")
+        verbose_name_plural = _("project cards")
+
+    def __str__(self) -> str:
+        return str(self.grant.application)
+
+
+class FundingSource(models.Model):
+    """Money of the project besides the grant (the grant itself is always the first source)."""
+
+    grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="funding_sources")
+    name = models.CharField(_("source"), max_length=300)
+    amount = amount_field(_("amount"), validators=POSITIVE)
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.UAH)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("funding source")
+        verbose_name_plural = _("funding sources")
+        ordering = ["grant", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="funding_source_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.amount} {self.currency}"
+
+
+class PlanActivity(ConcurrentTransitionMixin, Versioned, TimeStampedModel):
+    """An activity of the grant's calendar plan: the months it runs, its deadline, who answers for
+    it, and the evidence (a note or a file) that it was done."""
+
+    class State(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    OPEN_STATES = (State.PLANNED, State.IN_PROGRESS)
+
+    grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="activities")
+    title = models.CharField(_("activity"), max_length=300)
+    responsible = models.CharField(_("responsible"), max_length=200)
+    # Months are stored as their first day.
+    start_month = models.DateField(_("from month"))
+    end_month = models.DateField(_("to month"))
+    deadline = models.DateField(_("deadline"))
+    state = FSMField(_("state"), default=State.PLANNED, choices=State.choices, protected=True)
+    evidence_note = models.TextField(_("evidence"), blank=True)
+    evidence_file = models.FileField(_("evidence file"), upload_to=evidence_path, blank=True, max_length=200)
+    evidence_name = models.CharField(_("file name"), max_length=200, blank=True)
+    evidence_kind = models.CharField(_("type"), max_length=8, blank=True)
+    done_on = models.DateField(_("done on"), null=True, blank=True, editable=False)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("plan activity")
+        verbose_name_plural = _("plan activities")
+        ordering = ["grant", "order", "start_month", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_month__gte=F("start_month")), name="plan_activity_months_ordered"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="done") | ~Q(evidence_note="") | ~Q(evidence_file=""),
+                name="plan_activity_done_has_evidence",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "deadline"], name="plan_activity_state_deadline")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean_fields(self, exclude=None) -> None:
+        super().clean_fields(exclude={*(exclude or ()), "state"})
+
+    def months(self) -> list[date]:
+        """The first day of every month the activity runs."""
+        found, month = [], self.start_month.replace(day=1)
+        while month <= self.end_month:
+            found.append(month)
+            month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        return found
+
+    def complete_problems(self) -> list[str]:
+        if not (self.evidence_note.strip() or self.evidence_file):
+            return [_("Give the evidence that it was done: a note or a file.")]
+        return []
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.PLANNED, target=State.IN_PROGRESS)
+    def start(self, by=None, description=None) -> None:
+        pass
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=OPEN_STATES, target=State.DONE)
+    def complete(self, by=None, description=None) -> None:
+        refuse_if(self.complete_problems())
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=OPEN_STATES, target=State.CANCELLED)
+    def cancel(self, by=None, description=None) -> None:
+        pass

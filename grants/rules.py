@@ -4,13 +4,13 @@ of the winning organisation. Organisers who are not grant officers have no say o
 import rules
 
 from contests.rules import is_grant_officer
-from grants.models import Disbursement, Grant, GrantReport
+from grants.models import Disbursement, Grant, GrantReport, PlanActivity, ProjectCard
 
 
 def _grant_of(obj) -> Grant | None:
     if isinstance(obj, Grant):
         return obj
-    if isinstance(obj, Disbursement | GrantReport):
+    if isinstance(obj, Disbursement | GrantReport | PlanActivity | ProjectCard):
         return obj.grant
     return None
 
@@ -67,3 +67,14 @@ rules.add_perm("grants.cancel_tranche", officer_of_grant)
 rules.add_perm("grants.write_report", member_of_grantee)
 rules.add_perm("grants.submit_report", member_of_grantee)
 rules.add_perm("grants.review_report", officer_of_grant)
+
+
+@rules.predicate
+def grant_runs(user, obj) -> bool:
+    grant = _grant_of(obj)
+    return grant is not None and grant.state in Grant.LIVE_STATES
+
+
+# The project card and the work plan (on a grant, a card or an activity): the grantee's members
+# and the grant officers keep them while the grant runs (offered, signed or active).
+rules.add_perm("grants.edit_work_plan", (officer_of_grant | member_of_grantee) & grant_runs)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from grants.views import agreement, grantee, officer, steps
+from grants.views import agreement, grantee, officer, steps, workplan
 
 app_name = "grants"
 
@@ -32,4 +32,15 @@ urlpatterns = [
     path("contests/<int:pk>/indicators/", officer.indicator, name="indicator"),
     path("contests/<int:pk>/<slug:kind>.<str:fmt>", officer.export, name="export"),
     path("contests/<int:pk>/charts/<slug:name>.csv", officer.chart_csv, name="chart_csv"),
+    # The project card and the work plan (grants/views/workplan.py).
+    path("<int:pk>/card/", workplan.card, name="card"),
+    path("<int:pk>/plan/", workplan.plan, name="plan"),
+    path("<int:pk>/plan/print/", workplan.plan_print, name="plan_print"),
+    path("<int:pk>/plan.xlsx", workplan.plan_xlsx, name="plan_xlsx"),
+    path("<int:pk>/indicators-by-year/", workplan.annual, name="annual_indicators"),
+    path("activities/<int:pk>/", workplan.edit_activity, name="edit_activity"),
+    path("activities/<int:pk>/remove/", workplan.delete_activity, name="delete_activity"),
+    path("activities/<int:pk>/complete/", workplan.complete_activity, name="complete_activity"),
+    path("activities/<int:pk>/evidence/", workplan.evidence, name="activity_evidence"),
+    path("activities/<int:pk>/steps/<slug:name>/", workplan.activity_step, name="activity_step"),
 ]

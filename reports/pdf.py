@@ -30,3 +30,28 @@ def summary_pdf(contest: Contest, dashboard: Dashboard) -> bytes:
         {"contest": contest, "dashboard": dashboard, "generated": contest.moment_label(clock.now())},
     )
     return HTML(string=html, url_fetcher=_refuse).write_pdf()
+
+
+ANALYTIC_CSS = "reports/analytic-report.css"
+
+
+def _analytic_css() -> str:
+    """The stylesheet the printable page links to, inlined: the PDF fetches nothing."""
+    from django.contrib.staticfiles import finders
+
+    path = finders.find(ANALYTIC_CSS)
+    with open(path, encoding="utf-8") as css:
+        return css.read()
+
+
+def analytic_html(context: dict) -> str:
+    """The analytic report as one self-contained HTML document (reports/analytic/report_pdf.html);
+    `context` as the printable page has it (report, figures, cases)."""
+    return render_to_string("reports/analytic/report_pdf.html", {**context, "css": _analytic_css()})
+
+
+def analytic_pdf(context: dict) -> bytes:
+    from weasyprint import HTML
+
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+    return HTML(string=analytic_html(context), url_fetcher=_refuse).write_pdf()

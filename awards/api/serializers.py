@@ -119,7 +119,9 @@ class NominationResultSerializer(serializers.Serializer):
 
 class ResultsSerializer(serializers.ModelSerializer):
     nominations = serializers.SerializerMethodField()
-    sha256 = serializers.CharField(source="published_results.sha256", read_only=True, default=None)
+    sha256 = serializers.CharField(
+        source="published_results.sha256", read_only=True, default=None, allow_null=True
+    )
     score_matrix = serializers.SerializerMethodField()
 
     class Meta:

@@ -131,6 +131,11 @@ class DepositoryCaseSerializer(RefuseUnknownFieldsMixin, serializers.ModelSerial
     winner = serializers.SerializerMethodField()
     consented = serializers.BooleanField(read_only=True)
     page_url = serializers.SerializerMethodField()
+    eservices = serializers.PrimaryKeyRelatedField(
+        many=True,
+        read_only=True,
+        help_text=gettext_lazy("The e-services (of the case's organisation) the case describes."),
+    )
     allowed = AllowedStepsField()
 
     class Meta:
@@ -152,6 +157,7 @@ class DepositoryCaseSerializer(RefuseUnknownFieldsMixin, serializers.ModelSerial
             "presentation",
             "presentation_note",
             "page_url",
+            "eservices",
             "allowed",
         ]
         read_only_fields = fields
@@ -182,6 +188,15 @@ class DepositoryWinnersAdded(serializers.Serializer):
 class DepositoryPresentationInput(RefuseUnknownFieldsMixin, serializers.Serializer):
     selected = serializers.BooleanField(help_text=gettext_lazy("Chosen to present at the congress."))
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class DepositoryCaseEServicesInput(RefuseUnknownFieldsMixin, serializers.Serializer):
+    representation = DepositoryCaseSerializer  # its other fields are accepted when unchanged
+    eservices = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        max_length=100,
+        help_text=gettext_lazy("Ids of e-services of the case's organisation (replacing the links)."),
+    )
 
 
 class DepositoryCasePreviewSerializer(serializers.Serializer):
@@ -228,7 +243,7 @@ class DepositoryCaseViewSet(
         return (
             selectors.practices_managed_by(self.request.user)
             .select_related("contest", "nomination", "application__organisation")
-            .prefetch_related("contest__roles")
+            .prefetch_related("contest__roles", "eservices")
             .annotate(consented=Exists(consented))
             .order_by("contest_id", "nomination__order", "application__number", "pk")
         )
@@ -305,6 +320,29 @@ class DepositoryCaseViewSet(
         payload.is_valid(raise_exception=True)
         services.mark_presentation(practice, by=request.user, **payload.validated_data)
         return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(request=DepositoryCaseEServicesInput, responses={200: DepositoryCaseSerializer, **ERRORS})
+    @action(detail=True, methods=["patch"], url_path="e-services")
+    def eservices(self, request: Request, pk=None) -> Response:
+        """Link the case to e-services of its organisation (the list replaces the links)."""
+        practice = self.get_object()
+        if not request.user.has_perm("depository.change_practice", practice):
+            raise PermissionDenied(_("You may not do this."))
+        payload = DepositoryCaseEServicesInput(practice, data=request.data)
+        payload.is_valid(raise_exception=True)
+        wanted = set(payload.validated_data["eservices"])
+        found = list(selectors.eservice_choices(practice).filter(pk__in=wanted))
+        if missing := wanted - {service.pk for service in found}:
+            raise ValidationError(
+                {
+                    "eservices": [
+                        _("Only e-services of the case's organisation can be linked: %(ids)s.")
+                        % {"ids": ", ".join(map(str, sorted(missing)))}
+                    ]
+                }
+            )
+        services.set_eservices(practice, found, by=request.user)
+        return Response(self.get_serializer(self.get_queryset().get(pk=practice.pk)).data)
 
     @extend_schema(responses={200: DepositoryCasePreviewSerializer, **ERRORS})
     @action(detail=True, methods=["get"])

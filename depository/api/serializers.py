@@ -88,14 +88,32 @@ class PracticeListSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request is not None else path
 
 
+class PracticeEServiceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    category = serializers.CharField(source="category.label")
+    page_url = serializers.SerializerMethodField()
+
+    def get_page_url(self, service) -> str:
+        path = reverse("eservices:detail", args=[service.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+
 class PracticeDetailSerializer(PracticeListSerializer):
     categories = PracticeCategorySerializer(many=True, read_only=True)
     sections = serializers.SerializerMethodField()
     files = serializers.SerializerMethodField()
+    eservices = serializers.SerializerMethodField()
     indicator_results = serializers.SerializerMethodField()
 
     class Meta(PracticeListSerializer.Meta):
-        fields = [*PracticeListSerializer.Meta.fields, "sections", "files", "indicator_results"]
+        fields = [*PracticeListSerializer.Meta.fields, "sections", "files", "eservices", "indicator_results"]
+
+    @extend_schema_field(PracticeEServiceSerializer(many=True))
+    def get_eservices(self, practice: Practice) -> list[dict]:
+        """The published e-services the case describes (selectors.case_detail prefetches them)."""
+        return PracticeEServiceSerializer(practice.public_eservices, many=True, context=self.context).data
 
     @extend_schema_field(CaseSectionSerializer(many=True))
     def get_sections(self, practice: Practice) -> list[dict]:

@@ -29,6 +29,7 @@ from grants.forms import (
 from grants.models import BudgetLine, Disbursement, Grant, GrantReport, Indicator, IndicatorTarget
 from grants.steps import REPORT
 from grants.views.common import grant_for, report_for
+from grants.workplan_selectors import late_activities
 
 
 @login_required
@@ -45,7 +46,10 @@ def index(request: HttpRequest) -> HttpResponse:
         .order_by("-starts_on", "pk")
     )
     contests = list(selectors.contests_with_grants_for(request.user).order_by("-opens_at", "pk"))
-    return render(request, "grants/index.html", {"grants": mine, "contests": contests})
+    late = list(late_activities(officer=request.user)) if contests else []
+    return render(
+        request, "grants/index.html", {"grants": mine, "contests": contests, "late_activities": late}
+    )
 
 
 def _budget_lines(grant: Grant) -> list[BudgetLine]:

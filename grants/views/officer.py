@@ -18,6 +18,7 @@ from grants.forms import IndicatorForm, OfferGrantForm, PayTrancheForm, ReviewRe
 from grants.models import Grant
 from grants.views.common import grant_for, officer_contest, report_for, tranche_for
 from grants.views.grantee import render_grant, render_report
+from grants.workplan_selectors import late_activities
 
 
 def _require(request: HttpRequest, perm: str, obj) -> None:
@@ -49,6 +50,7 @@ def render_dashboard(
             "can_manage_indicators": request.user.has_perm("grants.manage_indicators", contest),
             "indicator_form": indicator_form or IndicatorForm(),
             "exports": [("grants", _("Grants")), ("tranches", _("Tranches")), ("reports", _("Reports"))],
+            "late_activities": list(late_activities(contest=contest)),
         },
         status=status,
     )
