@@ -313,3 +313,7 @@ class IssueRun(TimeStampedModel):
     @property
     def percent(self) -> int:
         return 100 if not self.total else min(100, self.done * 100 // self.total)
+
+    @property
+    def is_running(self) -> bool:
+        return self.state == self.State.RUNNING

@@ -98,6 +98,10 @@ class Campaign(ConcurrentTransitionMixin, TimeStampedModel):
     def is_past_due(self) -> bool:
         return clock.now() > self.due_at
 
+    @property
+    def is_closed(self) -> bool:
+        return self.state == self.State.CLOSED
+
     def has_audience(self) -> bool:
         return bool(
             self.audience_regions
@@ -247,6 +251,15 @@ class CampaignReport(ConcurrentTransitionMixin, Versioned, TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES and self.campaign.state == Campaign.State.OPEN
+
+    @property
+    def is_awaited(self) -> bool:
+        """Not in yet: due, or returned for correction."""
+        return self.state in self.OPEN_STATES
+
+    @property
+    def is_returned(self) -> bool:
+        return self.state == self.State.RETURNED
 
     @property
     def is_late(self) -> bool:

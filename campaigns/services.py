@@ -212,7 +212,11 @@ def delete_question(question: CampaignQuestion) -> None:
         question.delete()
 
 
-def add_indicator(campaign: Campaign, *, name: str, unit: str = "") -> CampaignIndicator:
+def add_indicator(
+    campaign: Campaign, *, name: str, unit: str = "", target: Decimal | None = None
+) -> CampaignIndicator:
+    """A new indicator; with `target`, the same target for every organisation of the audience, in the
+    same transaction (the page's form asks both at once)."""
     with transaction.atomic():
         campaign = _lock(campaign)
         _check_draft(campaign, "indicators")
@@ -221,9 +225,12 @@ def add_indicator(campaign: Campaign, *, name: str, unit: str = "") -> CampaignI
             raise ValidationError({"name": [_("Name the indicator.")]})
         if campaign.indicators.filter(name=name).exists():
             raise ValidationError({"name": [_("Another indicator has this name.")]})
-        return CampaignIndicator.objects.create(
+        indicator = CampaignIndicator.objects.create(
             campaign=campaign, name=name, unit=unit.strip(), position=campaign.indicators.count() + 1
         )
+        if target is not None:
+            set_targets(campaign, [{"indicator": indicator.pk, "target": target}])
+        return indicator
 
 
 def delete_indicator(indicator: CampaignIndicator) -> None:

@@ -173,13 +173,12 @@ def indicator_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = IndicatorForm(request.POST)
     if form.is_valid():
         try:
-            indicator = services.add_indicator(
-                campaign, name=form.cleaned_data["name"], unit=form.cleaned_data["unit"]
+            services.add_indicator(
+                campaign,
+                name=form.cleaned_data["name"],
+                unit=form.cleaned_data["unit"],
+                target=form.cleaned_data.get("target"),
             )
-            if form.cleaned_data.get("target") is not None:
-                services.set_targets(
-                    campaign, [{"indicator": indicator.pk, "target": form.cleaned_data["target"]}]
-                )
         except ValidationError as error:
             add_errors(form, error)
         else:

@@ -75,6 +75,10 @@ class Event(ConcurrentTransitionMixin, TimeStampedModel):
     def is_draft(self) -> bool:
         return self.state == self.State.DRAFT
 
+    @property
+    def is_finished(self) -> bool:
+        return self.state == self.State.FINISHED
+
     def publish_problems(self) -> list[str]:
         if self.ends_at < clock.now():
             return [_("The event is over: its programme can no longer be published.")]
@@ -166,6 +170,10 @@ class Invitation(ConcurrentTransitionMixin, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.event}: {self.practice}"
+
+    @property
+    def is_awaiting_answer(self) -> bool:
+        return self.state == self.State.INVITED
 
     @property
     def is_overdue(self) -> bool:

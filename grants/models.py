@@ -632,6 +632,15 @@ class PlanActivity(ConcurrentTransitionMixin, Versioned, TimeStampedModel):
     def clean_fields(self, exclude=None) -> None:
         super().clean_fields(exclude={*(exclude or ()), "state"})
 
+    @property
+    def is_removable(self) -> bool:
+        """Only an activity not yet started may be taken out of the plan."""
+        return self.state == self.State.PLANNED
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN_STATES
+
     def months(self) -> list[date]:
         """The first day of every month the activity runs."""
         found, month = [], self.start_month.replace(day=1)

@@ -86,6 +86,10 @@ class Mailing(ConcurrentTransitionMixin, TimeStampedModel):
     def is_editable(self) -> bool:
         return self.state == self.State.DRAFT
 
+    @property
+    def is_sending(self) -> bool:
+        return self.state == self.State.SENDING
+
     @fsm_log_by
     @fsm_log_description
     @transition(field=state, source=State.DRAFT, target=State.SENDING)
@@ -135,6 +139,10 @@ class MailingRecipient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mailing_id} → {self.email}"
+
+    @property
+    def is_unsubscribed(self) -> bool:
+        return self.state == self.State.UNSUBSCRIBED
 
 
 def _token() -> str:

@@ -152,7 +152,7 @@ def references(text: str, urls: dict[str, str], libraries: dict[str, str]):
 def test_layers_come_from_the_import_linter_contract():
     assert HEIGHT["core"] == 0
     assert HEIGHT["reports"] == max(HEIGHT.values())
-    assert {"review", "grants"} in INDEPENDENT
+    assert any({"review", "grants"} <= group for group in INDEPENDENT)
 
 
 def test_no_template_refers_to_a_higher_app():
