@@ -320,7 +320,26 @@ SCENARIOS: dict[tuple[str, str], Callable] = {
 }
 
 # Steps the API offers with no race scenario yet: named here so a new step fails the coverage test.
-NOT_YET: set[tuple[str, str]] = set()
+NOT_YET: set[tuple[str, str]] = {
+    # Issue 13's programme (campaigns, work plans, congress, mailings, analytic reports).
+    ("analyticreport", "publish"),
+    ("analyticreport", "withdraw"),
+    ("campaign", "close"),
+    ("campaign", "open"),
+    ("campaignreport", "accept"),
+    ("campaignreport", "return_for_correction"),
+    ("campaignreport", "submit"),
+    ("event", "finish"),
+    ("event", "publish"),
+    ("event", "unpublish"),
+    ("invitation", "confirm"),
+    ("invitation", "decline"),
+    ("invitation", "withdraw"),
+    ("mailing", "send"),
+    ("planactivity", "cancel"),
+    ("planactivity", "complete"),
+    ("planactivity", "start"),
+}
 # Steps that keep the object's state (so the sweep's "the state moved" cannot judge them): each has
 # its own race test below.
 RACED_BELOW = {("grant", "confirm_bank_details")}
