@@ -20,6 +20,11 @@ def member(organisation, name: str, admin: bool = True):
 
 @pytest.fixture
 def world(db, organiser):
+    return build_world(organiser)
+
+
+def build_world(organiser) -> SimpleNamespace:
+    """The world as a plain function, for callers that are not tests (the race sweep's scenarios)."""
     body = OrganisationFactory(name="Обласна бібліотека Вигадана", region=Region.KYIV_CITY)
     poltava = OrganisationFactory(name="Бібліотека Альфа", region=Region.POLTAVA)
     lviv = OrganisationFactory(name="Бібліотека Бета", region=Region.LVIV)

@@ -29,37 +29,11 @@ def _analytic_step(name: str) -> Callable:
 
 
 def _campaign_world():
-    """tests/campaigns/conftest.py's `world`, as a plain function."""
-    from accounts.regions import Region
-    from campaigns import services
-    from campaigns.models import CampaignQuestion
-    from core import clock
-    from tests.campaigns.conftest import member
-    from tests.factories import OrganisationFactory
+    """tests/campaigns/conftest.py's world: two libraries asked to report, Poltava's member Alice."""
+    from tests.campaigns.conftest import build_world
 
-    organiser = UserFactory(full_name="Організатор Тестовий")
-    body = OrganisationFactory(name="Обласна бібліотека Вигадана", region=Region.KYIV_CITY)
-    poltava = OrganisationFactory(name="Бібліотека Альфа", region=Region.POLTAVA)
-    lviv = OrganisationFactory(name="Бібліотека Бета", region=Region.LVIV)
-    campaign = services.create_campaign(
-        by=organiser,
-        owner=body,
-        title="Заходи з цифрової грамотності",
-        due_at=clock.now() + timedelta(days=10),
-        period_label="I півріччя",
-        audience_regions=[Region.POLTAVA, Region.LVIV],
-    )
-    services.add_question(
-        campaign,
-        key="measures",
-        label="Measures taken",
-        field_type=CampaignQuestion.Type.LONG_TEXT,
-        required=True,
-    )
-    services.add_indicator(campaign, name="Events", unit="pcs")
-    alice = member(poltava, "Аліса Тестова")
-    member(lviv, "Богдан Тестовий")
-    return organiser, campaign, poltava, alice
+    world = build_world(UserFactory(full_name="Організатор Тестовий"))
+    return world.organiser, world.campaign, world.poltava, world.alice
 
 
 def _campaign_step(name: str) -> Callable:
