@@ -1,27 +1,14 @@
 """Diplomas: a PDF for the winner's organisation and the organisers, verifiable by anyone."""
 
-import re
-import zlib
-
 import pytest
 
 from awards import services
 from awards.models import Diploma
 from contests.models import Contest
 from tests.factories import UserFactory
+from tests.pdf import inflated
 
 pytestmark = pytest.mark.django_db
-
-
-def _inflated(pdf: bytes) -> bytes:
-    """The PDF with its compressed streams inflated, to read the font objects."""
-    parts = [pdf]
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.DOTALL):
-        try:
-            parts.append(zlib.decompress(stream))
-        except zlib.error:
-            continue
-    return b"\n".join(parts)
 
 
 @pytest.fixture
@@ -41,8 +28,8 @@ def test_winners_member_downloads_the_pdf(finished, diploma, client):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    assert b"DejaVu" in _inflated(response.content)  # the Cyrillic font travels inside the file
-    assert b"/FontFile2" in _inflated(response.content)  # embedded, not merely named
+    assert b"DejaVu" in inflated(response.content)  # the Cyrillic font travels inside the file
+    assert b"/FontFile2" in inflated(response.content)  # embedded, not merely named
 
 
 def test_organiser_downloads_too_and_others_get_404(finished, diploma, client):

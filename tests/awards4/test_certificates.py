@@ -143,10 +143,10 @@ def test_pdf_carries_its_code(api, finished, issue):
     from awards.diplomas import pdf
 
     document = pdf(certificate)
-    from tests.awards.test_diplomas import _inflated
+    from tests.pdf import inflated
 
     assert document.startswith(b"%PDF")
-    assert len(_inflated(document)) > len(document)
+    assert len(inflated(document)) > len(document)
 
 
 def test_web_issue_button_and_progress(client, finished, django_capture_on_commit_callbacks):

@@ -2,7 +2,6 @@
 
 import io
 import re
-import zlib
 
 import pytest
 from django.urls import reverse
@@ -10,23 +9,13 @@ from openpyxl import load_workbook
 
 from applications.models import Application
 from review.ranking import rank
+from tests.pdf import inflated
 
 pytestmark = pytest.mark.django_db
 
 
 def workbook(response):
     return load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
-
-
-def pdf_text_objects(body: bytes) -> bytes:
-    """The PDF with its compressed streams inflated, so its metadata and objects can be searched."""
-    parts = [body]
-    for stream in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", body, re.S):
-        try:
-            parts.append(zlib.decompress(stream.group(1)))
-        except zlib.error:
-            continue  # not a Flate stream (fonts may be stored otherwise)
-    return b"\n".join(parts)
 
 
 def test_summary_xlsx_has_applications_ranking_and_winners(web, busy):
@@ -109,7 +98,7 @@ def test_summary_pdf_prints_the_dashboard(web, busy):
     body = response.content
     assert body.startswith(b"%PDF-")
     assert body.rstrip().endswith(b"%%EOF")
-    searchable = pdf_text_objects(body)
+    searchable = inflated(body)
     pages = re.findall(rb"/Type\s*/Page\b", searchable)
     assert len(pages) >= 2  # eleven charts with their tables do not fit on one A4 page
     # The document's title is the contest's (Cyrillic), as UTF-16 in the metadata.
