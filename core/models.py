@@ -2,6 +2,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def exactly_one_of(first: str, second: str) -> models.Q:
+    """A check constraint's condition: one of two foreign keys is set, never both, never neither
+    (a webhook's owner, an analytic report's subject)."""
+    return (models.Q(**{f"{first}__isnull": False}) & models.Q(**{f"{second}__isnull": True})) | (
+        models.Q(**{f"{first}__isnull": True}) & models.Q(**{f"{second}__isnull": False})
+    )
+
+
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

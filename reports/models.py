@@ -16,7 +16,7 @@ from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 from contests.models import Contest
 from core import clock
 from core.exceptions import refuse_if
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, exactly_one_of
 from core.versioning import Versioned
 from depository.models import Practice
 
@@ -66,8 +66,7 @@ class AnalyticReport(ConcurrentTransitionMixin, Versioned, TimeStampedModel):
         ordering = ["-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=(models.Q(contest__isnull=False) & models.Q(campaign__isnull=True))
-                | (models.Q(contest__isnull=True) & models.Q(campaign__isnull=False)),
+                condition=exactly_one_of("contest", "campaign"),
                 name="analytic_report_one_subject",
             )
         ]

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, exactly_one_of
 
 
 class EventType(models.TextChoices):
@@ -65,8 +65,7 @@ class Endpoint(TimeStampedModel):
         ordering = ["pk"]
         constraints = [
             models.CheckConstraint(
-                condition=(models.Q(organisation__isnull=False) & models.Q(contest__isnull=True))
-                | (models.Q(organisation__isnull=True) & models.Q(contest__isnull=False)),
+                condition=exactly_one_of("organisation", "contest"),
                 name="webhook_endpoint_one_owner",
             )
         ]
