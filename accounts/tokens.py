@@ -124,7 +124,7 @@ def find(key: str) -> ApiToken | None:
     candidates = (
         ApiToken.objects.select_related("user")
         .filter(key_prefix=parts[1])
-        .annotate(owner_privileged=otp.holds_privileged_role("user_id"))
+        .annotate(owner_privileged=otp.holds_privileged_role(f'"{ApiToken._meta.db_table}"."user_id"'))
     )
     for token in candidates:
         if hmac.compare_digest(token.key_hash, digest):

@@ -1,3 +1,5 @@
+from typing import NoReturn
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Prefetch
@@ -33,6 +35,7 @@ from applications.models import Application, Attachment, DownloadLog
 from applications.readers import Reading, readable_by, reading_for
 from applications.rules import is_applicant
 from applications.selectors import (
+    applications_of_caller_as_member,
     applications_visible_to,
     diff_revisions,
     late_codes_organised_by,
@@ -51,6 +54,10 @@ DOWNLOAD_LOG_PAGE = page_of(DownloadLogSerializer, "DownloadLogPageSerializer")
 ATTACHMENT_ID = OpenApiParameter(
     "attachment_id", int, OpenApiParameter.PATH, description="The attachment's id."
 )
+
+
+def _refuse_non_member() -> NoReturn:
+    raise PermissionDenied(_("Only the applicant organisation's members may change the application."))
 
 
 class ApplicationPermission(RulesPermission):
@@ -92,17 +99,15 @@ class ApplicationViewSet(
             )
         # One scoped load: the row, its files and categories, and the caller's roles on it (the
         # permission checks of the request and of the allowed steps answer from those, and they
-        # scope it too).
-        applications = (
-            visible_with_caller_roles(self.request.user)
-            .select_related("organisation", "contest", "nomination")
-            .prefetch_related(
-                Prefetch("attachments", queryset=Attachment.objects.order_by("field_key", "pk")), "categories"
-            )
+        # scope it too). Saving answers is the members' alone: their load is scoped by the
+        # membership join, and locks the row only, not the contest's.
+        user = self.request.user
+        saving = self.action == "partial_update" and user.is_authenticated
+        scoped = applications_of_caller_as_member(user) if saving else visible_with_caller_roles(user)
+        applications = scoped.select_related("organisation", "contest", "nomination").prefetch_related(
+            Prefetch("attachments", queryset=Attachment.objects.order_by("field_key", "pk")), "categories"
         )
-        if self.action == "partial_update":  # saving answers: the row only, not the contest's
-            applications = applications.select_for_update(of=("self",))
-        return applications
+        return applications.select_for_update(of=("self",)) if saving else applications
 
     def filter_queryset(self, queryset):
         # One application is found by its id: the list's filters, search and ordering (a filter
@@ -114,7 +119,7 @@ class ApplicationViewSet(
 
     def _require_applicant(self, application) -> None:
         if not is_applicant(self.request.user, application):
-            raise PermissionDenied(_("Only the applicant organisation's members may change the application."))
+            _refuse_non_member()
 
     def after_step(self, application, stored):
         """A step changes the application's row only, never its files, its categories or the
@@ -157,8 +162,7 @@ class ApplicationViewSet(
         answer (or the title, or the categories) with its message, and those keep their stored
         values. Send the refused ones again once corrected."""
         with transaction.atomic():  # the scoped load is the locked read of the save (get_queryset)
-            application = services.loaded_for_update(self.get_object())
-            self._require_applicant(application)
+            application = services.loaded_for_update(self._members_application())
             payload = ApplicationUpdateSerializer(
                 application, data=request.data, context=self.get_serializer_context()
             )
@@ -178,6 +182,15 @@ class ApplicationViewSet(
             raise ValidationError(_answer_errors(DjangoValidationError(refused)))
         # The service wrote the saved row back into `application`: answer from it, no re-read.
         return Response(self.get_serializer(application).data)
+
+    def _members_application(self) -> Application:
+        """The application the caller saves, as a member; someone who may see it but is not a
+        member (its organisers, staff) is refused with 403, anyone else gets 404."""
+        try:
+            return self.get_object()
+        except Http404:
+            get_object_or_404(visible_with_caller_roles(self.request.user), pk=self.kwargs["pk"])
+            _refuse_non_member()
 
     # --- attachments --------------------------------------------------------------------------
 

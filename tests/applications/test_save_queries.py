@@ -157,3 +157,37 @@ def test_submitting_answers_from_what_the_step_wrote(api, application, applicant
     assert body["version"] == application.version
     assert len(body["attachments"]) == 2 and len(body["categories"]) == 1
     assert body["allowed_transitions"] == ["withdraw"]
+
+
+def test_the_saving_load_is_scoped_by_a_join_not_subqueries(api, application, applicant):
+    """Saving answers is the members' alone: the locked load is scoped by the membership join,
+    which is also the permission check; no EXISTS subquery is compiled per request."""
+    client = api(applicant)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.patch(
+            f"/api/v1/applications/{application.pk}/", {"answers": REQUIRED_ANSWERS}, format="json"
+        )
+    assert response.status_code == 200, response.content
+    locked = [q["sql"] for q in ctx.captured_queries if "FOR UPDATE" in q["sql"].upper()]
+    assert len(locked) == 1 or connection.vendor == "sqlite"  # SQLite has no FOR UPDATE
+    load = next(q["sql"] for q in ctx.captured_queries if 'FROM "applications_application"' in q["sql"])
+    assert "accounts_membership" in load
+    assert "EXISTS" not in load.upper()
+
+
+@pytest.mark.parametrize(("who", "status"), [("organiser", 403), ("outsider", 404), ("nobody", 404)])
+def test_only_members_save_and_others_learn_no_more_than_they_may_see(
+    api, application, applicant, organiser, outsider, who, status
+):
+    """An organiser of the contest sees the draft exists and is refused (403); someone who may not
+    see it gets 404, as for an id that does not exist. Nothing is saved either way."""
+    application.answers = REQUIRED_ANSWERS
+    application.save(update_fields=["answers"])
+    caller = {"organiser": organiser, "outsider": outsider, "nobody": outsider}[who]
+    pk = application.pk if who != "nobody" else application.pk + 1000
+    response = api(caller).patch(f"/api/v1/applications/{pk}/", {"answers": {"short": "інше"}}, format="json")
+    assert response.status_code == status, response.content
+    if status == 403:
+        assert "members" in response.json()["detail"]
+    application.refresh_from_db()
+    assert application.answers == REQUIRED_ANSWERS
