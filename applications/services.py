@@ -57,7 +57,9 @@ def loaded_for_update(application: Application) -> Application:
     return application
 
 
-def _holds_lock(application: Application) -> bool:
+def holds_lock(application: Application) -> bool:
+    """The object was read locked in the transaction still open (`loaded_for_update`): a service
+    writes it in place, and what it wrote is the stored row."""
     block = getattr(application, "_locked_by", None)
     return block is not None and connection.in_atomic_block and connection.atomic_blocks[0] is block
 
@@ -135,7 +137,7 @@ def _write_answers(
 ) -> tuple[Application, dict[str, list[str]]]:
     """One pass under the row's lock: check everything, then either refuse it all (raise) or,
     with `keep_valid`, save what is valid and return the refused by key. One write either way."""
-    held = _holds_lock(application)
+    held = holds_lock(application)
     with nullcontext() if held else transaction.atomic():
         locked = application if held else _locked(application, related=False)  # the row alone
         _refuse_unless_editable(locked)
@@ -357,8 +359,11 @@ def submit_application(
     worker got to it: a submission sent in time is not refused for waiting in a queue. That
     moment is stored as `arrived_at`; `submitted_at` is when it was recorded."""
     arrived = arrival.moment()
+    held = holds_lock(application)  # the caller's scoped load is the locked read, files included
+    # Nested in the caller's transaction this is a savepoint: a refusal leaves it, and the caller
+    # can still read the stored state to say why.
     with transaction.atomic():
-        application = _locked(application)
+        application = application if held else _locked(application)
         now = max(clock.now(), arrived)
         code = None
         if late_code.strip():
@@ -371,7 +376,8 @@ def submit_application(
                 raise TransitionRefused([_("This late-submission code is not valid for this contest.")])
         problems = application.deadline_problems(late_code=code, at=arrived)
         questions = questions_for(application)
-        attachments = list(application.attachments.order_by("field_key"))  # read once: check and revision
+        # Read once for the check and the revision (none when the caller's load brought them).
+        attachments = sorted(application.attachments.all(), key=lambda a: (a.field_key, a.pk))
         attached = {a.field_key for a in attachments}
         problems += [p.reason for p in submission_problems(questions, application.answers, attached)]
         if not application.number:  # written with the transition's own UPDATE

@@ -56,6 +56,10 @@ ATTACHMENT_ID = OpenApiParameter(
 )
 
 
+# The applicant's steps whose scoped load is also the service's locked read (services.loaded_for_update).
+MEMBERS_STEPS = frozenset({"submit"})
+
+
 def _refuse_non_member() -> NoReturn:
     raise PermissionDenied(_("Only the applicant organisation's members may change the application."))
 
@@ -99,15 +103,43 @@ class ApplicationViewSet(
             )
         # One scoped load: the row, its files and categories, and the caller's roles on it (the
         # permission checks of the request and of the allowed steps answer from those, and they
-        # scope it too). Saving answers is the members' alone: their load is scoped by the
-        # membership join, and locks the row only, not the contest's.
+        # scope it too). Saving answers and the applicant's steps are the members': their load is
+        # scoped by the membership join (no subqueries to compile) and is the service's locked
+        # read, of the row only, not the contest's.
         user = self.request.user
-        saving = self.action == "partial_update" and user.is_authenticated
-        scoped = applications_of_caller_as_member(user) if saving else visible_with_caller_roles(user)
+        as_member = user.is_authenticated and self._as_member()
+        scoped = applications_of_caller_as_member(user) if as_member else visible_with_caller_roles(user)
         applications = scoped.select_related("organisation", "contest", "nomination").prefetch_related(
             Prefetch("attachments", queryset=Attachment.objects.order_by("field_key", "pk")), "categories"
         )
-        return applications.select_for_update(of=("self",)) if saving else applications
+        locking = self.action == "partial_update" or self.action in MEMBERS_STEPS
+        return applications.select_for_update(of=("self",)) if locking else applications
+
+    def _as_member(self) -> bool:
+        return self.action == "partial_update" or (
+            self.action in MEMBERS_STEPS and not getattr(self, "_not_a_member", False)
+        )
+
+    def get_object(self):
+        if self.action not in MEMBERS_STEPS or getattr(self, "_not_a_member", False):
+            return super().get_object()
+        try:
+            return services.loaded_for_update(super().get_object())
+        except Http404:  # not a member: the general scope answers, and its rules refuse the step
+            self._not_a_member = True
+            return super().get_object()
+
+    def run_step(self, request, name):
+        """An applicant's step runs in one transaction with its scoped, locked load (the service
+        writes the row it was handed instead of reading it again); a refused step leaves nothing
+        behind, as the service's own transaction would."""
+        if name not in MEMBERS_STEPS:
+            return super().run_step(request, name)
+        with transaction.atomic():
+            response = super().run_step(request, name)
+            if response.status_code >= status.HTTP_400_BAD_REQUEST:
+                transaction.set_rollback(True)
+        return response
 
     def filter_queryset(self, queryset):
         # One application is found by its id: the list's filters, search and ordering (a filter
@@ -125,10 +157,11 @@ class ApplicationViewSet(
         """A step changes the application's row only, never its files, its categories or the
         caller's roles on it: answer with the row the service wrote (no re-read) and those."""
         fresh = stored
-        if (
-            fresh is application
-            or not {"organisation", "contest", "nomination"} <= fresh._state.fields_cache.keys()
-        ):
+        if (fresh is application and not services.holds_lock(application)) or not {
+            "organisation",
+            "contest",
+            "nomination",
+        } <= fresh._state.fields_cache.keys():
             fresh = Application.objects.select_related("organisation", "contest", "nomination").get(
                 pk=application.pk
             )

@@ -136,10 +136,11 @@ def test_the_hand_built_body_is_the_serializers_own(
         assert list(fast) == list(generic)  # the same keys in the same order
 
 
-# The scoped load (row, files, categories), the locked read, the questions, the files under the
-# lock, the state log, the UPDATE (state and number together), the revision's number and row, the
-# members, the receipt… No second UPDATE for the number, no re-read for the response (17 before).
-SUBMIT_QUERIES = 13
+# The scoped load, which is also the locked read (row, files, categories), the questions, the
+# state log, the UPDATE (state and number together), the revision's number and row, the members,
+# the receipt, the webhooks… No second read of the row or its files under the lock, no second
+# UPDATE for the number, no re-read for the response (17, then 13 before).
+SUBMIT_QUERIES = 11
 
 
 def test_submitting_answers_from_what_the_step_wrote(api, application, applicant):
@@ -161,7 +162,8 @@ def test_submitting_answers_from_what_the_step_wrote(api, application, applicant
 
 def test_the_saving_load_is_scoped_by_a_join_not_subqueries(api, application, applicant):
     """Saving answers is the members' alone: the locked load is scoped by the membership join,
-    which is also the permission check; no EXISTS subquery is compiled per request."""
+    which is also the permission check; no Exists() subquery is compiled per request (the
+    caller's organiser role comes as one plain SQL condition)."""
     client = api(applicant)
     with CaptureQueriesContext(connection) as ctx:
         response = client.patch(
@@ -172,7 +174,7 @@ def test_the_saving_load_is_scoped_by_a_join_not_subqueries(api, application, ap
     assert len(locked) == 1 or connection.vendor == "sqlite"  # SQLite has no FOR UPDATE
     load = next(q["sql"] for q in ctx.captured_queries if 'FROM "applications_application"' in q["sql"])
     assert "accounts_membership" in load
-    assert "EXISTS" not in load.upper()
+    assert load.upper().count("EXISTS") == 1  # the caller's organiser role, as plain SQL
 
 
 @pytest.mark.parametrize(("who", "status"), [("organiser", 403), ("outsider", 404), ("nobody", 404)])
@@ -191,3 +193,41 @@ def test_only_members_save_and_others_learn_no_more_than_they_may_see(
         assert "members" in response.json()["detail"]
     application.refresh_from_db()
     assert application.answers == REQUIRED_ANSWERS
+
+
+def test_submitting_locks_the_members_scoped_load_and_reads_it_once(api, application, applicant):
+    with_files_and_categories(application, applicant, 2, 1)
+    services.save_answers(application, answers=REQUIRED_ANSWERS, by=applicant)
+    with CaptureQueriesContext(connection) as ctx:
+        response = api(applicant).post(f"/api/v1/applications/{application.pk}/submit/")
+    assert response.status_code == 200, response.content
+    loads = [
+        q["sql"] for q in ctx.captured_queries if q["sql"].startswith('SELECT "applications_application"')
+    ]
+    assert len(loads) == 1, loads
+    assert "accounts_membership" in loads[0] and loads[0].upper().count("EXISTS") == 1
+    assert not [q for q in ctx.captured_queries if 'FROM "contests_contestrole"' in q["sql"]]
+    files = [q for q in ctx.captured_queries if 'FROM "applications_attachment"' in q["sql"]]
+    assert len(files) == 1
+
+
+def test_a_refused_submission_leaves_nothing_behind(api, application, applicant):
+    """The step's transaction is the view's now: a refusal (409) must still roll back."""
+    from applications.models import Revision
+    from core.fsm import history
+
+    response = api(applicant).post(f"/api/v1/applications/{application.pk}/submit/")
+    assert response.status_code == 409, response.content
+    assert "submit" not in response.json().get("allowed_transitions", [])
+    application.refresh_from_db()
+    assert application.state == "draft" and not application.number
+    assert not Revision.objects.filter(application=application).exists()
+    assert not list(history(application))
+
+
+def test_an_organiser_cannot_submit_for_the_applicant(api, application, applicant, organiser):
+    services.save_answers(application, answers=REQUIRED_ANSWERS, by=applicant)
+    response = api(organiser).post(f"/api/v1/applications/{application.pk}/submit/")
+    assert response.status_code == 403, response.content
+    application.refresh_from_db()
+    assert application.state == "draft"
