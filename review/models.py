@@ -475,10 +475,23 @@ class JurorTotals(models.Model):
 class RoundTotals(models.Model):
     """What the round's stored totals were computed against (criteria, weights, scales, the
     tie-break criterion, the round's applications), as a digest: when it differs, every total is
-    recomputed in one set-based statement before the next ranking."""
+    recomputed in one set-based statement before the next ranking.
+
+    With the round's freshness stamp, kept by database triggers (migration 0008), so that writes
+    made behind the services' back move it too: `reviews_changed` moves whenever a submitted
+    review appears, goes, changes state or its `updated_at`; `applications_changed` whenever the
+    round's applications (the reviewable ones of the contest, or the shortlist) change or change
+    nomination, number or submission time. Each moves up by a random step, so a value is never
+    seen again with other data (a rolled-back write, a restored database). Deciding whether a
+    ranking is fresh reads this row only (`ranking.round_state`). The triggers create the row
+    when a round has none. Writing the stamp locks the row until the writer commits: concurrent
+    juror submissions in one round serialise on it for the rest of their (short) transaction,
+    accepted as the price of an exact stamp."""
 
     round = models.OneToOneField(Round, on_delete=models.CASCADE, primary_key=True, related_name="totals")
     basis = models.CharField(max_length=64)
+    reviews_changed = models.BigIntegerField(default=0)
+    applications_changed = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"{self.round}: {self.basis[:8]}"

@@ -27,6 +27,12 @@ applications with at least two reviews), from each unit's count, mean and varian
 
 Everything is one SQL statement (CTEs and window functions, floating point on PostgreSQL and
 SQLite alike); `reference.py` holds the same maths in plain Python and the tests hold them equal.
+
+**Freshness**: a computed ranking is cached (`rank`) or stored by position (`stored_ranking`)
+under a fingerprint of the round's stamp — two counters on its `RoundTotals` row that database
+triggers move with every write the ranking reads, by the services or behind their back — and its
+criteria and settings. Deciding whether a ranking is fresh reads that one row, whatever the
+round's size; a stale ranking is never served, and serving a fresh one scans nothing.
 """
 
 import hashlib
@@ -38,13 +44,13 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from applications.models import Application
 from contests.models import Criterion
 from review import totals
-from review.models import RankingRow, RankingSnapshot, Review, Round
+from review.models import RankingRow, RankingSnapshot, Review, Round, RoundTotals
 from review.selectors import round_applications, round_criteria
 
 METHODS = tuple(Round.Method.values)
@@ -321,7 +327,6 @@ class State(NamedTuple):
 
     fingerprint: str
     basis: str  # what the stored totals depend on besides the reviews (totals.basis)
-    stale: int  # reviews whose stored total is out of date (changed without totals.sync_reviews)
 
 
 def rank(round_: Round, *, method: str | None = None, nomination_id: int | None = None) -> Ranking:
@@ -329,9 +334,10 @@ def rank(round_: Round, *, method: str | None = None, nomination_id: int | None 
     rows (positions stay those of the whole round). A constant number of queries.
 
     The computation is cached under a fingerprint of everything it reads (submitted reviews, the
-    round's applications, criteria and settings), read in two cheap queries: a new submission, a
-    reopened or recused review, a changed weight or tie-break changes the fingerprint, so a stale
-    ranking is never served and nothing is ever rewritten to invalidate it."""
+    round's applications, criteria and settings; see `round_state`), read in one row whatever the
+    round's size: a new submission, a reopened or recused review, a changed weight or tie-break
+    changes the fingerprint, so a stale ranking is never served and nothing is ever rewritten to
+    invalidate it."""
     method = _method(round_, method)
     criteria = list(round_criteria(round_))
     state = round_state(round_, criteria)
@@ -381,24 +387,21 @@ def fingerprint(round_: Round, criteria: list[Criterion]) -> str:
 
 
 def round_state(round_: Round, criteria: list[Criterion]) -> State:
-    """The fingerprint of what a ranking reads, with the totals' basis and stale count, in two
-    queries. Submitted reviews' scores cannot change without the review changing state (reopen),
-    which moves its `updated_at`, so their count and latest change stand for them; the
-    applications' nomination, number and submission time (the tie-breaks) are digested whole (by
-    the database on PostgreSQL, so 10,000 rows never travel)."""
-    submitted = Q(state=Review.State.SUBMITTED)
-    found = Review.objects.filter(round=round_).aggregate(
-        n=Count("pk", filter=submitted),
-        last=Max("updated_at", filter=submitted),
-        low=Min("pk", filter=submitted),
-        high=Max("pk", filter=submitted),
-        stale=Count("pk", filter=totals.stale_reviews()),
-    )
-    stale = found.pop("stale")
-    applications = _applications_digest(round_)
+    """The fingerprint of what a ranking reads, with the totals' basis: one query, reading one
+    row whatever the round's size. The round's stamp (`RoundTotals.reviews_changed` and
+    `applications_changed`) is kept by database triggers (migration 0008): it moves whenever a
+    submitted review appears, goes, is reopened or changes (a submitted review's scores cannot
+    change without it changing state, which moves its `updated_at`), and whenever the round's
+    applications or their nomination, number or submission time (the tie-breaks) change, by
+    whatever path; the criteria and the round's settings are digested as they are read.
+
+    The stamp is read before the ranking statement runs (in its own statement): a commit in
+    between makes the ranking stored or cached under it newer than the stamp, which is harmless
+    (the next read sees a moved stamp and computes again); never older. Reviews whose stored totals
+    are stale are looked for only when a ranking is computed (`totals.heal`)."""
+    reviews_changed, applications_changed = _stamp(round_)
     digest = hashlib.sha256()
-    digest.update(repr(sorted(found.items())).encode())
-    digest.update(applications.encode())
+    digest.update(f"round:{round_.pk}:reviews:{reviews_changed}:applications:{applications_changed}".encode())
     digest.update(
         repr(
             [
@@ -407,22 +410,30 @@ def round_state(round_: Round, criteria: list[Criterion]) -> State:
             ]
         ).encode()
     )
-    return State(digest.hexdigest(), totals.basis(round_, criteria, applications), stale)
+    return State(digest.hexdigest(), totals.basis(round_, criteria, applications_changed))
 
 
-def _applications_digest(round_: Round) -> str:
-    fields = ("id", "nomination_id", "number", "submitted_at")
-    applications = round_applications(round_).order_by().values_list(*fields)
+# Migration 0008's transaction-local list of contests whose rounds were stamped already.
+STAMPED_CONTESTS = "konkurs.stamped_contests"
+
+
+def _stamp(round_: Round) -> tuple[int, int]:
+    """The round's two counters. On PostgreSQL the triggers stamp a contest's rounds once per
+    transaction: reading the stamp empties that list, so changes this transaction makes after a
+    ranking was computed move the stamp again."""
     if connection.vendor != "postgresql":
-        return hashlib.sha256(repr(sorted(applications)).encode()).hexdigest()
-    inner, params = applications.query.sql_with_params()
+        stamp = RoundTotals.objects.filter(round_id=round_.pk).values_list(
+            "reviews_changed", "applications_changed"
+        )
+        return stamp.first() or (0, 0)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT md5(string_agg(concat_ws(':', a.id, a.nomination_id, a.number, a.submitted_at::text), "
-            f"',' ORDER BY a.id)) FROM ({inner}) AS a",
-            params,
+            "SELECT reviews_changed, applications_changed, set_config(%s, '', true) "
+            f"FROM {RoundTotals._meta.db_table} WHERE round_id = %s",
+            [STAMPED_CONTESTS, round_.pk],
         )
-        return cursor.fetchone()[0] or ""
+        found = cursor.fetchone()
+    return (found[0], found[1]) if found else (0, 0)
 
 
 def ranking_records(round_: Round, criteria: list[Criterion], method: str) -> list[tuple]:
@@ -433,7 +444,7 @@ def ranking_records(round_: Round, criteria: list[Criterion], method: str) -> li
 def _fresh_records(round_: Round, criteria: list[Criterion], method: str, state: State) -> list[tuple]:
     sql, params = ranking_sql(round_, criteria, method)
     with transaction.atomic(), connection.cursor() as cursor:
-        totals.heal(round_, criteria, state.basis, state.stale)
+        totals.heal(round_, criteria, state.basis)
         _session_settings(cursor)
         cursor.execute(sql, params)
         return cursor.fetchall()
@@ -546,7 +557,7 @@ def _store(round_: Round, criteria: list[Criterion], method: str, state: State) 
         snapshot = RankingSnapshot.objects.select_for_update().get(pk=snapshot.pk)
         if snapshot.fingerprint == state.fingerprint:  # another reader stored it meanwhile
             return snapshot
-        totals.heal(round_, criteria, state.basis, state.stale)
+        totals.heal(round_, criteria, state.basis)
         RankingRow.objects.filter(round=round_, method=method).delete()
         with connection.cursor() as cursor:
             _session_settings(cursor)

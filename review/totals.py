@@ -10,14 +10,17 @@ for the review, two for its juror). A change of weights, scales, the round's cri
 tie-break criterion or the round's applications changes the round's **basis**; the next ranking
 then recomputes every total in one set-based UPDATE and every juror's figures in one INSERT …
 SELECT (`refresh_round`). Any review changed by a path that did not sync (bulk tools, fixtures) has
-`counted_at` ≠ `updated_at` and is recomputed before the next ranking (`heal`), so a stale total
-is never ranked.
+`counted_at` ≠ `updated_at` and is recomputed before the next ranking is computed (`heal`), so a
+stale total is never ranked: such a change moves the round's stamp (`RoundTotals.reviews_changed`,
+kept by a trigger), so the ranking is computed afresh, and only then are the stale reviews looked
+for (serving a fresh ranking never scans the round).
 """
 
 import hashlib
 from collections.abc import Iterable, Sequence
 
 from django.db import connection, transaction
+from django.db.models import Count, F, Q, Sum
 
 from contests.models import Criterion
 from review.models import JurorTotals, Review, Round, RoundTotals
@@ -26,8 +29,10 @@ from review.selectors import round_applications, round_criteria
 SUBMITTED = Review.State.SUBMITTED
 
 
-def basis(round_: Round, criteria: Sequence[Criterion], applications_digest: str) -> str:
-    """A digest of everything the stored totals and juror figures depend on besides the reviews."""
+def basis(round_: Round, criteria: Sequence[Criterion], applications_changed: int) -> str:
+    """A digest of everything the stored totals and juror figures depend on besides the reviews:
+    the criteria, the tie-break criterion and the round's applications (`applications_changed`,
+    the round's counter kept by the database, moves whenever they change)."""
     digest = hashlib.sha256()
     digest.update(
         repr(
@@ -37,7 +42,7 @@ def basis(round_: Round, criteria: Sequence[Criterion], applications_digest: str
             ]
         ).encode()
     )
-    digest.update(applications_digest.encode())
+    digest.update(f"applications:{applications_changed}".encode())
     return digest.hexdigest()
 
 
@@ -138,30 +143,37 @@ def refresh_round(round_: Round, criteria: Sequence[Criterion], new_basis: str) 
     """Every total and every juror's figures of the round, set-based, and the basis recorded."""
     update_totals(round_, criteria)
     update_jurors(round_)
+    # Writes `basis` only (update_or_create saves its defaults' fields): the stamp's counters
+    # belong to the triggers.
     RoundTotals.objects.update_or_create(round=round_, defaults={"basis": new_basis})
 
 
-def heal(round_: Round, criteria: Sequence[Criterion], new_basis: str, stale: int) -> None:
-    """Before a ranking is computed: recompute everything when the basis moved, else only the
-    reviews changed behind the services' back (`stale` of them, counted by the fingerprint)."""
+def heal(round_: Round, criteria: Sequence[Criterion], new_basis: str) -> None:
+    """Before a ranking is computed (never when a fresh one is served): recompute everything when
+    the basis moved, else what was changed behind the services' back: reviews whose stored total
+    is stale, and the jurors' figures when they no longer count the round's submitted totals (a
+    submitted review deleted, moved to another juror). One scan of the round's reviews finds both;
+    the stored totals' own writes do not move the round's stamp (migration 0008)."""
     with transaction.atomic():
         current = RoundTotals.objects.filter(round=round_).values_list("basis", flat=True).first()
         if current != new_basis:
             refresh_round(round_, criteria, new_basis)
             return
-        if not stale:
-            return
-        changed = list(
-            Review.objects.filter(round=round_).filter(stale_reviews()).values_list("pk", "juror_id")
+        applications = round_applications(round_).order_by().values("pk")
+        found = Review.objects.filter(round=round_).aggregate(
+            stale=Count("pk", filter=stale_reviews()),
+            counted=Count("pk", filter=Q(state=SUBMITTED, total__isnull=False, application__in=applications)),
         )
-        update_totals(round_, criteria, [pk for pk, _juror in changed])
-        update_jurors(round_, [juror for _pk, juror in changed])
+        kept = JurorTotals.objects.filter(round=round_).aggregate(n=Sum("n"))["n"] or 0
+        if found["stale"]:
+            changed = Review.objects.filter(round=round_).filter(stale_reviews()).values_list("pk", flat=True)
+            update_totals(round_, criteria, list(changed))
+        if found["stale"] or found["counted"] != kept:
+            update_jurors(round_)
 
 
 def stale_reviews():
     """Reviews whose stored total does not match their state or their last change."""
-    from django.db.models import F, Q
-
     submitted = Q(state=SUBMITTED)
     return (submitted & (Q(counted_at__isnull=True) | ~Q(counted_at=F("updated_at")))) | (
         ~submitted & (Q(counted_at__isnull=False) | Q(total__isnull=False))
