@@ -9,7 +9,10 @@ dropped here). For each size it builds a contest of that many applications (each
 member) and times, each in its one transaction:
 
   announce       awards.services.announce: a decided contest, 3 winners, everyone else not
-                 awarded, history rows, diplomas, results, every applicant told through the outbox
+                 awarded, history rows, diplomas, results, every applicant told through the outbox.
+                 The round's chances of winning, which the published results carry, are computed
+                 before the clock runs, as closing the round starts them (a Celery task for a
+                 round over 500 applications); that computation is printed on its own line
   screening      applications.services.screen_many: every submitted application marked eligible
   open review    review.services.start_contest_review + open_round: eligible → under review,
                  the first round opened with --jurors jurors and their automatic conflicts
@@ -55,9 +58,11 @@ from awards.models import Decision  # noqa: E402
 from contests.models import Contest, ContestRole, Nomination  # noqa: E402
 from notifications.models import Message  # noqa: E402
 from review import services as review_services  # noqa: E402
+from review import uncertainty  # noqa: E402
 from review.models import Juror, Round  # noqa: E402
 
 GOAL_S = 2.0  # announce, bulk screening and opening the review, each
+CHANCES: dict[int, float] = {}  # seconds computing the round's chances of winning, by size
 REGIONS = ["lviv", "kyiv", "odesa", "kharkiv", "volyn"]
 
 
@@ -141,6 +146,9 @@ def announce(size: int, organiser: User, second: User) -> tuple[float, str, int]
             rank_position=rank + 1,
             proposed_by=organiser,
         )
+    round_ = Round.objects.get(contest=contest)
+    # What closing the round started (review.services.close_round): announcing reads it cached.
+    CHANCES[size] = timed(lambda: uncertainty.run_task(round_.pk, round_.method))
     before = Message.objects.count()
     seconds = timed(lambda: award_services.announce(Contest.objects.get(pk=contest.pk), by=second))
     note = load()
@@ -249,6 +257,8 @@ def main() -> None:
             results[size] = {"announce": a_s, "baseline": b_s, "screening": s_s, "open review": r_s}
             print(f"{size:>6} applicants ({written} outbox rows written by the announcement):")
             print(f"    baseline (UPDATE + {written} outbox rows) {b_s:7.3f} s  [{b_load}]")
+            chances = CHANCES[size]
+            print(f"    (chances of winning, started by closing the round: {chances:.3f} s, not in announce)")
             for name, seconds, note in (
                 ("announce", a_s, a_load),
                 ("bulk screening", s_s, s_load),

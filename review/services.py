@@ -23,7 +23,7 @@ from core import clock, versioning
 from core.exceptions import TransitionRefused
 from core.fsm import apply_transition, bulk_changes, log_transitions
 from notifications.services import Recipient, notify, notify_many
-from review import events, totals
+from review import events, totals, uncertainty
 from review.conflicts import automatic_conflicts, declared_against, record_automatic_conflicts
 from review.models import (
     Conflict,
@@ -156,7 +156,12 @@ def open_round(round_: Round, *, by: User, note: str = "") -> Round:
 
 
 def close_round(round_: Round, *, by: User, note: str = "") -> Round:
-    return apply_transition(round_, "close", by=by, note=note)
+    """Close the round, and start computing its chances of winning (review.uncertainty) once it
+    is committed: the published results carry them, and for a large round they take seconds, which
+    announcing would otherwise spend inside its request."""
+    closed = apply_transition(round_, "close", by=by, note=note)
+    transaction.on_commit(lambda: uncertainty.for_round(closed), robust=True)
+    return closed
 
 
 # --- the shortlist of a round -----------------------------------------------------------------

@@ -279,3 +279,31 @@ def test_an_application_without_reviews_never_wins() -> None:
     rows = by_app(result)
     assert rows[1].probability == 1.0
     assert rows[2].probability == 0.0 and rows[2].low is None and rows[2].verdict == "unlikely"
+
+
+@pytest.mark.django_db
+def test_closing_a_large_round_starts_its_chances_so_announcing_finds_them(
+    monkeypatch, django_capture_on_commit_callbacks
+) -> None:
+    """The published results carry the chances of winning; for a large round they take seconds:
+    closing the round starts them (after commit), so announcing reads them from the cache instead
+    of computing them inside its request."""
+    from accounts.models import User
+    from review import services, tasks
+
+    cache.clear()
+    built = built_round(6)
+    monkeypatch.setattr(uncertainty, "ON_READ_LIMIT", 5)
+    started = []
+    real_delay = tasks.estimate_round.delay
+    monkeypatch.setattr(
+        tasks.estimate_round, "delay", lambda *args: started.append(args) or real_delay(*args)
+    )
+    from review.models import Round
+
+    Round.objects.filter(pk=built.round.pk).update(state=Round.State.OPEN)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.close_round(Round.objects.get(pk=built.round.pk), by=User.objects.first())
+    assert started == [(built.round.pk, built.round.method)]
+    monkeypatch.setattr(uncertainty, "compute", lambda *a, **k: pytest.fail("announcing computed them again"))
+    assert isinstance(uncertainty.ready_or_compute(built.round), uncertainty.Uncertainty)
