@@ -413,14 +413,14 @@ def round_state(round_: Round, criteria: list[Criterion]) -> State:
     return State(digest.hexdigest(), totals.basis(round_, criteria, applications_changed))
 
 
-# Migration 0008's transaction-local list of contests whose rounds were stamped already.
-STAMPED_CONTESTS = "konkurs.stamped_contests"
+# Migration 0008's transaction-local list of the rounds and contests stamped already.
+STAMPED = "konkurs.stamped"
 
 
 def _stamp(round_: Round) -> tuple[int, int]:
-    """The round's two counters. On PostgreSQL the triggers stamp a contest's rounds once per
-    transaction: reading the stamp empties that list, so changes this transaction makes after a
-    ranking was computed move the stamp again."""
+    """The round's two counters. On PostgreSQL the triggers stamp a round once per transaction:
+    reading the stamp empties their list, so changes this transaction makes after a ranking was
+    computed move the stamp again."""
     if connection.vendor != "postgresql":
         stamp = RoundTotals.objects.filter(round_id=round_.pk).values_list(
             "reviews_changed", "applications_changed"
@@ -430,7 +430,7 @@ def _stamp(round_: Round) -> tuple[int, int]:
         cursor.execute(
             "SELECT reviews_changed, applications_changed, set_config(%s, '', true) "
             f"FROM {RoundTotals._meta.db_table} WHERE round_id = %s",
-            [STAMPED_CONTESTS, round_.pk],
+            [STAMPED, round_.pk],
         )
         found = cursor.fetchone()
     return (found[0], found[1]) if found else (0, 0)

@@ -47,8 +47,8 @@ ON_CONFLICT = """ON CONFLICT (round_id) DO UPDATE SET
 POSTGRES_STEP = "(1 + floor(random() * 4294967296)::bigint)"
 SQLITE_STEP = "(1 + (random() & 4294967295))"
 
-# The contests whose rounds this transaction has stamped already (PostgreSQL; ranking.round_state).
-STAMPED = "konkurs.stamped_contests"
+# What this transaction has stamped already (PostgreSQL; ranking.round_state empties it).
+STAMPED = "konkurs.stamped"
 
 # An application's fields the ranking reads (the tie-breaks and which rounds see it).
 APPLICATION_FIELDS = ("nomination_id", "number", "submitted_at", "contest_id")
@@ -60,52 +60,81 @@ def _changed(fields, distinct: str) -> str:
 
 
 POSTGRES_UP = f"""
+-- A round's counters, once per round, counter and transaction ({STAMPED}, below).
 CREATE OR REPLACE FUNCTION review_stamp_round(p_round bigint, p_reviews integer, p_applications integer)
 RETURNS void AS $$
+DECLARE
+    done text := coalesce(current_setting('{STAMPED}', true), '');
+    entry text := 'r' || p_round || ':' || p_reviews || p_applications;
+BEGIN
+    IF position(',' || entry || ',' IN done) > 0 THEN
+        RETURN;
+    END IF;
     INSERT INTO {COLUMNS}
     SELECT r.id, '', p_reviews * {POSTGRES_STEP}, p_applications * {POSTGRES_STEP}
     FROM review_round r WHERE r.id = p_round
     {ON_CONFLICT};
-$$ LANGUAGE sql;
+    PERFORM set_config('{STAMPED}', CASE WHEN done = '' THEN ',' ELSE done END || entry || ',', true);
+END $$ LANGUAGE plpgsql;
 
--- Once per contest and transaction ({STAMPED}, a transaction-local setting): a bulk change of
--- 10,000 applications (screening, an announcement) would otherwise write the rounds' rows 10,000
--- times, and each new version of one row in one transaction costs more than the last (measured:
--- announcing to 10,000 went from 1.7 s to 5.5 s). ranking.round_state() empties the list when it
--- reads a stamp, so a ranking computed mid-transaction is never keyed by a stamp that the same
--- transaction's later changes would leave unmoved. A rolled-back savepoint takes its entries along.
+-- A contest's rounds, once per contest and transaction. {STAMPED} is a transaction-local list of
+-- what this transaction stamped already: a bulk change of 10,000 applications (screening, an
+-- announcement) or reviews would otherwise write the same row 10,000 times, and each new version
+-- of one row in one transaction costs more than the last (announcing to 10,000 went from 1.7 s
+-- to 5.5 s). ranking.round_state() empties the list when it reads a stamp, so a ranking computed
+-- mid-transaction is never keyed by a stamp that the same transaction's later changes would leave
+-- unmoved. A rolled-back savepoint takes its entries along.
 CREATE OR REPLACE FUNCTION review_stamp_contest(p_contest bigint) RETURNS void AS $$
 DECLARE
     done text := coalesce(current_setting('{STAMPED}', true), '');
+    entry text := 'c' || p_contest;
 BEGIN
-    IF position(',' || p_contest || ',' IN done) > 0 THEN
+    IF position(',' || entry || ',' IN done) > 0 THEN
         RETURN;
     END IF;
     INSERT INTO {COLUMNS}
     SELECT r.id, '', 0, {POSTGRES_STEP} FROM review_round r WHERE r.contest_id = p_contest ORDER BY r.id
     {ON_CONFLICT};
-    PERFORM set_config('{STAMPED}', CASE WHEN done = '' THEN ',' ELSE done END || p_contest || ',', true);
+    PERFORM set_config('{STAMPED}', CASE WHEN done = '' THEN ',' ELSE done END || entry || ',', true);
 END $$ LANGUAGE plpgsql;
 
 CREATE OR REPLACE FUNCTION review_review_stamp() RETURNS trigger AS $$
 BEGIN
-    IF TG_OP = 'INSERT' THEN
+    PERFORM review_stamp_round(OLD.round_id, 1, 0);
+    IF NEW.round_id <> OLD.round_id THEN
         PERFORM review_stamp_round(NEW.round_id, 1, 0);
-    ELSIF TG_OP = 'DELETE' THEN
-        PERFORM review_stamp_round(OLD.round_id, 1, 0);
+    END IF;
+    RETURN NULL;
+END $$ LANGUAGE plpgsql;
+
+-- Inserts and deletes once per statement, over their transition tables: reviews written in bulk
+-- (assignment, imports, a COPY) stamp each round once, not once per row.
+CREATE OR REPLACE FUNCTION review_reviews_stamp() RETURNS trigger AS $$
+DECLARE
+    round_id bigint;
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        FOR round_id IN
+            SELECT DISTINCT n.round_id FROM stamp_new_reviews n WHERE n.state = {SUBMITTED} ORDER BY 1
+        LOOP
+            PERFORM review_stamp_round(round_id, 1, 0);
+        END LOOP;
     ELSE
-        PERFORM review_stamp_round(OLD.round_id, 1, 0);
-        IF NEW.round_id <> OLD.round_id THEN
-            PERFORM review_stamp_round(NEW.round_id, 1, 0);
-        END IF;
+        FOR round_id IN
+            SELECT DISTINCT o.round_id FROM stamp_old_reviews o WHERE o.state = {SUBMITTED} ORDER BY 1
+        LOOP
+            PERFORM review_stamp_round(round_id, 1, 0);
+        END LOOP;
     END IF;
     RETURN NULL;
 END $$ LANGUAGE plpgsql;
 
 CREATE TRIGGER review_stamp_insert AFTER INSERT ON review_review
-    FOR EACH ROW WHEN (NEW.state = {SUBMITTED}) EXECUTE FUNCTION review_review_stamp();
+    REFERENCING NEW TABLE AS stamp_new_reviews
+    FOR EACH STATEMENT EXECUTE FUNCTION review_reviews_stamp();
 CREATE TRIGGER review_stamp_delete AFTER DELETE ON review_review
-    FOR EACH ROW WHEN (OLD.state = {SUBMITTED}) EXECUTE FUNCTION review_review_stamp();
+    REFERENCING OLD TABLE AS stamp_old_reviews
+    FOR EACH STATEMENT EXECUTE FUNCTION review_reviews_stamp();
 -- UPDATE OF: the totals' own UPDATE (total, tie, counted_at) does not even evaluate the condition.
 CREATE TRIGGER review_stamp_update AFTER UPDATE OF {", ".join(REVIEW_FIELDS)} ON review_review
     FOR EACH ROW WHEN ((OLD.state = {SUBMITTED} OR NEW.state = {SUBMITTED})
@@ -202,6 +231,7 @@ DROP FUNCTION IF EXISTS review_application_stamp();
 DROP TRIGGER IF EXISTS review_stamp_update ON review_review;
 DROP TRIGGER IF EXISTS review_stamp_delete ON review_review;
 DROP TRIGGER IF EXISTS review_stamp_insert ON review_review;
+DROP FUNCTION IF EXISTS review_reviews_stamp();
 DROP FUNCTION IF EXISTS review_review_stamp();
 DROP FUNCTION IF EXISTS review_stamp_contest(bigint);
 DROP FUNCTION IF EXISTS review_stamp_round(bigint, integer, integer);

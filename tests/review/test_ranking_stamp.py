@@ -306,3 +306,23 @@ def test_reading_the_stamp_mid_transaction_lets_later_changes_move_it_again() ->
         Application.objects.filter(pk=second.pk).update(state=Application.State.INELIGIBLE)
         assert _stamp(built) != mid
     _assert_reflected(built)
+
+
+@pytest.mark.postgres
+def test_reviews_written_in_bulk_stamp_their_round_once() -> None:
+    """Submitted reviews inserted in bulk (imports, a COPY) or deleted in bulk move the stamp, and
+    write the round's row once per statement, not once per review."""
+    built = _built(applications=8)
+    before = _stamp(built)
+    submitted = list(Review.objects.filter(round=built.round, state=SUBMITTED).order_by("pk"))
+    with transaction.atomic():
+        writes = _updates_of_round_totals()
+        Review.objects.filter(pk__in=[r.pk for r in submitted]).delete()
+        assert _updates_of_round_totals() - writes == 1
+        deleted = _stamp(built)
+        assert deleted != before
+        for review in submitted:
+            review.pk = None
+        Review.objects.bulk_create(submitted)
+        assert _updates_of_round_totals() - writes == 2
+    assert _stamp(built) != deleted
