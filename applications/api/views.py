@@ -1,5 +1,3 @@
-from typing import NoReturn
-
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Prefetch
@@ -56,12 +54,9 @@ ATTACHMENT_ID = OpenApiParameter(
 )
 
 
-# The applicant's steps whose scoped load is also the service's locked read (services.loaded_for_update).
-MEMBERS_STEPS = frozenset({"submit"})
-
-
-def _refuse_non_member() -> NoReturn:
-    raise PermissionDenied(_("Only the applicant organisation's members may change the application."))
+# What only the applicant's members do: their scoped load is also the service's locked read
+# (services.loaded_for_update). `submit` is also a step (run_step).
+MEMBERS_ACTIONS = frozenset({"partial_update", "submit"})
 
 
 class ApplicationPermission(RulesPermission):
@@ -112,20 +107,21 @@ class ApplicationViewSet(
         applications = scoped.select_related("organisation", "contest", "nomination").prefetch_related(
             Prefetch("attachments", queryset=Attachment.objects.order_by("field_key", "pk")), "categories"
         )
-        locking = self.action == "partial_update" or self.action in MEMBERS_STEPS
+        locking = self.action in MEMBERS_ACTIONS
         return applications.select_for_update(of=("self",)) if locking else applications
 
     def _as_member(self) -> bool:
-        return self.action == "partial_update" or (
-            self.action in MEMBERS_STEPS and not getattr(self, "_not_a_member", False)
-        )
+        return self.action in MEMBERS_ACTIONS and not getattr(self, "_not_a_member", False)
 
     def get_object(self):
-        if self.action not in MEMBERS_STEPS or getattr(self, "_not_a_member", False):
+        """For what only members do, their row, locked and marked as the service's locked read;
+        someone else finds it through the general scope (whose rules then refuse them: 403 when
+        they may see it, its organisers and staff) or gets 404."""
+        if not self._as_member():
             return super().get_object()
         try:
             return services.loaded_for_update(super().get_object())
-        except Http404:  # not a member: the general scope answers, and its rules refuse the step
+        except Http404:
             self._not_a_member = True
             return super().get_object()
 
@@ -133,7 +129,7 @@ class ApplicationViewSet(
         """An applicant's step runs in one transaction with its scoped, locked load (the service
         writes the row it was handed instead of reading it again); a refused step leaves nothing
         behind, as the service's own transaction would."""
-        if name not in MEMBERS_STEPS:
+        if name not in MEMBERS_ACTIONS:
             return super().run_step(request, name)
         with transaction.atomic():
             response = super().run_step(request, name)
@@ -151,7 +147,7 @@ class ApplicationViewSet(
 
     def _require_applicant(self, application) -> None:
         if not is_applicant(self.request.user, application):
-            _refuse_non_member()
+            raise PermissionDenied(_("Only the applicant organisation's members may change the application."))
 
     def after_step(self, application, stored):
         """A step changes the application's row only, never its files, its categories or the
@@ -195,7 +191,8 @@ class ApplicationViewSet(
         answer (or the title, or the categories) with its message, and those keep their stored
         values. Send the refused ones again once corrected."""
         with transaction.atomic():  # the scoped load is the locked read of the save (get_queryset)
-            application = services.loaded_for_update(self._members_application())
+            application = self.get_object()
+            self._require_applicant(application)
             payload = ApplicationUpdateSerializer(
                 application, data=request.data, context=self.get_serializer_context()
             )
@@ -215,15 +212,6 @@ class ApplicationViewSet(
             raise ValidationError(_answer_errors(DjangoValidationError(refused)))
         # The service wrote the saved row back into `application`: answer from it, no re-read.
         return Response(self.get_serializer(application).data)
-
-    def _members_application(self) -> Application:
-        """The application the caller saves, as a member; someone who may see it but is not a
-        member (its organisers, staff) is refused with 403, anyone else gets 404."""
-        try:
-            return self.get_object()
-        except Http404:
-            get_object_or_404(visible_with_caller_roles(self.request.user), pk=self.kwargs["pk"])
-            _refuse_non_member()
 
     # --- attachments --------------------------------------------------------------------------
 
