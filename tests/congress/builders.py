@@ -1,10 +1,14 @@
 """Builders shared by the congress tests and the browser journey: invented libraries only."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from accounts.models import Organisation, User
 from applications.models import Application
+from congress import services as congress_services
+from congress.models import Event
 from contests.models import Contest
+from core import clock
 from depository import services as depository_services
 from depository.models import Practice
 from tests.factories import ContestFactory, NominationFactory, OrganisationFactory, UserFactory, grant
@@ -51,3 +55,16 @@ def published_case(
     )
     practice = depository_services.publish(practice, by=organiser)
     return Case(practice, organisation, member)
+
+
+def new_event(organiser: User, contest: Contest | None) -> Event:
+    """A draft event a month from now, by `organiser`, linked to `contest`."""
+    starts = clock.now() + timedelta(days=30)
+    return congress_services.create_event(
+        by=organiser,
+        title="Форум бібліотечних практик",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=8),
+        place="Київ",
+        contest=contest,
+    )

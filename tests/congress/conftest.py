@@ -9,7 +9,7 @@ from congress import services
 from congress.models import Event, Invitation
 from contests.models import Contest
 from core import clock
-from tests.congress.builders import Case, announced_contest, published_case
+from tests.congress.builders import Case, announced_contest, new_event, published_case
 
 
 @pytest.fixture
@@ -30,15 +30,7 @@ def make_case(announced, organiser):
 
 @pytest.fixture
 def event(organiser, announced) -> Event:
-    starts = clock.now() + timedelta(days=30)
-    return services.create_event(
-        by=organiser,
-        title="Форум бібліотечних практик",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=8),
-        place="Київ",
-        contest=announced,
-    )
+    return new_event(organiser, announced)
 
 
 @pytest.fixture

@@ -71,18 +71,9 @@ def _campaign_report_step(name: str, data: dict | None = None) -> Callable:
 
 
 def _event(organiser, contest):
-    from congress import services
-    from core import clock
+    from tests.congress.builders import new_event
 
-    starts = clock.now() + timedelta(days=30)
-    return services.create_event(
-        by=organiser,
-        title="Форум бібліотечних практик",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=8),
-        place="Київ",
-        contest=contest,
-    )
+    return new_event(organiser, contest)
 
 
 def _event_step(name: str) -> Callable:
