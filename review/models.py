@@ -339,6 +339,12 @@ class OrganisationConflict(ConcurrentTransitionMixin, TimeStampedModel):
         self.decided_by = by
 
 
+# Reviews whose stored total (totals.py) does not match their state or their last change.
+STALE_TOTALS = (Q(state="submitted") & (Q(counted_at__isnull=True) | ~Q(counted_at=F("updated_at")))) | (
+    ~Q(state="submitted") & (Q(counted_at__isnull=False) | Q(total__isnull=False))
+)
+
+
 class Review(ConcurrentTransitionMixin, Versioned, TimeStampedModel):
     """One juror's assignment to one application in one round, and their scores."""
 
@@ -390,6 +396,8 @@ class Review(ConcurrentTransitionMixin, Versioned, TimeStampedModel):
                 condition=Q(state="submitted"),
                 name="review_round_totals_idx",
             ),
+            # Normally empty: finding the reviews whose stored total is stale reads only them.
+            models.Index(fields=["round"], condition=STALE_TOTALS, name="review_stale_totals_idx"),
         ]
 
     def __str__(self) -> str:
@@ -472,6 +480,40 @@ class JurorTotals(models.Model):
         return f"{self.juror} @ {self.round}: {self.n}"
 
 
+class ApplicationTotals(models.Model):
+    """One row per application of a round: its figures over its submitted reviews, on the 0..1
+    scale, and the tie-breaks it is ordered by — everything the ranking reads, so the ranking reads
+    neither the reviews nor the applications (issue 19). `reviews` counts those with a total (the
+    others may still carry a tie-break score); `z` is the mean z-score of those totals against
+    their jurors' figures, over the jurors who carry information (see `ranking.py`), so a juror's
+    changed figures rewrite the rows of the applications they reviewed (`totals.py`). A change of
+    the round's applications or of their nomination, number or submission time moves the round's
+    stamp, and with it the basis: every row is written again."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="application_totals")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="round_totals")
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="+")
+    submitted_at = models.DateTimeField(null=True)
+    number = models.CharField(max_length=40, blank=True)
+    reviews = models.PositiveIntegerField(default=0)
+    mean = models.FloatField(null=True)
+    median = models.FloatField(null=True)
+    trimmed = models.FloatField(null=True)
+    variance = models.FloatField(null=True)
+    low = models.FloatField(null=True)
+    high = models.FloatField(null=True)
+    tie = models.FloatField(null=True)  # the mean raw tie-break score
+    z = models.FloatField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "application"], name="application_totals_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} @ {self.round}: {self.reviews}"
+
+
 class RoundTotals(models.Model):
     """What the round's stored totals were computed against (criteria, weights, scales, the
     tie-break criterion, the round's applications), as a digest: when it differs, every total is
@@ -490,6 +532,11 @@ class RoundTotals(models.Model):
 
     round = models.OneToOneField(Round, on_delete=models.CASCADE, primary_key=True, related_name="totals")
     basis = models.CharField(max_length=64)
+    # Set by triggers (migration 0010) when a submitted review is deleted or moved to another
+    # juror, application or round: the juror and application figures are counted afresh. Nullable
+    # (NULL: nothing to recount) so that SQLite adds the column without rebuilding a table that the
+    # stamp's triggers name.
+    recount = models.BooleanField(null=True)
     reviews_changed = models.BigIntegerField(default=0)
     applications_changed = models.BigIntegerField(default=0)
 

@@ -49,9 +49,10 @@ from django.utils.translation import gettext as _
 
 from applications.models import Application
 from contests.models import Criterion
+from core.pg_binary import fetch_all
 from review import totals
 from review.models import RankingRow, RankingSnapshot, Review, Round, RoundTotals
-from review.selectors import round_applications, round_criteria
+from review.selectors import round_criteria
 
 METHODS = tuple(Round.Method.values)
 # Standard deviations below this share of the display range are floating-point noise, not spread:
@@ -138,11 +139,6 @@ def display_scale(criteria: list[Criterion]) -> tuple[float, float]:
     return 0.0, 100.0
 
 
-def trim_percent(round_: Round) -> int:
-    # trim_share has two decimal places: whole percent keeps floor(n·share) integer arithmetic.
-    return int(Decimal(round_.trim_share) * 100)
-
-
 def parameters_of(round_: Round, criteria: list[Criterion]) -> dict:
     scale = display_scale(criteria)
     return {
@@ -169,30 +165,6 @@ def _text_order(expression: str) -> str:
     return f'{expression} COLLATE "C"' if connection.vendor == "postgresql" else expression
 
 
-def totals_sql(round_: Round, criteria: list[Criterion]) -> tuple[str, list]:
-    """CTEs `apps` (the round's applications) and `rev` (one row per submitted review of them: its
-    juror, application, stored total on the display scale — NULL when it scores none of the round's
-    criteria — and stored tie-break score), to follow WITH. The totals are kept by `totals.py`, so
-    the scores are not read here."""
-    scale = display_scale(criteria)
-    apps_sql, apps_params = _apps_sql(round_)
-    sql = f"""
-    {apps_sql},
-    rev AS (
-        SELECT r.juror_id, r.application_id, r.tie, %s + %s * r.total AS total
-        FROM review_review r JOIN apps a ON a.id = r.application_id
-        WHERE r.round_id = %s AND r.state = %s
-    )"""
-    params = [scale[0], scale[1] - scale[0], round_.pk, Review.State.SUBMITTED]
-    return sql, [*apps_params, *params]
-
-
-def _apps_sql(round_: Round) -> tuple[str, list]:
-    query = round_applications(round_).order_by().values("id", "nomination_id", "submitted_at", "number")
-    sql, params = query.query.sql_with_params()
-    return f"apps AS ({sql})", list(params)
-
-
 SCORE_COLUMNS = {
     "mean": "pa.mean",
     "median": "pa.median",
@@ -202,60 +174,40 @@ SCORE_COLUMNS = {
 
 
 def ranking_sql(round_: Round, criteria: list[Criterion], method: str) -> tuple[str, list]:
+    """The ranking statement. It reads one row per application of the round and one per juror
+    (`ApplicationTotals`, `JurorTotals`, kept by `totals.py` on 0..1), never a review."""
     scale = display_scale(criteria)
-    width = scale[1] - scale[0]
-    rev_sql, rev_params = totals_sql(round_, criteria)
+    low, width = scale[0], scale[1] - scale[0]
     score = SCORE_COLUMNS[method]
-    tb_sql, tb_join, tie = "", "", "pa.tie"
-    tie_id = round_.contest.tie_break_criterion_id
-    if tie_id is not None and tie_id not in {c.pk for c in criteria}:
-        # The tie-break criterion is not one the round scores: a review may carry its score and no
-        # total, so its raw mean is taken over every review that has it (otherwise `pa` has it).
-        tb_sql = """
-    tb AS (
-        SELECT application_id, AVG(CAST(tie AS DOUBLE PRECISION)) AS value
-        FROM rev WHERE tie IS NOT NULL GROUP BY application_id
-    ),"""
-        tb_join, tie = "LEFT JOIN tb ON tb.application_id = a.id", "tb.value"
     order = (
         "score_key DESC NULLS LAST, tie DESC NULLS LAST, submitted_at ASC NULLS LAST, "
         f"{_text_order('number')}, id"
     )
     sql = f"""
-    WITH {rev_sql},
-    -- Each juror's running figures (kept by totals.py, on 0..1) brought to the display scale, and
-    -- the pooled mean and spread combined from them (Chan's formula: no review is read again).
-    jt AS (SELECT juror_id, n, mean, m2 FROM review_jurortotals WHERE round_id = %s),
-    jur AS (SELECT juror_id, n, %s + %s * mean AS mean, %s * SQRT(m2 / n) AS sd FROM jt),
+    WITH
+    -- The pooled mean and spread of every juror's totals, combined from the jurors' running figures
+    -- (Chan's formula).
+    jt AS (SELECT n, mean, m2 FROM review_jurortotals WHERE round_id = %s),
     grand_jur AS (SELECT SUM(n) AS n, SUM(n * mean) / SUM(n) AS mean FROM jt),
     pool AS (
-        SELECT %s + %s * g.mean AS mean,
-               %s * SQRT(SUM(jt.m2 + jt.n * (jt.mean - g.mean) * (jt.mean - g.mean)) / g.n) AS sd
+        SELECT g.mean, SQRT(SUM(jt.m2 + jt.n * (jt.mean - g.mean) * (jt.mean - g.mean)) / g.n) AS sd
         FROM jt CROSS JOIN grand_jur g GROUP BY g.n, g.mean
     ),
-    cal AS (
-        SELECT rev.application_id, rev.total, rev.tie,
-               CASE WHEN j.n >= 2 AND j.sd > %s
-                    THEN p.mean + p.sd * (rev.total - j.mean) / j.sd END AS calibrated,
-               ROW_NUMBER() OVER w AS rn, COUNT(*) OVER w AS cnt
-        FROM rev JOIN jur j ON j.juror_id = rev.juror_id CROSS JOIN pool p
-        WHERE rev.total IS NOT NULL
-        -- One window (one pass over one sort): ROW_NUMBER ignores the frame, COUNT sees it whole.
-        WINDOW w AS (PARTITION BY rev.application_id ORDER BY rev.total
-                     ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
-    ),
+    -- Each application's figures on the display scale. Calibrated: the pooled mean plus the pooled
+    -- spread times the mean z-score of its reviews.
     pa AS (
-        SELECT application_id, COUNT(*) AS reviews, AVG(total) AS mean,
-               AVG(CASE WHEN rn IN ((cnt + 1) / 2, (cnt + 2) / 2) THEN total END) AS median,
-               AVG(CASE WHEN rn > cnt * %s / 100 AND rn <= cnt - cnt * %s / 100 THEN total END)
-                   AS trimmed,
-               AVG(calibrated) AS calibrated, STDDEV_POP(total) AS spread,
-               MIN(total) AS low, MAX(total) AS high, VAR_POP(total) AS variance,
-               AVG(CAST(tie AS DOUBLE PRECISION)) AS tie
-        FROM cal GROUP BY application_id
+        SELECT t.application_id AS id, t.nomination_id, t.submitted_at, t.number, t.reviews,
+               %s + %s * t.mean AS mean, %s + %s * t.median AS median, %s + %s * t.trimmed AS trimmed,
+               %s + %s * (p.mean + p.sd * t.z) AS calibrated, %s * SQRT(t.variance) AS spread,
+               %s + %s * t.low AS low, %s + %s * t.high AS high, t.tie
+        FROM review_applicationtotals t LEFT JOIN pool p ON 1 = 1
+        WHERE t.round_id = %s
     ),
+    -- Krippendorff's alpha from the units' (applications with two reviews or more) count, mean and
+    -- variance; `units` also sizes the widest tenth for "contested".
     units AS (
-        SELECT CAST(reviews AS DOUBLE PRECISION) AS m, mean, variance FROM pa WHERE reviews >= 2
+        SELECT CAST(reviews AS DOUBLE PRECISION) AS m, %s + %s * mean AS mean, %s * variance AS variance
+        FROM review_applicationtotals WHERE round_id = %s AND reviews >= 2
     ),
     grand AS (
         SELECT SUM(m) AS n, SUM(m * mean) / SUM(m) AS mean, COUNT(*) AS units FROM units
@@ -266,12 +218,10 @@ def ranking_sql(round_: Round, criteria: list[Criterion], method: str) -> tuple[
                (SUM(u.m * u.variance) + SUM(u.m * (u.mean - g.mean) * (u.mean - g.mean))) / g.n AS total_var
         FROM units u CROSS JOIN grand g GROUP BY g.n, g.units
     ),
-{tb_sql}    keyed AS (
-        SELECT a.id, a.nomination_id, a.submitted_at, a.number, COALESCE(pa.reviews, 0) AS reviews,
-               pa.mean, pa.median, pa.trimmed, pa.calibrated, {score} AS score, pa.spread, pa.low,
-               pa.high, {_tie_key(score)} AS score_key, {tie} AS tie,
+    keyed AS (
+        SELECT pa.*, {score} AS score, {_tie_key(score)} AS score_key,
                CASE WHEN pa.reviews >= 2 THEN {_tie_key("pa.spread")} END AS spread_key
-        FROM apps a LEFT JOIN pa ON pa.application_id = a.id {tb_join}
+        FROM pa
     ),
     ordered AS (
         SELECT keyed.*, ROW_NUMBER() OVER (ORDER BY {order}) AS position,
@@ -292,22 +242,19 @@ def ranking_sql(round_: Round, criteria: list[Criterion], method: str) -> tuple[
            CASE WHEN ranked.position = 1 THEN (SELECT n FROM agreement) END AS pairable,
            CASE WHEN ranked.position = 1 THEN (SELECT within FROM agreement) END AS within,
            CASE WHEN ranked.position = 1 THEN (SELECT total_var FROM agreement) END AS total_var,
-           CASE WHEN ranked.position = 1 THEN (SELECT COALESCE(SUM(n), 0) FROM jur) END AS counted
+           CASE WHEN ranked.position = 1 THEN (SELECT COALESCE(n, 0) FROM grand_jur) END AS counted
     FROM ranked ORDER BY ranked.position
     """
-    percent = trim_percent(round_)
     params = [
-        *rev_params,
         round_.pk,
-        scale[0],
+        *(low, width) * 4,
         width,
+        *(low, width) * 2,
+        round_.pk,
+        low,
         width,
-        scale[0],
-        width,
-        width,
-        NOISE * width,
-        percent,
-        percent,
+        width * width,
+        round_.pk,
         CONTESTED_TOP_SHARE,
         (CONTESTED_MIN_RANGE - NOISE) * width,
     ]
@@ -446,8 +393,7 @@ def _fresh_records(round_: Round, criteria: list[Criterion], method: str, state:
     with transaction.atomic(), connection.cursor() as cursor:
         totals.heal(round_, criteria, state.basis)
         _session_settings(cursor)
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+        return fetch_all(sql, params)
 
 
 def _session_settings(cursor) -> None:

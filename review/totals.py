@@ -2,43 +2,53 @@
 
 Each submitted review carries its **total** — Σ w·(v − min)/(max − min) / Σ w over the round's
 criteria it scores, on 0..1 (NULL when it scores none) — and its raw tie-break score; each juror in
-each round carries the count, mean and n·variance of their totals (`JurorTotals`). The ranking
-statement reads those review-level rows and the few juror rows, never the scores.
+each round carries the count, mean and n·variance of their totals (`JurorTotals`); each
+application the count, mean, median, trimmed mean, variance, range and mean tie-break score of its
+reviews' totals and the mean z-score of those totals against their jurors' figures
+(`ApplicationTotals`). The ranking statement reads the application rows and the few juror rows,
+never the reviews or the scores.
 
 Kept in the transaction that submits, reopens or recuses a review (`sync_reviews`: two statements
-for the review, two for its juror). A change of weights, scales, the round's criteria, the
-tie-break criterion or the round's applications changes the round's **basis**; the next ranking
-then recomputes every total in one set-based UPDATE and every juror's figures in one INSERT …
-SELECT (`refresh_round`). Any review changed by a path that did not sync (bulk tools, fixtures) has
-`counted_at` ≠ `updated_at` and is recomputed before the next ranking is computed (`heal`), so a
-stale total is never ranked: such a change moves the round's stamp (`RoundTotals.reviews_changed`,
-kept by a trigger), so the ranking is computed afresh, and only then are the stale reviews looked
-for (serving a fresh ranking never scans the round).
+for the review, two for its juror, two for the applications that juror reviewed in the round —
+their z-scores move with the juror's figures). Concurrent submissions in one round cannot
+interleave these reads and writes: each has written the round's stamp (a trigger) before it syncs,
+which holds the round's row until it commits. A change of weights, scales, the round's criteria,
+the tie-break criterion, the trim share or the round's applications changes the round's
+**basis**; the next ranking then recomputes every total in one set-based UPDATE and the jurors' and
+applications' figures in one INSERT … SELECT each (`refresh_round`). What changed behind the
+services' back is repaired before the next ranking is computed (`heal`), without scanning the
+round: a review whose state or `updated_at` changed has `counted_at` ≠ `updated_at` (a partial
+index holds only such reviews); a submitted review deleted or moved sets the round's `recount`
+(triggers, migration 0010). Serving a fresh ranking reads neither.
 """
 
 import hashlib
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, Sum
 
 from contests.models import Criterion
-from review.models import JurorTotals, Review, Round, RoundTotals
+from review.models import STALE_TOTALS, ApplicationTotals, JurorTotals, Review, Round, RoundTotals
 from review.selectors import round_applications, round_criteria
 
 SUBMITTED = Review.State.SUBMITTED
+# A juror whose totals spread less than this (on 0..1) gave everyone the same total: their reviews
+# carry no z-score (ranking.NOISE, on the display scale's share).
+NOISE = 1e-9
 
 
 def basis(round_: Round, criteria: Sequence[Criterion], applications_changed: int) -> str:
-    """A digest of everything the stored totals and juror figures depend on besides the reviews:
-    the criteria, the tie-break criterion and the round's applications (`applications_changed`,
-    the round's counter kept by the database, moves whenever they change)."""
+    """A digest of everything the stored figures depend on besides the reviews: the criteria, the
+    tie-break criterion, the trim share and the round's applications (`applications_changed`, the
+    round's counter kept by the database, moves whenever they change)."""
     digest = hashlib.sha256()
     digest.update(
         repr(
             [
                 [(c.pk, str(c.weight), c.scale_min, c.scale_max) for c in criteria],
                 round_.contest.tie_break_criterion_id,
+                str(round_.trim_share),
             ]
         ).encode()
     )
@@ -127,54 +137,135 @@ def update_jurors(round_: Round, juror_ids=None) -> None:
         cursor.execute(sql, params)
 
 
+def _trim_percent(round_: Round) -> int:
+    # trim_share has two decimal places: whole percent keeps floor(n·share) integer arithmetic.
+    return int(Decimal(round_.trim_share) * 100)
+
+
+def update_applications(round_: Round, criteria: Sequence[Criterion], juror_ids=None) -> None:
+    """The applications' rows (all the round's when `juror_ids` is None, else those of the
+    applications the jurors reviewed in the round, whatever the review's state) from the stored
+    review totals and juror figures: one DELETE and one INSERT … SELECT, whatever their number.
+    Every application of the round has its row, with no reviews as with many."""
+    if juror_ids is not None:
+        juror_ids = sorted(set(juror_ids))
+        if not juror_ids:
+            return
+    table = ApplicationTotals._meta.db_table
+    apps_sql, apps_params = round_applications(round_).order_by().values("id").query.sql_with_params()
+    if juror_ids is None:
+        targets = f"SELECT id AS application_id FROM ({apps_sql}) apps"
+        target_params: list = [*apps_params]
+        stale_sql, stale_params = f"DELETE FROM {table} WHERE round_id = %s", [round_.pk]
+    else:
+        jurors = ", ".join(["%s"] * len(juror_ids))
+        reviewed = (
+            "SELECT DISTINCT application_id FROM review_review "
+            f"WHERE round_id = %s AND juror_id IN ({jurors})"
+        )
+        targets = f"{reviewed} AND application_id IN ({apps_sql})"
+        target_params = [round_.pk, *juror_ids, *apps_params]
+        stale_sql = f"DELETE FROM {table} WHERE round_id = %s AND application_id IN ({reviewed})"
+        stale_params = [round_.pk, round_.pk, *juror_ids]
+    tie_id = round_.contest.tie_break_criterion_id
+    # The tie-break criterion is one the round scores (or none): its mean over the reviews with a
+    # total; else over every submitted review that carries its score.
+    counted_tie = tie_id is None or tie_id in {c.pk for c in criteria}
+    tie = "pa.tie" if counted_tie else "ties.tie"
+    ties_join = (
+        ""
+        if counted_tie
+        else """LEFT JOIN (SELECT application_id, AVG(CAST(tie AS DOUBLE PRECISION)) AS tie
+                   FROM rev WHERE tie IS NOT NULL GROUP BY application_id) ties
+                  ON ties.application_id = ids.application_id"""
+    )
+    sql = f"""
+    INSERT INTO {table}
+        (round_id, application_id, nomination_id, submitted_at, number, reviews, mean, median, trimmed,
+         variance, low, high, tie, z)
+    SELECT * FROM (
+    WITH targets AS ({targets}),
+    rev AS (
+        SELECT r.application_id, r.juror_id, r.total, r.tie
+        FROM targets t JOIN review_review r ON r.application_id = t.application_id
+        WHERE r.round_id = %s AND r.state = %s
+    ),
+    jur AS (SELECT juror_id, n, mean, SQRT(m2 / n) AS sd FROM review_jurortotals WHERE round_id = %s),
+    cal AS (
+        SELECT rev.application_id, rev.total, rev.tie,
+               CASE WHEN j.n >= 2 AND j.sd > %s THEN (rev.total - j.mean) / j.sd END AS z,
+               ROW_NUMBER() OVER w AS rn, COUNT(*) OVER w AS cnt
+        FROM rev LEFT JOIN jur j ON j.juror_id = rev.juror_id
+        WHERE rev.total IS NOT NULL
+        -- One window (one pass over one sort): ROW_NUMBER ignores the frame, COUNT sees it whole.
+        WINDOW w AS (PARTITION BY rev.application_id ORDER BY rev.total
+                     ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+    ),
+    pa AS (
+        SELECT application_id, COUNT(*) AS reviews, AVG(total) AS mean,
+               AVG(CASE WHEN rn IN ((cnt + 1) / 2, (cnt + 2) / 2) THEN total END) AS median,
+               AVG(CASE WHEN rn > cnt * %s / 100 AND rn <= cnt - cnt * %s / 100 THEN total END)
+                   AS trimmed,
+               VAR_POP(total) AS variance, MIN(total) AS low, MAX(total) AS high,
+               AVG(CAST(tie AS DOUBLE PRECISION)) AS tie, AVG(z) AS z
+        FROM cal GROUP BY application_id
+    )
+    SELECT %s, a.id, a.nomination_id, a.submitted_at, a.number, COALESCE(pa.reviews, 0), pa.mean,
+           pa.median, pa.trimmed, pa.variance, pa.low, pa.high, {tie}, pa.z
+    FROM targets ids JOIN applications_application a ON a.id = ids.application_id
+         LEFT JOIN pa ON pa.application_id = ids.application_id {ties_join}
+    ORDER BY ids.application_id
+    ) AS computed"""
+    percent = _trim_percent(round_)
+    params = [*target_params, round_.pk, SUBMITTED, round_.pk, NOISE, percent, percent, round_.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(stale_sql, stale_params)
+        cursor.execute(sql, params)
+
+
 def sync_reviews(reviews: Iterable[Review]) -> None:
-    """After a transition (in its transaction): the reviews' totals and their jurors' figures.
-    O(1) statements per round touched."""
+    """After a transition (in its transaction): the reviews' totals, their jurors' figures and the
+    figures of the applications those jurors reviewed. O(1) statements per round touched."""
     by_round: dict[int, list[Review]] = {}
     for review in reviews:
         by_round.setdefault(review.round_id, []).append(review)
     for changed in by_round.values():
         round_ = Round.objects.select_related("contest").get(pk=changed[0].round_id)
-        update_totals(round_, list(round_criteria(round_)), [r.pk for r in changed])
-        update_jurors(round_, [r.juror_id for r in changed])
+        criteria = list(round_criteria(round_))
+        jurors = [r.juror_id for r in changed]
+        update_totals(round_, criteria, [r.pk for r in changed])
+        update_jurors(round_, jurors)
+        update_applications(round_, criteria, jurors)
 
 
 def refresh_round(round_: Round, criteria: Sequence[Criterion], new_basis: str) -> None:
-    """Every total and every juror's figures of the round, set-based, and the basis recorded."""
+    """Every total and every juror's and application's figures, set-based, and the basis recorded."""
     update_totals(round_, criteria)
     update_jurors(round_)
-    # Writes `basis` only (update_or_create saves its defaults' fields): the stamp's counters
-    # belong to the triggers.
-    RoundTotals.objects.update_or_create(round=round_, defaults={"basis": new_basis})
+    update_applications(round_, criteria)
+    # Writes `basis` and `recount` only (update_or_create saves its defaults' fields): the stamp's
+    # counters belong to the triggers.
+    RoundTotals.objects.update_or_create(round=round_, defaults={"basis": new_basis, "recount": None})
 
 
 def heal(round_: Round, criteria: Sequence[Criterion], new_basis: str) -> None:
     """Before a ranking is computed (never when a fresh one is served): recompute everything when
-    the basis moved, else what was changed behind the services' back: reviews whose stored total
-    is stale, and the jurors' figures when they no longer count the round's submitted totals (a
-    submitted review deleted, moved to another juror). One scan of the round's reviews finds both;
-    the stored totals' own writes do not move the round's stamp (migration 0008)."""
+    the basis moved; else what was changed behind the services' back — reviews whose stored total
+    is stale (read through a partial index that holds only them), with their jurors' and
+    applications' figures, and every juror's and application's figures when a submitted review was
+    deleted or moved (`recount`, set by triggers). Two small reads when nothing is amiss."""
     with transaction.atomic():
-        current = RoundTotals.objects.filter(round=round_).values_list("basis", flat=True).first()
-        if current != new_basis:
+        found = RoundTotals.objects.filter(round=round_).values_list("basis", "recount").first()
+        if found is None or found[0] != new_basis:
             refresh_round(round_, criteria, new_basis)
             return
-        applications = round_applications(round_).order_by().values("pk")
-        found = Review.objects.filter(round=round_).aggregate(
-            stale=Count("pk", filter=stale_reviews()),
-            counted=Count("pk", filter=Q(state=SUBMITTED, total__isnull=False, application__in=applications)),
-        )
-        kept = JurorTotals.objects.filter(round=round_).aggregate(n=Sum("n"))["n"] or 0
-        if found["stale"]:
-            changed = Review.objects.filter(round=round_).filter(stale_reviews()).values_list("pk", flat=True)
-            update_totals(round_, criteria, list(changed))
-        if found["stale"] or found["counted"] != kept:
+        stale = list(Review.objects.filter(round=round_).filter(STALE_TOTALS).values_list("pk", "juror_id"))
+        update_totals(round_, criteria, [pk for pk, _juror in stale])
+        if found[1]:
             update_jurors(round_)
-
-
-def stale_reviews():
-    """Reviews whose stored total does not match their state or their last change."""
-    submitted = Q(state=SUBMITTED)
-    return (submitted & (Q(counted_at__isnull=True) | ~Q(counted_at=F("updated_at")))) | (
-        ~submitted & (Q(counted_at__isnull=False) | Q(total__isnull=False))
-    )
+            update_applications(round_, criteria)
+            RoundTotals.objects.filter(round=round_).update(recount=None)
+        elif stale:
+            jurors = [juror for _pk, juror in stale]
+            update_jurors(round_, jurors)
+            update_applications(round_, criteria, jurors)

@@ -12,8 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from review import reference, services, totals
-from review.models import JurorTotals, RankingRow, Review, Round
+from review.models import STALE_TOTALS, ApplicationTotals, JurorTotals, RankingRow, Review, Round, RoundTotals
 from review.ranking import rank, ranking_page, stored_ranking
+from review.selectors import round_criteria
 from tests.factories import UserFactory
 from tests.review.ranking_data import Spec, build, specs
 from tests.review.test_ranking_properties import assert_same
@@ -30,19 +31,32 @@ def _juror_figures(round_: Round) -> dict[int, tuple[int, float, float]]:
     return {j.juror_id: (j.n, j.mean, j.m2) for j in JurorTotals.objects.filter(round=round_)}
 
 
+APPLICATION_FIGURES = ("reviews", "mean", "median", "trimmed", "variance", "low", "high", "tie", "z")
+
+
+def _application_figures(round_: Round) -> dict[int, tuple]:
+    rows = ApplicationTotals.objects.filter(round=round_).values_list("application_id", *APPLICATION_FIGURES)
+    return {row[0]: row[1:] for row in rows}
+
+
 def _assert_kept(round_: Round) -> None:
-    """What the services left equals a full recomputation: nothing stale, same juror figures."""
-    assert not Review.objects.filter(round=round_).filter(totals.stale_reviews()).exists()
-    kept = _juror_figures(round_)
+    """What the services left equals a full recomputation: nothing stale, same juror and
+    application figures."""
+    assert not Review.objects.filter(round=round_).filter(STALE_TOTALS).exists()
+    kept, kept_applications = _juror_figures(round_), _application_figures(round_)
     with transaction.atomic():
         totals.update_jurors(round_)
-        fresh = _juror_figures(round_)
+        totals.update_applications(round_, list(round_criteria(round_)))
+        fresh, fresh_applications = _juror_figures(round_), _application_figures(round_)
         transaction.set_rollback(True)
     assert kept.keys() == fresh.keys()
     for juror, (n, mean, m2) in kept.items():
         assert n == fresh[juror][0]
         assert mean == pytest.approx(fresh[juror][1], abs=1e-12)
         assert m2 == pytest.approx(fresh[juror][2], abs=1e-12)
+    assert kept_applications.keys() == fresh_applications.keys()
+    for application, figures in kept_applications.items():
+        assert figures == pytest.approx(fresh_applications[application], abs=1e-12, nan_ok=True), application
 
 
 def _apply(built, operation: str, pick: int, organiser) -> None:
@@ -181,3 +195,33 @@ def test_iterating_a_stored_ranking_reads_slices_not_rows(monkeypatch) -> None:
         rows = list(ranking.rows)
     assert [row.position for row in rows] == list(range(1, 8))
     assert len(queries.captured_queries) == 3  # 3 + 3 + 1 rows
+
+
+def test_figures_follow_reviews_deleted_or_moved_behind_the_services_back() -> None:
+    """A submitted review deleted or moved to another application by raw SQL or a bulk tool (no
+    service ran) flags the round (a trigger); the next ranking recounts the jurors' and the
+    applications' figures, and equals the reference."""
+    built = build(
+        Spec(
+            criteria=[(Decimal("1"), 0, 10)],
+            nominations=1,
+            applications=4,
+            jurors=3,
+            reviews=[
+                (j, a, Review.State.SUBMITTED, {0: (a * 3 + j * 5) % 11}) for j in range(3) for a in range(4)
+            ],
+        )
+    )
+    rank(built.round)
+    flag = RoundTotals.objects.filter(round=built.round).values_list("recount", flat=True)
+    assert not flag.get()
+    Review.objects.filter(pk=built.reviews[0, 0].pk).delete()
+    assert flag.get() is True
+    round_ = Round.objects.select_related("contest").get(pk=built.round.pk)
+    assert_same(rank(round_), reference.rank(reference.load(round_)))
+    _assert_kept(round_)
+    assert not flag.get()
+    Review.objects.filter(pk=built.reviews[0, 1].pk).update(application=built.applications[0])
+    assert flag.get() is True
+    assert_same(rank(round_), reference.rank(reference.load(round_)))
+    _assert_kept(round_)
