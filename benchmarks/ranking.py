@@ -47,10 +47,19 @@ from accounts.models import Organisation, User  # noqa: E402
 from applications.models import Application  # noqa: E402
 from benchmarks.copying import copy_rows  # noqa: E402
 from contests.models import Contest, ContestRole, Criterion, Nomination  # noqa: E402
+from core.pg_binary import fetch_all  # noqa: E402
 from review import reference, totals  # noqa: E402
 from review.exports import scores_csv_response  # noqa: E402
 from review.models import Juror, Review, Round  # noqa: E402
-from review.ranking import SESSION_SETTINGS, compute_rank, rank, ranking_page, ranking_sql  # noqa: E402
+from review.ranking import (  # noqa: E402
+    SESSION_SETTINGS,
+    Figures,
+    compute_rank,
+    figures_sql,
+    rank,
+    ranking_page,
+    rows_sql,
+)
 from review.selectors import round_criteria  # noqa: E402
 
 PER_NOMINATION = 2000  # one live application per organisation and nomination
@@ -237,15 +246,16 @@ def floor_ms(round_: Round, runs: int) -> float:
 
 
 def statement_ms(round_: Round, runs: int) -> float:
-    """The ranking statement alone (its totals current), without the fingerprint."""
-    sql, params = ranking_sql(round_, list(round_criteria(round_)), "calibrated")
+    """The ranking's two statements alone (the round's figures, then its rows), the stored
+    figures current, without the fingerprint."""
+    criteria = list(round_criteria(round_))
 
     def work():
         with transaction.atomic(), connection.cursor() as cursor:
-            for setting in SESSION_SETTINGS:
-                cursor.execute(setting)
-            cursor.execute(sql, params)
-            cursor.fetchall()
+            cursor.execute("; ".join(SESSION_SETTINGS))
+            cursor.execute(*figures_sql(round_, criteria))
+            figures = Figures._make(cursor.fetchone())
+            fetch_all(*rows_sql(round_, criteria, "calibrated", figures.widest))
 
     return median_ms(work, runs)
 
@@ -300,6 +310,7 @@ def measure(args, organiser: User, applications: int) -> dict:
     fill_s = time.perf_counter() - started
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE review_review")
+        cursor.execute("VACUUM ANALYZE review_applicationtotals")
         cursor.execute("ANALYZE review_jurortotals")
     print(
         f"\n== {applications} applications, {reviews} reviews, {reviews * args.criteria} scores: "
@@ -309,8 +320,11 @@ def measure(args, organiser: User, applications: int) -> dict:
     r["floor"], r["floor_load"] = floor_ms(round_, args.runs), load()
     r["statement"], r["statement_load"] = statement_ms(round_, args.runs), load()
     review_ids = list(Review.objects.filter(round=round_).order_by("pk").values_list("pk", flat=True)[:200])
-    sync_times, afresh_times, statements = [], [], 0
-    for k in range(args.runs):
+    # The floor and the ranking after a submission timed in turns, so that both see the same
+    # neighbours: their ratio is the figure (the floor alone above is the warm-up).
+    sync_times, afresh_times, floor_times, statements = [], [], [], 0
+    for k in range(max(args.runs, PAGE_RUNS)):
+        floor_times.append(floor_ms(round_, 1))
         elapsed, statements = submission(round_, review_ids, k)
         sync_times.append(elapsed)
         cache.clear()
@@ -318,6 +332,7 @@ def measure(args, organiser: User, applications: int) -> dict:
         rank(round_)
         afresh_times.append((time.perf_counter() - started) * 1000)
     r["sync"], r["sync_statements"] = statistics.median(sync_times), statements
+    r["floor"] = statistics.median(floor_times)
     r["afresh"], r["afresh_load"] = statistics.median(afresh_times), load()
     reset_queries()
     with CaptureQueriesContext(connection) as queries:
@@ -365,7 +380,8 @@ def measure(args, organiser: User, applications: int) -> dict:
 
 def report(r: dict) -> None:
     print(
-        f"floor (one GROUP BY mean over the review totals): {r['floor']:.1f} ms [{r['floor_load']}]\n"
+        f"floor (one GROUP BY mean over the review totals, timed in turns with the ranking after a "
+        f"submission): {r['floor']:.1f} ms [{r['floor_load']}]\n"
         f"ranking statement alone: {r['statement']:.1f} ms = {r['statement'] / r['floor']:.2f} × floor "
         f"[{r['statement_load']}]\n"
         f"a submission's bookkeeping (reopen + submit, totals kept): {r['sync']:.1f} ms, "

@@ -396,8 +396,10 @@ class Review(ConcurrentTransitionMixin, Versioned, TimeStampedModel):
                 condition=Q(state="submitted"),
                 name="review_round_totals_idx",
             ),
-            # Normally empty: finding the reviews whose stored total is stale reads only them.
-            models.Index(fields=["round"], condition=STALE_TOTALS, name="review_stale_totals_idx"),
+            # Normally empty: finding the reviews whose stored total is stale reads only them. By id
+            # too: asked for the first one by id, PostgreSQL takes this index whatever it guesses of
+            # the condition's selectivity (it cannot estimate it, and would rather scan the round).
+            models.Index(fields=["round", "id"], condition=STALE_TOTALS, name="review_stale_totals_idx"),
         ]
 
     def __str__(self) -> str:
@@ -509,6 +511,12 @@ class ApplicationTotals(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["round", "application"], name="application_totals_unique")
         ]
+        # The ranking reads the m-th widest spread among applications with two reviews or more.
+        indexes = [
+            models.Index(
+                fields=["round", "variance"], condition=Q(reviews__gte=2), name="application_totals_spread"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.application} @ {self.round}: {self.reviews}"
@@ -582,11 +590,6 @@ class RankingRow(models.Model):
     low = models.FloatField(null=True)
     high = models.FloatField(null=True)
     contested = models.BooleanField()
-    # The round's figures, on the first row only (as the ranking statement gives them).
-    pairable = models.FloatField(null=True)
-    within = models.FloatField(null=True)
-    total_var = models.FloatField(null=True)
-    counted = models.IntegerField(null=True)
 
     class Meta:
         constraints = [

@@ -165,99 +165,137 @@ def _text_order(expression: str) -> str:
     return f'{expression} COLLATE "C"' if connection.vendor == "postgresql" else expression
 
 
-SCORE_COLUMNS = {
-    "mean": "pa.mean",
-    "median": "pa.median",
-    "trimmed": "pa.trimmed",
-    "calibrated": "pa.calibrated",
-}
+# The columns of the ranking statement's rows, in order (`rows_sql`); the chosen method's score is
+# one of the four scores, picked in Python.
+ROW_COLUMNS = (
+    "application_id",
+    "nomination_id",
+    "reviews",
+    "mean",
+    "median",
+    "trimmed",
+    "calibrated",
+    "spread",
+    "low",
+    "high",
+    "contested",
+)
+SCORE_INDEX = {method: ROW_COLUMNS.index(method) for method in ("mean", "median", "trimmed", "calibrated")}
 
 
-def ranking_sql(round_: Round, criteria: list[Criterion], method: str) -> tuple[str, list]:
-    """The ranking statement. It reads one row per application of the round and one per juror
-    (`ApplicationTotals`, `JurorTotals`, kept by `totals.py` on 0..1), never a review."""
-    scale = display_scale(criteria)
-    low, width = scale[0], scale[1] - scale[0]
-    score = SCORE_COLUMNS[method]
-    order = (
-        "score_key DESC NULLS LAST, tie DESC NULLS LAST, submitted_at ASC NULLS LAST, "
-        f"{_text_order('number')}, id"
-    )
-    sql = f"""
-    WITH
-    -- The pooled mean and spread of every juror's totals, combined from the jurors' running figures
-    -- (Chan's formula).
+def _pool_sql(round_: Round) -> tuple[str, list]:
+    """CTEs `grand_jur` and `pool`: the pooled count, mean and spread of every juror's totals (on
+    0..1), combined from the jurors' running figures (Chan's formula), to follow WITH."""
+    sql = """
     jt AS (SELECT n, mean, m2 FROM review_jurortotals WHERE round_id = %s),
     grand_jur AS (SELECT SUM(n) AS n, SUM(n * mean) / SUM(n) AS mean FROM jt),
     pool AS (
         SELECT g.mean, SQRT(SUM(jt.m2 + jt.n * (jt.mean - g.mean) * (jt.mean - g.mean)) / g.n) AS sd
         FROM jt CROSS JOIN grand_jur g GROUP BY g.n, g.mean
-    ),
+    )"""
+    return sql, [round_.pk]
+
+
+def rows_sql(
+    round_: Round, criteria: list[Criterion], method: str, widest: float | None, *, positions: bool = False
+) -> tuple[str, list]:
+    """The ranking statement: one row per application of the round (`ROW_COLUMNS`), in ranking
+    order, read from the stored figures (`ApplicationTotals`, `JurorTotals`, kept by `totals.py`
+    on 0..1): no review is read, and the rows are sorted once. With `positions`, also the
+    positions and the chosen method's score (for storing them: `_store`); otherwise the reader
+    numbers the rows as they come. `widest`: the round's threshold of contested spreads
+    (`figures_sql`)."""
+    scale = display_scale(criteria)
+    low, width = scale[0], scale[1] - scale[0]
+    pool_sql, pool_params = _pool_sql(round_)
+    order = (
+        f"{_tie_key(method)} DESC NULLS LAST, tie DESC NULLS LAST, submitted_at ASC NULLS LAST, "
+        f"{_text_order('number')}, id"
+    )
+    extra = (
+        f", ROW_NUMBER() OVER (ORDER BY {order}) AS position, "
+        f"ROW_NUMBER() OVER (PARTITION BY nomination_id ORDER BY {order}) AS position_in_nomination, "
+        f"{method} AS score"
+        if positions
+        else ""
+    )
+    sql = f"""
+    WITH {pool_sql},
     -- Each application's figures on the display scale. Calibrated: the pooled mean plus the pooled
     -- spread times the mean z-score of its reviews.
     pa AS (
-        SELECT t.application_id AS id, t.nomination_id, t.submitted_at, t.number, t.reviews,
+        SELECT t.application_id AS id, t.nomination_id, t.submitted_at, t.number, t.reviews, t.tie,
                %s + %s * t.mean AS mean, %s + %s * t.median AS median, %s + %s * t.trimmed AS trimmed,
-               %s + %s * (p.mean + p.sd * t.z) AS calibrated, %s * SQRT(t.variance) AS spread,
-               %s + %s * t.low AS low, %s + %s * t.high AS high, t.tie
+               %s + %s * (p.mean + p.sd * t.z) AS calibrated,
+               %s * SQRT(t.variance) AS spread, -- as in figures_sql's threshold, to the last bit
+               %s + %s * t.low AS low, %s + %s * t.high AS high
         FROM review_applicationtotals t LEFT JOIN pool p ON 1 = 1
         WHERE t.round_id = %s
-    ),
-    -- Krippendorff's alpha from the units' (applications with two reviews or more) count, mean and
-    -- variance; `units` also sizes the widest tenth for "contested".
-    units AS (
-        SELECT CAST(reviews AS DOUBLE PRECISION) AS m, %s + %s * mean AS mean, %s * variance AS variance
-        FROM review_applicationtotals WHERE round_id = %s AND reviews >= 2
-    ),
-    grand AS (
-        SELECT SUM(m) AS n, SUM(m * mean) / SUM(m) AS mean, COUNT(*) AS units FROM units
-    ),
-    agreement AS (
-        SELECT g.n, g.units,
-               SUM(u.m * u.m * u.variance / (u.m - 1)) AS within,
-               (SUM(u.m * u.variance) + SUM(u.m * (u.mean - g.mean) * (u.mean - g.mean))) / g.n AS total_var
-        FROM units u CROSS JOIN grand g GROUP BY g.n, g.units
-    ),
-    keyed AS (
-        SELECT pa.*, {score} AS score, {_tie_key(score)} AS score_key,
-               CASE WHEN pa.reviews >= 2 THEN {_tie_key("pa.spread")} END AS spread_key
-        FROM pa
-    ),
-    ordered AS (
-        SELECT keyed.*, ROW_NUMBER() OVER (ORDER BY {order}) AS position,
-               RANK() OVER (ORDER BY spread_key DESC NULLS LAST) - 1 AS wider
-        FROM keyed
-    ),
-    ranked AS (
-        SELECT ordered.*,
-               ROW_NUMBER() OVER (PARTITION BY nomination_id ORDER BY position) AS position_in_nomination
-        FROM ordered
     )
-    SELECT ranked.id, ranked.nomination_id, ranked.position, ranked.position_in_nomination,
-           ranked.reviews, ranked.mean, ranked.median, ranked.trimmed, ranked.calibrated, ranked.score,
-           ranked.spread, ranked.low, ranked.high,
-           CASE WHEN ranked.reviews >= 2 AND ranked.wider < %s * (SELECT units FROM grand)
-                     AND ranked.high - ranked.low >= %s THEN 1 ELSE 0 END AS contested,
-           -- The round's figures once, on the first row: 40,000 repeated values cost time to send.
-           CASE WHEN ranked.position = 1 THEN (SELECT n FROM agreement) END AS pairable,
-           CASE WHEN ranked.position = 1 THEN (SELECT within FROM agreement) END AS within,
-           CASE WHEN ranked.position = 1 THEN (SELECT total_var FROM agreement) END AS total_var,
-           CASE WHEN ranked.position = 1 THEN (SELECT COALESCE(n, 0) FROM grand_jur) END AS counted
-    FROM ranked ORDER BY ranked.position
+    SELECT id, nomination_id, reviews, mean, median, trimmed, calibrated, spread, low, high,
+           CASE WHEN reviews >= 2 AND {_tie_key("spread")} >= %s AND high - low >= %s THEN 1 ELSE 0 END
+               AS contested{extra}
+    FROM pa ORDER BY {order}
     """
     params = [
-        round_.pk,
+        *pool_params,
         *(low, width) * 4,
         width,
         *(low, width) * 2,
         round_.pk,
-        low,
-        width,
-        width * width,
-        round_.pk,
-        CONTESTED_TOP_SHARE,
+        widest,
         (CONTESTED_MIN_RANGE - NOISE) * width,
     ]
+    return sql, params
+
+
+class Figures(NamedTuple):
+    """The round's figures (`figures_sql`)."""
+
+    pairable: float | None  # Krippendorff's alpha's parts, on the display scale
+    within: float | None
+    total_var: float | None
+    counted: int | None  # submitted reviews with a total
+    widest: float | None  # the least spread (as a tie key) among the widest tenth
+
+
+def figures_sql(round_: Round, criteria: list[Criterion]) -> tuple[str, list]:
+    """The round's figures (`Figures`), one row, from its units — the applications with two
+    reviews or more: Krippendorff's alpha's parts on the display scale (the pairable values'
+    count, Σ m²·var/(m − 1) and the pooled population variance) in one pass, the spread of the
+    units' means taken around the pooled mean of all totals (close to their own mean, so nothing
+    cancels); the number of reviews counted; and the threshold of **contested** spreads.
+
+    An application's spread is among the widest tenth when fewer than a tenth of the units have
+    a wider one; that holds exactly when it is at least the m-th widest, m = ⌈tenth · units⌉,
+    which an index gives by offset without ranking every spread."""
+    scale = display_scale(criteria)
+    width = scale[1] - scale[0]
+    pool_sql, pool_params = _pool_sql(round_)
+    sql = f"""
+    WITH {pool_sql},
+    u AS (
+        SELECT CAST(t.reviews AS DOUBLE PRECISION) AS m, t.variance AS v, t.mean - COALESCE(p.mean, 0) AS d
+        FROM review_applicationtotals t LEFT JOIN pool p ON 1 = 1
+        WHERE t.round_id = %s AND t.reviews >= 2
+    ),
+    sums AS (
+        SELECT COUNT(*) AS units, SUM(m) AS n, SUM(m * m * v / (m - 1)) AS within, SUM(m * v) AS mv,
+               SUM(m * d) AS md, SUM(m * d * d) AS mdd
+        FROM u
+    ),
+    widest AS (
+        SELECT {_tie_key("%s * SQRT(variance)")} AS spread_key -- the spread as rows_sql computes it
+        FROM review_applicationtotals
+        WHERE round_id = %s AND reviews >= 2 ORDER BY variance DESC
+        LIMIT 1 OFFSET (SELECT CASE WHEN units > 0 THEN CAST(CEIL(%s * units) AS INTEGER) - 1 ELSE 0 END
+                        FROM sums)
+    )
+    SELECT n, %s * within, %s * (mv + mdd - md * md / n) / n, (SELECT COALESCE(n, 0) FROM grand_jur),
+           (SELECT spread_key FROM widest)
+    FROM sums"""
+    squared = width * width
+    params = [*pool_params, round_.pk, width, round_.pk, CONTESTED_TOP_SHARE, squared, squared]
     return sql, params
 
 
@@ -289,11 +327,11 @@ def rank(round_: Round, *, method: str | None = None, nomination_id: int | None 
     criteria = list(round_criteria(round_))
     state = round_state(round_, criteria)
     key = f"review:ranking:{round_.pk}:{method}:{state.fingerprint}"
-    records = cache.get(key)
-    if records is None:
-        records = _fresh_records(round_, criteria, method, state)
-        cache.set(key, records, RANKING_CACHE_SECONDS)
-    return _ranking(round_, criteria, method, records, nomination_id)
+    computed = cache.get(key)
+    if computed is None:
+        computed = _compute(round_, criteria, method, state)
+        cache.set(key, computed, RANKING_CACHE_SECONDS)
+    return _ranking(round_, criteria, method, computed, nomination_id)
 
 
 def _method(round_: Round, method: str | None) -> str:
@@ -305,27 +343,67 @@ def _method(round_: Round, method: str | None) -> str:
 
 def compute_rank(round_: Round, criteria: list[Criterion], method: str) -> Ranking:
     """The whole round's ranking straight from the database, bypassing the cache."""
-    return _ranking(round_, criteria, method, ranking_records(round_, criteria, method), None)
+    computed = _compute(round_, criteria, method, round_state(round_, criteria))
+    return _ranking(round_, criteria, method, computed, None)
+
+
+class Computed(NamedTuple):
+    """What the database computed (plain tuples: cheap to cache)."""
+
+    figures: tuple  # Figures
+    records: list[tuple]  # ROW_COLUMNS, in ranking order
 
 
 def _ranking(
-    round_: Round, criteria: list[Criterion], method: str, records: list[tuple], nomination_id: int | None
+    round_: Round, criteria: list[Criterion], method: str, computed: Computed, nomination_id: int | None
 ) -> Ranking:
     scale = display_scale(criteria)
-    rows = [_ranked_row(record) for record in records if nomination_id is None or record[1] == nomination_id]
+    pairable, within, total_var, counted, _widest = computed.figures
     return Ranking(
         round_id=round_.pk,
         method=method,
         parameters=parameters_of(round_, criteria),
         scale=scale,
-        rows=rows,
-        agreement=alpha(*records[0][14:17], scale[1] - scale[0]) if records else None,
-        reviews=records[0][17] if records else 0,
+        rows=_ranked_rows(computed.records, method, nomination_id),
+        agreement=alpha(pairable, within, total_var, scale[1] - scale[0]),
+        reviews=counted or 0,
     )
 
 
-def _ranked_row(record: tuple) -> RankedRow:
-    return RankedRow._make((*record[:13], bool(record[13])))
+def _ranked_rows(records: list[tuple], method: str, nomination_id: int | None) -> list[RankedRow]:
+    """The statement's rows numbered as they come: the position in the round and within the
+    nomination (cheaper here than two more sorts in the database)."""
+    score = SCORE_INDEX[method]
+    in_nomination: dict[int, int] = {}
+    make = tuple.__new__  # RankedRow(...) would run the named tuple's __new__ in Python, per row
+    rows = []
+    append = rows.append
+    for position, r in enumerate(records, 1):
+        nomination = r[1]
+        place = in_nomination[nomination] = in_nomination.get(nomination, 0) + 1
+        if nomination_id is None or nomination == nomination_id:
+            append(
+                make(
+                    RankedRow,
+                    (
+                        r[0],
+                        nomination,
+                        position,
+                        place,
+                        r[2],
+                        r[3],
+                        r[4],
+                        r[5],
+                        r[6],
+                        r[score],
+                        r[7],
+                        r[8],
+                        r[9],
+                        r[10] == 1,
+                    ),
+                )
+            )
+    return rows
 
 
 def fingerprint(round_: Round, criteria: list[Criterion]) -> str:
@@ -383,46 +461,24 @@ def _stamp(round_: Round) -> tuple[int, int]:
     return (found[0], found[1]) if found else (0, 0)
 
 
-def ranking_records(round_: Round, criteria: list[Criterion], method: str) -> list[tuple]:
-    """The ranking statement's rows (plain tuples: cheap to cache)."""
-    return _fresh_records(round_, criteria, method, round_state(round_, criteria))
-
-
-def _fresh_records(round_: Round, criteria: list[Criterion], method: str, state: State) -> list[tuple]:
-    sql, params = ranking_sql(round_, criteria, method)
+def _compute(round_: Round, criteria: list[Criterion], method: str, state: State) -> Computed:
+    """The stored figures repaired if need be (`totals.heal`), then the round's figures and the
+    ranking's rows: two statements, the rows fetched in binary (`core.pg_binary`)."""
     with transaction.atomic(), connection.cursor() as cursor:
         totals.heal(round_, criteria, state.basis)
         _session_settings(cursor)
-        return fetch_all(sql, params)
+        cursor.execute(*figures_sql(round_, criteria))
+        figures = Figures._make(cursor.fetchone())
+        return Computed(figures, fetch_all(*rows_sql(round_, criteria, method, figures.widest)))
 
 
 def _session_settings(cursor) -> None:
     if connection.vendor == "postgresql":
-        for setting in SESSION_SETTINGS:
-            cursor.execute(setting)
+        cursor.execute("; ".join(SESSION_SETTINGS))
 
 
-# The stored ranking's columns, in the ranking statement's order.
-STORED_COLUMNS = (
-    "application_id",
-    "nomination_id",
-    "position",
-    "position_in_nomination",
-    "reviews",
-    "mean",
-    "median",
-    "trimmed",
-    "calibrated",
-    "score",
-    "spread",
-    "low",
-    "high",
-    "contested",
-    "pairable",
-    "within",
-    "total_var",
-    "counted",
-)
+# A stored ranking's columns, in RankedRow's order.
+STORED_COLUMNS = RankedRow._fields
 
 
 class StoredRows(Sequence):
@@ -463,8 +519,8 @@ class StoredRows(Sequence):
         if self.nomination_id is not None:
             rows = rows.filter(nomination_id=self.nomination_id)
         return [
-            _ranked_row(record)
-            for record in rows.order_by("position").values_list(*STORED_COLUMNS[:14])[start:stop]
+            RankedRow._make(record)
+            for record in rows.order_by("position").values_list(*STORED_COLUMNS)[start:stop]
         ]
 
 
@@ -492,10 +548,9 @@ def stored_ranking(round_: Round, *, method: str | None = None, nomination_id: i
 def _store(round_: Round, criteria: list[Criterion], method: str, state: State) -> RankingSnapshot:
     """Compute the ranking into `RankingRow` in the database (no row travels), in one transaction
     with the snapshot row locked, so two readers never store it twice."""
-    sql, params = ranking_sql(round_, criteria, method)
     columns = ", ".join(STORED_COLUMNS)
     selected = ", ".join(
-        {"application_id": "computed.id", "contested": "computed.contested = 1"}.get(c, f"computed.{c}")
+        {"contested": "computed.contested = 1", "application_id": "computed.id"}.get(c, f"computed.{c}")
         for c in STORED_COLUMNS
     )
     with transaction.atomic():
@@ -507,23 +562,27 @@ def _store(round_: Round, criteria: list[Criterion], method: str, state: State) 
         RankingRow.objects.filter(round=round_, method=method).delete()
         with connection.cursor() as cursor:
             _session_settings(cursor)
+            cursor.execute(*figures_sql(round_, criteria))
+            figures = Figures._make(cursor.fetchone())
+            sql, params = rows_sql(round_, criteria, method, figures.widest, positions=True)
             cursor.execute(
                 f"INSERT INTO review_rankingrow (round_id, method, {columns}) "
                 f"SELECT %s, %s, {selected} FROM ({sql}) AS computed",
                 [round_.pk, method, *params],
             )
-        stored = RankingRow.objects.filter(round=round_, method=method)
-        first = stored.filter(position=1).values_list("pairable", "within", "total_var", "counted").first()
         counts = {
             str(nomination): n
-            for nomination, n in stored.order_by().values_list("nomination_id").annotate(n=Count("pk"))
+            for nomination, n in RankingRow.objects.filter(round=round_, method=method)
+            .order_by()
+            .values_list("nomination_id")
+            .annotate(n=Count("pk"))
         }
-        width = display_scale(criteria)[1] - display_scale(criteria)[0]
+        scale = display_scale(criteria)
         snapshot.fingerprint = state.fingerprint
         snapshot.count = sum(counts.values())
         snapshot.counts = counts
-        snapshot.agreement = alpha(*first[:3], width) if first else None
-        snapshot.reviews = (first[3] or 0) if first else 0
+        snapshot.agreement = alpha(figures.pairable, figures.within, figures.total_var, scale[1] - scale[0])
+        snapshot.reviews = figures.counted or 0
         snapshot.save()
     return snapshot
 

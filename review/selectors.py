@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
+from django.db.models import Case, Count, Exists, F, Prefetch, Q, QuerySet, When
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -39,7 +39,11 @@ def shortlist_entries(round_: Round) -> QuerySet[ShortlistEntry]:
 def round_criteria(round_: Round, nomination_id: int | None = None) -> QuerySet[Criterion]:
     """The criteria a round scores by (its own choice, or all the contest's), for one nomination
     when given: common criteria and those of the nomination."""
-    criteria = round_.criteria.all() if round_.criteria.exists() else round_.contest.criteria.all()
+    # One query: the round's chosen criteria, or when it chose none, every criterion of its contest.
+    chosen = Round.criteria.through.objects.filter(round_id=round_.pk)
+    criteria = Criterion.objects.filter(
+        Q(pk__in=chosen.values("criterion_id")) | (Q(contest_id=round_.contest_id) & ~Exists(chosen))
+    )
     if nomination_id is not None:
         criteria = criteria.filter(Q(nomination__isnull=True) | Q(nomination_id=nomination_id))
     return criteria.order_by("order", "pk")

@@ -9,6 +9,8 @@ what lets the ranking trust the stored figures without scanning the round's revi
   (normally none), so looking for them reads nothing.
 
 Every round's basis is emptied: the next ranking of each round fills its applications' figures.
+The stored rankings lose the round's figures they carried on their first row (the snapshot keeps
+the agreement and the count; `ranking.figures_sql` computes them).
 """
 
 import django.db.models.deletion
@@ -129,7 +131,7 @@ class Migration(migrations.Migration):
                     ),
                     _connector="OR",
                 ),
-                fields=["round"],
+                fields=["round", "id"],
                 name="review_stale_totals_idx",
             ),
         ),
@@ -162,6 +164,16 @@ class Migration(migrations.Migration):
             model_name="applicationtotals",
             constraint=models.UniqueConstraint(
                 fields=("round", "application"), name="application_totals_unique"
+            ),
+        ),
+        migrations.RemoveField(model_name="rankingrow", name="counted"),
+        migrations.RemoveField(model_name="rankingrow", name="pairable"),
+        migrations.RemoveField(model_name="rankingrow", name="total_var"),
+        migrations.RemoveField(model_name="rankingrow", name="within"),
+        migrations.AddIndex(
+            model_name="applicationtotals",
+            index=models.Index(
+                condition=models.Q(("reviews__gte", 2)), fields=["round", "variance"], name="application_totals_spread"
             ),
         ),
         migrations.RunPython(refill, migrations.RunPython.noop),
