@@ -49,4 +49,6 @@ def test_a_repeat_read_is_served_from_the_cache_and_changes_are_seen(jury):
     )
     jury.impact.weight = Decimal("0.01")
     jury.impact.save()
-    assert any("FROM review_applicationtotals" in sql for sql in _statements(lambda: rank(jury.round, method="mean")))
+    assert any(
+        "FROM review_applicationtotals" in sql for sql in _statements(lambda: rank(jury.round, method="mean"))
+    )
