@@ -492,9 +492,13 @@ class ApplicationTotals(models.Model):
     the round's applications or of their nomination, number or submission time moves the round's
     stamp, and with it the basis: every row is written again."""
 
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="application_totals")
+    # Written hundreds of rows at a time at each submission: no index or check it does not need
+    # (the unique constraint leads with the round; the nomination is a copy, like RankingRow's).
+    round = models.ForeignKey(
+        Round, on_delete=models.CASCADE, related_name="application_totals", db_index=False
+    )
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="round_totals")
-    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="+")
+    nomination_id = models.IntegerField()
     submitted_at = models.DateTimeField(null=True)
     number = models.CharField(max_length=40, blank=True)
     reviews = models.PositiveIntegerField(default=0)

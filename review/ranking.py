@@ -25,8 +25,13 @@ contest's tie-break criterion, then the earlier submission, then the registratio
 **Agreement** is Krippendorff's alpha for interval data over the review totals (units: the
 applications with at least two reviews), from each unit's count, mean and variance.
 
-Everything is one SQL statement (CTEs and window functions, floating point on PostgreSQL and
-SQLite alike); `reference.py` holds the same maths in plain Python and the tests hold them equal.
+The per-review and per-application parts are kept as reviews change (`totals.py`: each review's
+total, each juror's count, mean and spread, each application's count, mean, median, trimmed mean,
+spread, range, tie-break mean and mean z-score), so computing a ranking reads one row per
+application and per juror: one statement for the round's figures (pooled statistics, agreement,
+the contested threshold), one that sorts the applications once; the rows are numbered as they are
+read. Floating point on PostgreSQL and SQLite alike; `reference.py` holds the same maths in plain
+Python from the raw scores, and the tests hold them equal.
 
 **Freshness**: a computed ranking is cached (`rank`) or stored by position (`stored_ranking`)
 under a fingerprint of the round's stamp — two counters on its `RoundTotals` row that database

@@ -231,6 +231,13 @@ def sync_reviews(reviews: Iterable[Review]) -> None:
     by_round: dict[int, list[Review]] = {}
     for review in reviews:
         by_round.setdefault(review.round_id, []).append(review)
+    if by_round and connection.vendor == "postgresql":
+        # For the rest of this transaction. These statements touch the few hundred rows of one
+        # juror's applications among tens of thousands; at the default random_page_cost (4, a
+        # spinning disk's) PostgreSQL would rather hash whole tables than look those rows up by
+        # index, and each statement takes 4 × longer (9 ms instead of 2 at 50,000 applications).
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL random_page_cost = 1.1")
     for changed in by_round.values():
         round_ = Round.objects.select_related("contest").get(pk=changed[0].round_id)
         criteria = list(round_criteria(round_))

@@ -314,7 +314,8 @@ class RoundViewSet(
             round_, method=method, nomination_id=int(nomination) if nomination else None, page=int(page)
         )
         figures = uncertainty.for_round(round_, ranking.method)
-        estimates = figures.by_application() if isinstance(figures, uncertainty.Uncertainty) else {}
+        is_ready = isinstance(figures, uncertainty.Uncertainty)
+        estimates = figures.for_rows(row for row, _application in rows) if is_ready else {}
         return Response(
             {
                 "method": ranking.method,

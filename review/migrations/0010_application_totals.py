@@ -146,10 +146,8 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name="applicationtotals",
-            name="nomination",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="contests.nomination"
-            ),
+            name="nomination_id",
+            field=models.IntegerField(),
         ),
         migrations.AddField(
             model_name="applicationtotals",
@@ -157,6 +155,7 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(
                 on_delete=django.db.models.deletion.CASCADE,
                 related_name="application_totals",
+                db_index=False,
                 to="review.round",
             ),
         ),

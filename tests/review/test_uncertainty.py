@@ -307,3 +307,28 @@ def test_closing_a_large_round_starts_its_chances_so_announcing_finds_them(
     assert started == [(built.round.pk, built.round.method)]
     monkeypatch.setattr(uncertainty, "compute", lambda *a, **k: pytest.fail("announcing computed them again"))
     assert isinstance(uncertainty.ready_or_compute(built.round), uncertainty.Uncertainty)
+
+
+def test_a_page_builds_its_own_estimates_from_the_cached_columns() -> None:
+    """The figures travel through the cache as columns (not one object per application) and a page
+    builds only its rows' estimates, found by position or, for a row the figures hold elsewhere,
+    by application; equal to the whole round's."""
+    import pickle
+
+    from review.ranking import RankedRow
+
+    data = spread_round()
+    result = uncertainty.estimate(data, uncertainty.Limits(3, {1: 3}), seed=5, replicates=60)
+    whole = result.by_application()  # builds every estimate
+    thawed = pickle.loads(pickle.dumps(result))
+    assert "rows" not in thawed.__dict__  # the built estimates are not what the cache holds
+    assert thawed == result
+    ranking = reference.rank(data)
+    page = ranking.rows[2:5]
+    assert thawed.for_rows(page) == {row.application_id: whole[row.application_id] for row in page}
+    assert "rows" not in thawed.__dict__
+    # A row whose position no longer matches the figures' (the ranking moved on) is still found.
+    moved = page[0]._replace(position=1) if page[0].position != 1 else page[0]._replace(position=2)
+    assert isinstance(moved, RankedRow)
+    assert thawed.for_rows([moved]) == {moved.application_id: whole[moved.application_id]}
+    assert any(estimate.low is not None for estimate in whole.values())
