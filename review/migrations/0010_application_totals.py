@@ -10,7 +10,8 @@ what lets the ranking trust the stored figures without scanning the round's revi
 
 Every round's basis is emptied: the next ranking of each round fills its applications' figures.
 The stored rankings lose the round's figures they carried on their first row (the snapshot keeps
-the agreement and the count; `ranking.figures_sql` computes them).
+the agreement and the count; `ranking.figures_sql` computes them), and their foreign-key checks:
+derived rows written 50,000 at a time, deleted with their round or application by the ORM.
 """
 
 import django.db.models.deletion
@@ -139,6 +140,7 @@ class Migration(migrations.Migration):
             model_name="applicationtotals",
             name="application",
             field=models.ForeignKey(
+                db_constraint=False,
                 on_delete=django.db.models.deletion.CASCADE,
                 related_name="round_totals",
                 to="applications.application",
@@ -156,6 +158,7 @@ class Migration(migrations.Migration):
                 on_delete=django.db.models.deletion.CASCADE,
                 related_name="application_totals",
                 db_index=False,
+                db_constraint=False,
                 to="review.round",
             ),
         ),
@@ -173,6 +176,27 @@ class Migration(migrations.Migration):
             model_name="applicationtotals",
             index=models.Index(
                 condition=models.Q(("reviews__gte", 2)), fields=["round", "variance"], name="application_totals_spread"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="rankingrow",
+            name="application",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="applications.application",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="rankingrow",
+            name="round",
+            field=models.ForeignKey(
+                db_constraint=False,
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="review.round",
             ),
         ),
         migrations.RunPython(refill, migrations.RunPython.noop),
