@@ -231,6 +231,7 @@ def sync_reviews(reviews: Iterable[Review]) -> None:
     by_round: dict[int, list[Review]] = {}
     for review in reviews:
         by_round.setdefault(review.round_id, []).append(review)
+    lock_rounds(by_round)
     if by_round and connection.vendor == "postgresql":
         # For the rest of this transaction. These statements touch the few hundred rows of one
         # juror's applications among tens of thousands; at the default random_page_cost (4, a
@@ -255,6 +256,29 @@ def refresh_round(round_: Round, criteria: Sequence[Criterion], new_basis: str) 
     # Writes `basis` and `recount` only (update_or_create saves its defaults' fields): the stamp's
     # counters belong to the triggers.
     RoundTotals.objects.update_or_create(round=round_, defaults={"basis": new_basis, "recount": None})
+
+
+def lock_rounds(round_ids: Iterable[int]) -> None:
+    """Hold the rounds' RoundTotals rows until the transaction ends, in id order: the juror and
+    application figures are rewritten by DELETE and INSERT, which two writers of one round must
+    not interleave (the second would insert rows the first inserted meanwhile). A submission
+    holds its round's row already (the stamp's trigger); a recusal of an unsubmitted review, or a
+    reader repairing the figures, does not."""
+    if connection.vendor != "postgresql":
+        return  # SQLite writes one transaction at a time
+    ids = sorted(set(round_ids))
+    if ids:
+        list(
+            RoundTotals.objects.select_for_update()
+            .filter(round_id__in=ids)
+            .order_by("round_id")
+            .values_list("pk")
+        )
+
+
+def _sound(found: tuple | None, new_basis: str) -> bool:
+    """Whether heal's check found nothing to repair: the basis current, no recount, no stale review."""
+    return found is not None and found[0] == new_basis and not found[1] and found[2] is None
 
 
 # A stand-in for the round's id in the compiled check (`_check_sql`): no round has a negative id.
@@ -286,9 +310,15 @@ def heal(round_: Round, criteria: Sequence[Criterion], new_basis: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, [round_.pk if p == _ROUND else p for p in params])
         found = cursor.fetchone()
-    if found is not None and found[0] == new_basis and not found[1] and found[2] is None:
+    if _sound(found, new_basis):
         return  # nothing amiss: one query
     with transaction.atomic():
+        lock_rounds([round_.pk])  # another reader may be repairing it: wait, then look again
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [round_.pk if p == _ROUND else p for p in params])
+            found = cursor.fetchone()
+        if _sound(found, new_basis):
+            return
         if found is None or found[0] != new_basis:
             refresh_round(round_, criteria, new_basis)
             return
