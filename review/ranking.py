@@ -60,9 +60,7 @@ from review.models import RankingRow, RankingSnapshot, Review, Round, RoundTotal
 from review.selectors import round_criteria
 
 METHODS = tuple(Round.Method.values)
-# Standard deviations below this share of the display range are floating-point noise, not spread:
-# a juror whose totals differ only there gave everyone the same total.
-NOISE = 1e-9
+NOISE = totals.NOISE  # a spread below this share of the display range is floating-point noise
 # Scores equal to this many decimals are ties (decided by the tie-break rules, not by rounding noise).
 TIE_DECIMALS = 9
 CONTESTED_TOP_SHARE = 0.10

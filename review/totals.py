@@ -10,9 +10,9 @@ never the reviews or the scores.
 
 Kept in the transaction that submits, reopens or recuses a review (`sync_reviews`: two statements
 for the review, two for its juror, two for the applications that juror reviewed in the round —
-their z-scores move with the juror's figures). Concurrent submissions in one round cannot
-interleave these reads and writes: each has written the round's stamp (a trigger) before it syncs,
-which holds the round's row until it commits. A change of weights, scales, the round's criteria,
+their z-scores move with the juror's figures). Two transactions never interleave one round's
+rewrites: each holds the round's RoundTotals row first (`lock_rounds`; a submission holds it
+already, through the stamp's trigger). A change of weights, scales, the round's criteria,
 the tie-break criterion, the trim share or the round's applications changes the round's
 **basis**; the next ranking then recomputes every total in one set-based UPDATE and the jurors' and
 applications' figures in one INSERT … SELECT each (`refresh_round`). What changed behind the
@@ -35,8 +35,8 @@ from review.models import STALE_TOTALS, ApplicationTotals, JurorTotals, Review, 
 from review.selectors import round_applications, round_criteria
 
 SUBMITTED = Review.State.SUBMITTED
-# A juror whose totals spread less than this (on 0..1) gave everyone the same total: their reviews
-# carry no z-score (ranking.NOISE, on the display scale's share).
+# Standard deviations below this share of the display range are floating-point noise, not spread:
+# a juror whose totals differ only there gave everyone the same total, and carries no z-score.
 NOISE = 1e-9
 
 
