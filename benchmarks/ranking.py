@@ -53,11 +53,10 @@ from review.exports import scores_csv_response  # noqa: E402
 from review.models import Juror, Review, Round  # noqa: E402
 from review.ranking import (  # noqa: E402
     SESSION_SETTINGS,
-    Figures,
     compute_rank,
-    figures_sql,
     rank,
     ranking_page,
+    read_figures,
     rows_sql,
 )
 from review.selectors import round_criteria  # noqa: E402
@@ -253,8 +252,7 @@ def statement_ms(round_: Round, runs: int) -> float:
     def work():
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("; ".join(SESSION_SETTINGS))
-            cursor.execute(*figures_sql(round_, criteria))
-            figures = Figures._make(cursor.fetchone())
+            figures = read_figures(cursor, round_, criteria)
             fetch_all(*rows_sql(round_, criteria, "calibrated", figures.widest))
 
     return median_ms(work, runs)

@@ -66,10 +66,10 @@ TIE_DECIMALS = 9
 CONTESTED_TOP_SHARE = 0.10
 CONTESTED_MIN_RANGE = 0.25
 RANKING_CACHE_SECONDS = getattr(settings, "RANKING_CACHE_SECONDS", 3600)
-# For the ranking statement on PostgreSQL, within its transaction only. The CTEs' row estimates are
-# guesses; on large rounds they push the plan's cost over jit_above_cost and compiling takes longer
-# than running (1.6 s of 2.3 s at 50,000 reviews). The sort of 50,000 review totals by application
-# (6 MB) spills to disk within the default 4 MB of work_mem.
+# For the ranking's statements on PostgreSQL, within their transaction only. JIT compiling took
+# longer than running when a plan's guessed cost crossed jit_above_cost (1.6 s of 2.3 s once, at
+# 50,000 reviews); the sort of 50,000 application rows (10 MB) would spill to disk within the
+# default 4 MB of work_mem.
 SESSION_SETTINGS = ("SET LOCAL jit = off", "SET LOCAL work_mem = '32MB'")
 
 
@@ -302,6 +302,11 @@ def figures_sql(round_: Round, criteria: list[Criterion]) -> tuple[str, list]:
     return sql, params
 
 
+def read_figures(cursor, round_: Round, criteria: list[Criterion]) -> Figures:
+    cursor.execute(*figures_sql(round_, criteria))
+    return Figures._make(cursor.fetchone())
+
+
 def alpha(n: float | None, within: float | None, total_var: float | None, width: float) -> float | None:
     """Krippendorff's alpha (interval) from the pairable values' count n, Σ m²·var/(m − 1) over the
     units and the pooled population variance; None when undefined (no units, no variation)."""
@@ -470,8 +475,7 @@ def _compute(round_: Round, criteria: list[Criterion], method: str, state: State
     with transaction.atomic(), connection.cursor() as cursor:
         totals.heal(round_, criteria, state.basis)
         _session_settings(cursor)
-        cursor.execute(*figures_sql(round_, criteria))
-        figures = Figures._make(cursor.fetchone())
+        figures = read_figures(cursor, round_, criteria)
         return Computed(figures, fetch_all(*rows_sql(round_, criteria, method, figures.widest)))
 
 
@@ -565,8 +569,7 @@ def _store(round_: Round, criteria: list[Criterion], method: str, state: State) 
         RankingRow.objects.filter(round=round_, method=method).delete()
         with connection.cursor() as cursor:
             _session_settings(cursor)
-            cursor.execute(*figures_sql(round_, criteria))
-            figures = Figures._make(cursor.fetchone())
+            figures = read_figures(cursor, round_, criteria)
             sql, params = rows_sql(round_, criteria, method, figures.widest, positions=True)
             cursor.execute(
                 f"INSERT INTO review_rankingrow (round_id, method, {columns}) "

@@ -276,6 +276,14 @@ def lock_rounds(round_ids: Iterable[int]) -> None:
         )
 
 
+def _check(round_: Round) -> tuple | None:
+    """The round's basis, recount flag and first stale review (`_check_sql`); None: no row."""
+    sql, params = _check_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [round_.pk if p == _ROUND else p for p in params])
+        return cursor.fetchone()
+
+
 def _sound(found: tuple | None, new_basis: str) -> bool:
     """Whether heal's check found nothing to repair: the basis current, no recount, no stale review."""
     return found is not None and found[0] == new_basis and not found[1] and found[2] is None
@@ -306,18 +314,11 @@ def heal(round_: Round, criteria: Sequence[Criterion], new_basis: str) -> None:
     is stale (read through a partial index that holds only them), with their jurors' and
     applications' figures, and every juror's and application's figures when a submitted review was
     deleted or moved (`recount`, set by triggers). One small read when nothing is amiss."""
-    sql, params = _check_sql()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [round_.pk if p == _ROUND else p for p in params])
-        found = cursor.fetchone()
-    if _sound(found, new_basis):
+    if _sound(found := _check(round_), new_basis):
         return  # nothing amiss: one query
     with transaction.atomic():
         lock_rounds([round_.pk])  # another reader may be repairing it: wait, then look again
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [round_.pk if p == _ROUND else p for p in params])
-            found = cursor.fetchone()
-        if _sound(found, new_basis):
+        if _sound(found := _check(round_), new_basis):
             return
         if found is None or found[0] != new_basis:
             refresh_round(round_, criteria, new_basis)

@@ -540,6 +540,11 @@ def run_task(round_id: int, method: str) -> str:
     return stamp_now
 
 
+def page_estimates(figures: "Uncertainty | Pending", ranked: Iterable[Any]) -> dict[int, Estimate]:
+    """The estimates of a page's rows (`RankedRow`s), none while the figures are pending."""
+    return figures.for_rows(ranked) if isinstance(figures, Uncertainty) else {}
+
+
 def summary(figures: "Uncertainty | Pending") -> dict[str, Any]:
     """The API's `uncertainty` block of the ranking."""
     if isinstance(figures, Pending):

@@ -314,8 +314,7 @@ class RoundViewSet(
             round_, method=method, nomination_id=int(nomination) if nomination else None, page=int(page)
         )
         figures = uncertainty.for_round(round_, ranking.method)
-        is_ready = isinstance(figures, uncertainty.Uncertainty)
-        estimates = figures.for_rows(row for row, _application in rows) if is_ready else {}
+        estimates = uncertainty.page_estimates(figures, (row for row, _application in rows))
         return Response(
             {
                 "method": ranking.method,

@@ -119,11 +119,7 @@ def ranking_page_response(
 
 def _with_estimates(rows, figures, scale: tuple[float, float]) -> list[tuple]:
     """(row, application, estimate or None, its interval chart) per row of the page."""
-    found = (
-        figures.for_rows(row for row, _application in rows)
-        if isinstance(figures, uncertainty.Uncertainty)
-        else {}
-    )
+    found = uncertainty.page_estimates(figures, (row for row, _application in rows))
     out = []
     for row, application in rows:
         estimate = found.get(row.application_id)
