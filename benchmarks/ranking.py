@@ -245,15 +245,15 @@ def floor_ms(round_: Round, runs: int) -> float:
 
 
 def statement_ms(round_: Round, runs: int) -> float:
-    """The ranking's two statements alone (the round's figures, then its rows), the stored
+    """The ranking's statements alone (the round's figures from its row, then the rows), the stored
     figures current, without the fingerprint."""
     criteria = list(round_criteria(round_))
 
     def work():
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("; ".join(SESSION_SETTINGS))
-            figures = read_figures(cursor, round_, criteria)
-            fetch_all(*rows_sql(round_, criteria, "calibrated", figures.widest))
+            read_figures(cursor, round_, criteria)
+            fetch_all(*rows_sql(round_, criteria, "calibrated"))
 
     return median_ms(work, runs)
 

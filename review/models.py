@@ -558,6 +558,15 @@ class RoundTotals(models.Model):
     # (NULL: nothing to recount) so that SQLite adds the column without rebuilding a table that the
     # stamp's triggers name.
     recount = models.BooleanField(null=True)
+    # The round's units — its applications with two reviews or more — pooled: what the agreement
+    # (Krippendorff's alpha) and the contested threshold read, kept with the application rows
+    # (`totals.py`: the rewritten rows' part taken out and put back), so that computing a ranking
+    # reads one row here instead of a pass over the round. On 0..1; NULL until first counted.
+    units = models.BigIntegerField(null=True)
+    pairable = models.BigIntegerField(null=True)  # Σ m: the units' reviews with a total
+    unit_mean = models.FloatField(null=True)  # the mean of those totals
+    unit_m2 = models.FloatField(null=True)  # Σ (total − mean)² over them
+    within = models.FloatField(null=True)  # Σ m²·variance/(m − 1) over the units
     reviews_changed = models.BigIntegerField(default=0)
     applications_changed = models.BigIntegerField(default=0)
 

@@ -27,11 +27,12 @@ applications with at least two reviews), from each unit's count, mean and varian
 
 The per-review and per-application parts are kept as reviews change (`totals.py`: each review's
 total, each juror's count, mean and spread, each application's count, mean, median, trimmed mean,
-spread, range, tie-break mean and mean z-score), so computing a ranking reads one row per
-application and per juror: one statement for the round's figures (pooled statistics, agreement,
-the contested threshold), one that sorts the applications once; the rows are numbered as they are
-read. Floating point on PostgreSQL and SQLite alike; `reference.py` holds the same maths in plain
-Python from the raw scores, and the tests hold them equal.
+spread, range, tie-break mean and mean z-score, each round's units pooled), so computing a
+ranking reads one row per application and per juror: the round's figures (agreement) from its one
+row, and one statement that sorts the applications once (the contested threshold found by index
+offset); the rows are numbered as they are read. Floating point on PostgreSQL and SQLite alike;
+`reference.py` holds the same maths in plain Python from the raw scores, and the tests hold them
+equal.
 
 **Freshness**: a computed ranking is cached (`rank`) or stored by position (`stored_ranking`)
 under a fingerprint of the round's stamp — two counters on its `RoundTotals` row that database
@@ -200,14 +201,17 @@ def _pool_sql(round_: Round) -> tuple[str, list]:
 
 
 def rows_sql(
-    round_: Round, criteria: list[Criterion], method: str, widest: float | None, *, positions: bool = False
+    round_: Round, criteria: list[Criterion], method: str, *, positions: bool = False
 ) -> tuple[str, list]:
     """The ranking statement: one row per application of the round (`ROW_COLUMNS`), in ranking
-    order, read from the stored figures (`ApplicationTotals`, `JurorTotals`, kept by `totals.py`
-    on 0..1): no review is read, and the rows are sorted once. With `positions`, also the
-    positions and the chosen method's score (for storing them: `_store`); otherwise the reader
-    numbers the rows as they come. `widest`: the round's threshold of contested spreads
-    (`figures_sql`)."""
+    order, read from the stored figures (`ApplicationTotals`, `JurorTotals` and the round's pooled
+    units, kept by `totals.py` on 0..1): no review is read, and the rows are sorted once. With
+    `positions`, also the positions and the chosen method's score (for storing them: `_store`);
+    otherwise the reader numbers the rows as they come.
+
+    **Contested** spreads: an application's is among the widest tenth when fewer than a tenth of
+    the units have a wider one; that holds exactly when it is at least the m-th widest,
+    m = ⌈tenth · units⌉, which the spread index gives by offset without ranking every spread."""
     scale = display_scale(criteria)
     low, width = scale[0], scale[1] - scale[0]
     pool_sql, pool_params = _pool_sql(round_)
@@ -224,87 +228,69 @@ def rows_sql(
     )
     sql = f"""
     WITH {pool_sql},
+    widest AS (
+        SELECT {_tie_key("%s * SQRT(variance)")} AS spread_key -- the spread as pa computes it
+        FROM review_applicationtotals
+        WHERE round_id = %s AND reviews >= 2 ORDER BY variance DESC
+        LIMIT 1 OFFSET (SELECT CASE WHEN units > 0 THEN CAST(CEIL(%s * units) AS INTEGER) - 1 ELSE 0 END
+                        FROM review_roundtotals WHERE round_id = %s)
+    ),
     -- Each application's figures on the display scale. Calibrated: the pooled mean plus the pooled
     -- spread times the mean z-score of its reviews.
     pa AS (
         SELECT t.application_id AS id, t.nomination_id, t.submitted_at, t.number, t.reviews, t.tie,
                %s + %s * t.mean AS mean, %s + %s * t.median AS median, %s + %s * t.trimmed AS trimmed,
                %s + %s * (p.mean + p.sd * t.z) AS calibrated,
-               %s * SQRT(t.variance) AS spread, -- as in figures_sql's threshold, to the last bit
+               %s * SQRT(t.variance) AS spread,
                %s + %s * t.low AS low, %s + %s * t.high AS high
         FROM review_applicationtotals t LEFT JOIN pool p ON 1 = 1
         WHERE t.round_id = %s
     )
     SELECT id, nomination_id, reviews, mean, median, trimmed, calibrated, spread, low, high,
-           CASE WHEN reviews >= 2 AND {_tie_key("spread")} >= %s AND high - low >= %s THEN 1 ELSE 0 END
+           CASE WHEN reviews >= 2 AND {_tie_key("spread")} >= (SELECT spread_key FROM widest)
+                     AND high - low >= %s THEN 1 ELSE 0 END
                AS contested{extra}
     FROM pa ORDER BY {order}
     """
     params = [
         *pool_params,
+        width,
+        round_.pk,
+        CONTESTED_TOP_SHARE,
+        round_.pk,
         *(low, width) * 4,
         width,
         *(low, width) * 2,
         round_.pk,
-        widest,
         (CONTESTED_MIN_RANGE - NOISE) * width,
     ]
     return sql, params
 
 
 class Figures(NamedTuple):
-    """The round's figures (`figures_sql`)."""
+    """The round's figures (`read_figures`)."""
 
     pairable: float | None  # Krippendorff's alpha's parts, on the display scale
     within: float | None
     total_var: float | None
     counted: int | None  # submitted reviews with a total
-    widest: float | None  # the least spread (as a tie key) among the widest tenth
-
-
-def figures_sql(round_: Round, criteria: list[Criterion]) -> tuple[str, list]:
-    """The round's figures (`Figures`), one row, from its units — the applications with two
-    reviews or more: Krippendorff's alpha's parts on the display scale (the pairable values'
-    count, Σ m²·var/(m − 1) and the pooled population variance) in one pass, the spread of the
-    units' means taken around the pooled mean of all totals (close to their own mean, so nothing
-    cancels); the number of reviews counted; and the threshold of **contested** spreads.
-
-    An application's spread is among the widest tenth when fewer than a tenth of the units have
-    a wider one; that holds exactly when it is at least the m-th widest, m = ⌈tenth · units⌉,
-    which an index gives by offset without ranking every spread."""
-    scale = display_scale(criteria)
-    width = scale[1] - scale[0]
-    pool_sql, pool_params = _pool_sql(round_)
-    sql = f"""
-    WITH {pool_sql},
-    u AS (
-        SELECT CAST(t.reviews AS DOUBLE PRECISION) AS m, t.variance AS v, t.mean - COALESCE(p.mean, 0) AS d
-        FROM review_applicationtotals t LEFT JOIN pool p ON 1 = 1
-        WHERE t.round_id = %s AND t.reviews >= 2
-    ),
-    sums AS (
-        SELECT COUNT(*) AS units, SUM(m) AS n, SUM(m * m * v / (m - 1)) AS within, SUM(m * v) AS mv,
-               SUM(m * d) AS md, SUM(m * d * d) AS mdd
-        FROM u
-    ),
-    widest AS (
-        SELECT {_tie_key("%s * SQRT(variance)")} AS spread_key -- the spread as rows_sql computes it
-        FROM review_applicationtotals
-        WHERE round_id = %s AND reviews >= 2 ORDER BY variance DESC
-        LIMIT 1 OFFSET (SELECT CASE WHEN units > 0 THEN CAST(CEIL(%s * units) AS INTEGER) - 1 ELSE 0 END
-                        FROM sums)
-    )
-    SELECT n, %s * within, %s * (mv + mdd - md * md / n) / n, (SELECT COALESCE(n, 0) FROM grand_jur),
-           (SELECT spread_key FROM widest)
-    FROM sums"""
-    squared = width * width
-    params = [*pool_params, round_.pk, width, round_.pk, CONTESTED_TOP_SHARE, squared, squared]
-    return sql, params
 
 
 def read_figures(cursor, round_: Round, criteria: list[Criterion]) -> Figures:
-    cursor.execute(*figures_sql(round_, criteria))
-    return Figures._make(cursor.fetchone())
+    """The round's figures from its RoundTotals row, where `totals.py` keeps its units pooled:
+    Krippendorff's alpha's parts on the display scale (the pairable values' count,
+    Σ m²·var/(m − 1) and their population variance) and the number of reviews counted."""
+    scale = display_scale(criteria)
+    squared = (scale[1] - scale[0]) ** 2
+    cursor.execute(
+        "SELECT pairable, within, unit_m2, (SELECT SUM(n) FROM review_jurortotals WHERE round_id = %s) "
+        "FROM review_roundtotals WHERE round_id = %s",
+        [round_.pk, round_.pk],
+    )
+    pairable, within, m2, counted = cursor.fetchone() or (None, None, None, None)
+    if not pairable:
+        return Figures(None, None, None, counted)
+    return Figures(pairable, squared * within, squared * m2 / pairable, counted)
 
 
 def alpha(n: float | None, within: float | None, total_var: float | None, width: float) -> float | None:
@@ -334,7 +320,7 @@ def rank(round_: Round, *, method: str | None = None, nomination_id: int | None 
     method = _method(round_, method)
     criteria = list(round_criteria(round_))
     state = round_state(round_, criteria)
-    key = f"review:ranking:{round_.pk}:{method}:{state.fingerprint}"
+    key = f"review:ranking:v2:{round_.pk}:{method}:{state.fingerprint}"
     computed = cache.get(key)
     if computed is None:
         computed = _compute(round_, criteria, method, state)
@@ -366,7 +352,7 @@ def _ranking(
     round_: Round, criteria: list[Criterion], method: str, computed: Computed, nomination_id: int | None
 ) -> Ranking:
     scale = display_scale(criteria)
-    pairable, within, total_var, counted, _widest = computed.figures
+    pairable, within, total_var, counted = computed.figures
     return Ranking(
         round_id=round_.pk,
         method=method,
@@ -470,13 +456,13 @@ def _stamp(round_: Round) -> tuple[int, int]:
 
 
 def _compute(round_: Round, criteria: list[Criterion], method: str, state: State) -> Computed:
-    """The stored figures repaired if need be (`totals.heal`), then the round's figures and the
-    ranking's rows: two statements, the rows fetched in binary (`core.pg_binary`)."""
+    """The stored figures repaired if need be (`totals.heal`), then the round's figures (a read of
+    its row) and the ranking's rows (one statement, fetched in binary: `core.pg_binary`)."""
     with transaction.atomic(), connection.cursor() as cursor:
         totals.heal(round_, criteria, state.basis)
         _session_settings(cursor)
         figures = read_figures(cursor, round_, criteria)
-        return Computed(figures, fetch_all(*rows_sql(round_, criteria, method, figures.widest)))
+        return Computed(figures, fetch_all(*rows_sql(round_, criteria, method)))
 
 
 def _session_settings(cursor) -> None:
@@ -570,7 +556,7 @@ def _store(round_: Round, criteria: list[Criterion], method: str, state: State) 
         with connection.cursor() as cursor:
             _session_settings(cursor)
             figures = read_figures(cursor, round_, criteria)
-            sql, params = rows_sql(round_, criteria, method, figures.widest, positions=True)
+            sql, params = rows_sql(round_, criteria, method, positions=True)
             cursor.execute(
                 f"INSERT INTO review_rankingrow (round_id, method, {columns}) "
                 f"SELECT %s, %s, {selected} FROM ({sql}) AS computed",

@@ -5,12 +5,15 @@ criteria it scores, on 0..1 (NULL when it scores none) — and its raw tie-break
 each round carries the count, mean and n·variance of their totals (`JurorTotals`); each
 application the count, mean, median, trimmed mean, variance, range and mean tie-break score of its
 reviews' totals and the mean z-score of those totals against their jurors' figures
-(`ApplicationTotals`). The ranking statement reads the application rows and the few juror rows,
-never the reviews or the scores.
+(`ApplicationTotals`); each round its units — the applications with two reviews or more —
+pooled (`Pooled`, on its RoundTotals row: what the agreement and the contested threshold read). The
+ranking statement reads the application rows and the few juror rows, never the reviews or the
+scores.
 
 Kept in the transaction that submits, reopens or recuses a review (`sync_reviews`: two statements
 for the review, two for its juror, two for the applications that juror reviewed in the round —
-their z-scores move with the juror's figures). Two transactions never interleave one round's
+their z-scores move with the juror's figures — and four to take those applications' part out of
+the round's pooled units and put it back). Two transactions never interleave one round's
 rewrites: each holds the round's RoundTotals row first (`lock_rounds`; a submission holds it
 already, through the stamp's trigger). A change of weights, scales, the round's criteria,
 the tie-break criterion, the trim share or the round's applications changes the round's
@@ -26,6 +29,7 @@ import functools
 import hashlib
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import Subquery
@@ -159,6 +163,7 @@ def update_applications(round_: Round, criteria: Sequence[Criterion], juror_ids=
         targets = f"SELECT id AS application_id FROM ({apps_sql}) apps"
         target_params: list = [*apps_params]
         stale_sql, stale_params = f"DELETE FROM {table} WHERE round_id = %s", [round_.pk]
+        rewritten = None  # every row: the units counted afresh
     else:
         jurors = ", ".join(["%s"] * len(juror_ids))
         reviewed = (
@@ -169,6 +174,7 @@ def update_applications(round_: Round, criteria: Sequence[Criterion], juror_ids=
         target_params = [round_.pk, *juror_ids, *apps_params]
         stale_sql = f"DELETE FROM {table} WHERE round_id = %s AND application_id IN ({reviewed})"
         stale_params = [round_.pk, round_.pk, *juror_ids]
+        rewritten = (reviewed, [round_.pk, *juror_ids])  # their part of the units, out and back in
     tie_id = round_.contest.tie_break_criterion_id
     # The tie-break criterion is one the round scores (or none): its mean over the reviews with a
     # total; else over every submitted review that carries its score.
@@ -220,9 +226,109 @@ def update_applications(round_: Round, criteria: Sequence[Criterion], juror_ids=
     ) AS computed"""
     percent = _trim_percent(round_)
     params = [*target_params, round_.pk, SUBMITTED, round_.pk, NOISE, percent, percent, round_.pk]
+    before = None if rewritten is None else pooled(round_, rewritten)
     with connection.cursor() as cursor:
         cursor.execute(stale_sql, stale_params)
         cursor.execute(sql, params)
+    if before is None:
+        _store_pooled(round_, pooled(round_, None))
+    elif (kept := stored_pooled(round_)) is not None:
+        _store_pooled(round_, kept.minus(before).plus(pooled(round_, rewritten)))
+
+
+class Pooled(NamedTuple):
+    """Units (applications with two reviews or more) pooled: their number, their reviews' count,
+    the mean of those reviews' totals and the sum of their squared deviations from it, and
+    Σ m²·variance/(m − 1) — Krippendorff's alpha's parts. Sets of units combine and come apart
+    (Chan's formulas), so rewriting a juror's applications moves the round's figures by their part
+    only. The mean moves by differences of means and squares of differences, never by raw sums of
+    squares, so nothing cancels: where everyone gave the same total, the spread stays at the level
+    of one rounding of the mean, far below noise."""
+
+    units: int
+    n: int
+    mean: float
+    m2: float
+    within: float
+
+    def plus(self, other: "Pooled") -> "Pooled":
+        n = self.n + other.n
+        if not other.n:
+            return self
+        if not self.n:
+            return other
+        delta = other.mean - self.mean
+        return Pooled(
+            self.units + other.units,
+            n,
+            self.mean + delta * other.n / n,
+            self.m2 + other.m2 + delta * delta * self.n * other.n / n,
+            self.within + other.within,
+        )
+
+    def minus(self, part: "Pooled") -> "Pooled":
+        """What remains when `part`, a subset, is taken out. Nothing left is exactly nothing (no
+        rounding carried over); what is left never has a negative spread."""
+        n = self.n - part.n
+        if not part.n:
+            return self
+        if self.units <= part.units or n <= 0:
+            return NO_UNITS
+        mean = self.mean + (self.mean - part.mean) * part.n / n
+        delta = part.mean - mean
+        return Pooled(
+            self.units - part.units,
+            n,
+            mean,
+            max(self.m2 - part.m2 - delta * delta * n * part.n / self.n, 0.0),
+            max(self.within - part.within, 0.0),
+        )
+
+
+NO_UNITS = Pooled(0, 0, 0.0, 0.0, 0.0)
+
+
+def pooled(round_: Round, only: tuple[str, list] | None) -> Pooled:
+    """The round's units pooled (those of the applications `only` selects, a subquery of ids, when
+    given) from their rows: one statement, the spread taken around the set's own mean."""
+    only_sql, only_params = (f"AND application_id IN ({only[0]})", only[1]) if only else ("", [])
+    sql = f"""
+    WITH u AS (
+        SELECT CAST(reviews AS DOUBLE PRECISION) AS m, mean, variance AS v
+        FROM {ApplicationTotals._meta.db_table}
+        WHERE round_id = %s AND reviews >= 2 {only_sql}
+    ),
+    s AS (SELECT COUNT(*) AS units, SUM(m) AS n, SUM(m * mean) / SUM(m) AS mean FROM u)
+    SELECT s.units, s.n, s.mean, SUM(u.m * u.v + u.m * (u.mean - s.mean) * (u.mean - s.mean)),
+           SUM(u.m * u.m * u.v / (u.m - 1))
+    FROM s LEFT JOIN u ON 1 = 1 GROUP BY s.units, s.n, s.mean"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [round_.pk, *only_params])
+        units, n, mean, m2, within = cursor.fetchone()
+    if not units:
+        return NO_UNITS
+    return Pooled(units, int(n), mean, m2, within)
+
+
+def stored_pooled(round_: Round) -> Pooled | None:
+    """The round's pooled units as kept on its RoundTotals row; None when not counted yet."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT units, pairable, unit_mean, unit_m2, within FROM {RoundTotals._meta.db_table} "
+            "WHERE round_id = %s",
+            [round_.pk],
+        )
+        found = cursor.fetchone()
+    return None if found is None or found[0] is None else Pooled(*found)
+
+
+def _store_pooled(round_: Round, units: Pooled) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {RoundTotals._meta.db_table} "
+            "SET units = %s, pairable = %s, unit_mean = %s, unit_m2 = %s, within = %s WHERE round_id = %s",
+            [*units, round_.pk],
+        )
 
 
 def sync_reviews(reviews: Iterable[Review]) -> None:
@@ -250,12 +356,12 @@ def sync_reviews(reviews: Iterable[Review]) -> None:
 
 def refresh_round(round_: Round, criteria: Sequence[Criterion], new_basis: str) -> None:
     """Every total and every juror's and application's figures, set-based, and the basis recorded."""
+    # First, so that the pooled units find the row. Writes `basis` and `recount` only
+    # (update_or_create saves its defaults' fields): the stamp's counters belong to the triggers.
+    RoundTotals.objects.update_or_create(round=round_, defaults={"basis": new_basis, "recount": None})
     update_totals(round_, criteria)
     update_jurors(round_)
     update_applications(round_, criteria)
-    # Writes `basis` and `recount` only (update_or_create saves its defaults' fields): the stamp's
-    # counters belong to the triggers.
-    RoundTotals.objects.update_or_create(round=round_, defaults={"basis": new_basis, "recount": None})
 
 
 def lock_rounds(round_ids: Iterable[int]) -> None:
@@ -277,7 +383,7 @@ def lock_rounds(round_ids: Iterable[int]) -> None:
 
 
 def _check(round_: Round) -> tuple | None:
-    """The round's basis, recount flag and first stale review (`_check_sql`); None: no row."""
+    """The round's basis, recount flag, first stale review and units (`_check_sql`); None: no row."""
     sql, params = _check_sql()
     with connection.cursor() as cursor:
         cursor.execute(sql, [round_.pk if p == _ROUND else p for p in params])
@@ -285,8 +391,12 @@ def _check(round_: Round) -> tuple | None:
 
 
 def _sound(found: tuple | None, new_basis: str) -> bool:
-    """Whether heal's check found nothing to repair: the basis current, no recount, no stale review."""
-    return found is not None and found[0] == new_basis and not found[1] and found[2] is None
+    """Whether heal's check found nothing to repair: the basis current, no recount, no stale review,
+    the units counted."""
+    if found is None:
+        return False
+    basis_, recount, stale, units = found
+    return basis_ == new_basis and not recount and stale is None and units is not None
 
 
 # A stand-in for the round's id in the compiled check (`_check_sql`): no round has a negative id.
@@ -303,7 +413,7 @@ def _check_sql() -> tuple[str, tuple]:
     query = (
         RoundTotals.objects.filter(round_id=_ROUND)
         .annotate(stale=Subquery(stale))
-        .values_list("basis", "recount", "stale")
+        .values_list("basis", "recount", "stale", "units")
     )
     return query.query.sql_with_params()
 
@@ -320,7 +430,7 @@ def heal(round_: Round, criteria: Sequence[Criterion], new_basis: str) -> None:
         lock_rounds([round_.pk])  # another reader may be repairing it: wait, then look again
         if _sound(found := _check(round_), new_basis):
             return
-        if found is None or found[0] != new_basis:
+        if found is None or found[0] != new_basis or found[3] is None:
             refresh_round(round_, criteria, new_basis)
             return
         stale = list(Review.objects.filter(round=round_).filter(STALE_TOTALS).values_list("pk", "juror_id"))

@@ -44,11 +44,17 @@ def _assert_kept(round_: Round) -> None:
     application figures."""
     assert not Review.objects.filter(round=round_).filter(STALE_TOTALS).exists()
     kept, kept_applications = _juror_figures(round_), _application_figures(round_)
+    kept_units = totals.stored_pooled(round_)
     with transaction.atomic():
         totals.update_jurors(round_)
         totals.update_applications(round_, list(round_criteria(round_)))
         fresh, fresh_applications = _juror_figures(round_), _application_figures(round_)
+        fresh_units = totals.stored_pooled(round_)
         transaction.set_rollback(True)
+    # The round's pooled units, moved part by part, equal the units pooled afresh.
+    assert kept_units is not None and fresh_units is not None
+    assert kept_units[:2] == fresh_units[:2]
+    assert kept_units[2:] == pytest.approx(fresh_units[2:], abs=1e-12)
     assert kept.keys() == fresh.keys()
     for juror, (n, mean, m2) in kept.items():
         assert n == fresh[juror][0]
@@ -225,3 +231,42 @@ def test_figures_follow_reviews_deleted_or_moved_behind_the_services_back() -> N
     assert flag.get() is True
     assert_same(rank(round_), reference.rank(reference.load(round_)))
     _assert_kept(round_)
+
+
+def _pooled_of(units: list[list[float]]) -> totals.Pooled:
+    """Units pooled by the definition: each a list of its reviews' totals."""
+    values = [v for unit in units for v in unit]
+    if not values:
+        return totals.NO_UNITS
+    mean = sum(values) / len(values)
+    within = 0.0
+    for unit in units:
+        m, unit_mean = len(unit), sum(unit) / len(unit)
+        within += m * m * (sum((v - unit_mean) ** 2 for v in unit) / m) / (m - 1)
+    return totals.Pooled(len(units), len(values), mean, sum((v - mean) ** 2 for v in values), within)
+
+
+@given(
+    st.lists(st.lists(st.floats(0, 1), min_size=2, max_size=6), max_size=12),
+    st.lists(st.lists(st.floats(0, 1), min_size=2, max_size=6), max_size=12),
+)
+def test_pooled_units_combine_and_come_apart(first, second) -> None:
+    """The round's units move by parts: pooling two sets, or taking one back out, gives what
+    pooling the values afresh gives."""
+    a, b, both = _pooled_of(first), _pooled_of(second), _pooled_of(first + second)
+    for got, expected in ((a.plus(b), both), (both.minus(b), a), (both.minus(a), b)):
+        assert got[:2] == expected[:2]
+        assert got[2:] == pytest.approx(expected[2:], abs=1e-9)
+
+
+def test_a_round_where_everyone_agrees_keeps_no_spread_through_changes() -> None:
+    """Taking parts out and putting them back leaves no rounding that grows: where every total is
+    the same, the spread stays at the level of one rounding of the mean (far below the noise under
+    which the agreement is undefined), however many changes pass."""
+    same = [[0.7, 0.7, 0.7]] * 5
+    units = _pooled_of(same)
+    for _ in range(1000):
+        units = units.minus(_pooled_of(same[:2])).plus(_pooled_of(same[:2]))
+    assert units.n == 15 and units.units == 5
+    assert units.m2 < 1e-28 and units.within < 1e-28  # noise starts at (1e-9)² = 1e-18
+    assert units.minus(units) == totals.NO_UNITS
