@@ -58,7 +58,7 @@ from contests.models import Criterion
 from core.pg_binary import fetch_all
 from review import totals
 from review.models import RankingRow, RankingSnapshot, Review, Round, RoundTotals
-from review.selectors import round_criteria
+from review.selectors import criteria_of_round, round_criteria
 
 METHODS = tuple(Round.Method.values)
 NOISE = totals.NOISE  # a spread below this share of the display range is floating-point noise
@@ -318,7 +318,7 @@ def rank(round_: Round, *, method: str | None = None, nomination_id: int | None 
     changes the fingerprint, so a stale ranking is never served and nothing is ever rewritten to
     invalidate it."""
     method = _method(round_, method)
-    criteria = list(round_criteria(round_))
+    criteria = criteria_of_round(round_)
     state = round_state(round_, criteria)
     key = f"review:ranking:v2:{round_.pk}:{method}:{state.fingerprint}"
     computed = cache.get(key)
@@ -522,7 +522,7 @@ def stored_ranking(round_: Round, *, method: str | None = None, nomination_id: i
     (`StoredRows`): the ranking is computed and stored (one INSERT … SELECT) only when the
     fingerprint has moved since it was last stored."""
     method = _method(round_, method)
-    criteria = list(round_criteria(round_))
+    criteria = criteria_of_round(round_)
     state = round_state(round_, criteria)
     snapshot = RankingSnapshot.objects.filter(round=round_, method=method).first()
     if snapshot is None or snapshot.fingerprint != state.fingerprint:

@@ -36,7 +36,7 @@ from django.db.models import Subquery
 
 from contests.models import Criterion
 from review.models import STALE_TOTALS, ApplicationTotals, JurorTotals, Review, Round, RoundTotals
-from review.selectors import round_applications, round_criteria
+from review.selectors import criteria_of_round, round_applications
 
 SUBMITTED = Review.State.SUBMITTED
 # Standard deviations below this share of the display range are floating-point noise, not spread:
@@ -347,7 +347,7 @@ def sync_reviews(reviews: Iterable[Review]) -> None:
             cursor.execute("SET LOCAL random_page_cost = 1.1")
     for changed in by_round.values():
         round_ = Round.objects.select_related("contest").get(pk=changed[0].round_id)
-        criteria = list(round_criteria(round_))
+        criteria = criteria_of_round(round_)
         jurors = [r.juror_id for r in changed]
         update_totals(round_, criteria, [r.pk for r in changed])
         update_jurors(round_, jurors)

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from review import reference
 from review.models import Round
 from review.ranking import NOISE, TIE_DECIMALS, Ranking, display_scale, fingerprint
-from review.selectors import round_applications, round_criteria
+from review.selectors import criteria_of_round, round_applications
 from review.tasks import estimate_round
 
 logger = logging.getLogger(__name__)
@@ -476,7 +476,7 @@ def seed_of(stamp: str) -> int:
 
 
 def _fingerprint(round_) -> str:
-    return fingerprint(round_, list(round_criteria(round_)))
+    return fingerprint(round_, criteria_of_round(round_))
 
 
 def _keys(round_, method: str, stamp: str) -> tuple[str, str]:

@@ -270,3 +270,34 @@ def test_a_round_where_everyone_agrees_keeps_no_spread_through_changes() -> None
     assert units.n == 15 and units.units == 5
     assert units.m2 < 1e-28 and units.within < 1e-28  # noise starts at (1e-9)² = 1e-18
     assert units.minus(units) == totals.NO_UNITS
+
+
+def test_criteria_of_round_reads_what_the_queryset_reads_in_one_query(django_assert_num_queries) -> None:
+    """The compiled read of a round's criteria (every ranking and submission starts with it) gives
+    the queryset's criteria, with their decimal weights, whether the round chose some or not."""
+    from review.selectors import criteria_of_round
+
+    built = build(
+        Spec(
+            criteria=[(Decimal("1.5"), 0, 10), (Decimal("2"), 1, 5)],
+            nominations=1,
+            applications=1,
+            jurors=1,
+            reviews=[],
+        )
+    )
+    round_ = built.round
+
+    def same() -> None:
+        with django_assert_num_queries(1):
+            compiled = criteria_of_round(round_)
+        expected = list(round_criteria(round_))
+        assert [(c.pk, c.weight, c.scale_min, c.scale_max) for c in compiled] == [
+            (c.pk, c.weight, c.scale_min, c.scale_max) for c in expected
+        ]
+        assert all(isinstance(c.weight, Decimal) for c in compiled)
+
+    same()
+    round_.criteria.set([built.criteria[1]])  # the round's own choice
+    same()
+    assert [c.pk for c in criteria_of_round(round_)] == [built.criteria[1].pk]
