@@ -62,6 +62,7 @@ from review.ranking import (  # noqa: E402
 from review.selectors import round_criteria  # noqa: E402
 
 PER_NOMINATION = 2000  # one live application per organisation and nomination
+GOAL_SIZE = 10_000  # where the issue sets the ranking's goal (≤ 1.5 × the floor)
 PAGE_RUNS = 21  # at least, for the page of 50 (a cheap figure: its median needs more samples)
 
 
@@ -385,7 +386,7 @@ def report(r: dict) -> None:
         f"a submission's bookkeeping (reopen + submit, totals kept): {r['sync']:.1f} ms, "
         f"{r['sync_statements']} statements\n"
         f"ranking after a submission (afresh, cache cleared; fingerprint + statement): {r['afresh']:.1f} ms "
-        f"= {r['afresh'] / r['floor']:.2f} × floor (goal ≤ 1.5) [{r['afresh_load']}]\n"
+        f"= {r['afresh'] / r['floor']:.2f} × floor (goal ≤ 1.5 at {GOAL_SIZE:,}) [{r['afresh_load']}]\n"
         f"ranking as served (fingerprint + cache, {r['served_queries']} queries): {r['served']:.1f} ms "
         f"[{r['served_load']}]\n"
         f"page of 50 by stored position (ranking_page): {r['stored']:.1f} ms [{r['stored_load']}]; "
@@ -445,10 +446,12 @@ def summary(results: list[dict]) -> None:
             f"{r['afresh'] / r['floor']:6.2f}  {r['served']:6.1f}  {r['stored']:4.1f}  "
             f"{r['stored_cold']:22.1f}  {r['page']:.1f}"
         )
+    # The issue states the goal at 10,000 applications; the other sizes show how the ratio grows
+    # (at 1,000 the floor is a few milliseconds, and a ranking's fixed reads weigh more).
     missed = [
         f"ranking after a submission at {r['applications']}: {r['afresh'] / r['floor']:.2f} × floor > 1.5"
         for r in results
-        if r["afresh"] / r["floor"] > 1.5
+        if r["applications"] == GOAL_SIZE and r["afresh"] / r["floor"] > 1.5
     ]
     smallest, largest = results[0], results[-1]
     if len(results) > 1:

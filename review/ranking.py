@@ -55,6 +55,7 @@ from django.utils.translation import gettext as _
 
 from applications.models import Application
 from contests.models import Criterion
+from core.collector import paused_collection
 from core.pg_binary import fetch_all
 from review import totals
 from review.models import RankingRow, RankingSnapshot, Review, Round, RoundTotals
@@ -321,11 +322,12 @@ def rank(round_: Round, *, method: str | None = None, nomination_id: int | None 
     criteria = criteria_of_round(round_)
     state = round_state(round_, criteria)
     key = f"review:ranking:v2:{round_.pk}:{method}:{state.fingerprint}"
-    computed = cache.get(key)
-    if computed is None:
-        computed = _compute(round_, criteria, method, state)
-        cache.set(key, computed, RANKING_CACHE_SECONDS)
-    return _ranking(round_, criteria, method, computed, nomination_id)
+    with paused_collection():  # one tuple per application read, unpickled and numbered
+        computed = cache.get(key)
+        if computed is None:
+            computed = _compute(round_, criteria, method, state)
+            cache.set(key, computed, RANKING_CACHE_SECONDS)
+        return _ranking(round_, criteria, method, computed, nomination_id)
 
 
 def _method(round_: Round, method: str | None) -> str:
@@ -337,8 +339,9 @@ def _method(round_: Round, method: str | None) -> str:
 
 def compute_rank(round_: Round, criteria: list[Criterion], method: str) -> Ranking:
     """The whole round's ranking straight from the database, bypassing the cache."""
-    computed = _compute(round_, criteria, method, round_state(round_, criteria))
-    return _ranking(round_, criteria, method, computed, None)
+    with paused_collection():
+        computed = _compute(round_, criteria, method, round_state(round_, criteria))
+        return _ranking(round_, criteria, method, computed, None)
 
 
 class Computed(NamedTuple):

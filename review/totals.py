@@ -226,14 +226,14 @@ def update_applications(round_: Round, criteria: Sequence[Criterion], juror_ids=
     ) AS computed"""
     percent = _trim_percent(round_)
     params = [*target_params, round_.pk, SUBMITTED, round_.pk, NOISE, percent, percent, round_.pk]
-    before = None if rewritten is None else pooled(round_, rewritten)
+    part, kept = pooled(round_, rewritten) if rewritten else (NO_UNITS, None)
     with connection.cursor() as cursor:
         cursor.execute(stale_sql, stale_params)
         cursor.execute(sql, params)
-    if before is None:
-        _store_pooled(round_, pooled(round_, None))
-    elif (kept := stored_pooled(round_)) is not None:
-        _store_pooled(round_, kept.minus(before).plus(pooled(round_, rewritten)))
+    if rewritten is None:
+        _store_pooled(round_, pooled(round_, None)[0])
+    elif kept is not None:  # else not counted yet: the next ranking counts them (heal)
+        _store_pooled(round_, kept.minus(part).plus(pooled(round_, rewritten)[0]))
 
 
 class Pooled(NamedTuple):
@@ -288,10 +288,12 @@ class Pooled(NamedTuple):
 NO_UNITS = Pooled(0, 0, 0.0, 0.0, 0.0)
 
 
-def pooled(round_: Round, only: tuple[str, list] | None) -> Pooled:
+def pooled(round_: Round, only: tuple[str, list] | None) -> tuple[Pooled, Pooled | None]:
     """The round's units pooled (those of the applications `only` selects, a subquery of ids, when
-    given) from their rows: one statement, the spread taken around the set's own mean."""
+    given) from their rows, the spread taken around the set's own mean; and the round's units as
+    kept on its RoundTotals row (None: not counted yet). One statement."""
     only_sql, only_params = (f"AND application_id IN ({only[0]})", only[1]) if only else ("", [])
+    kept = "k.units, k.pairable, k.unit_mean, k.unit_m2, k.within"
     sql = f"""
     WITH u AS (
         SELECT CAST(reviews AS DOUBLE PRECISION) AS m, mean, variance AS v
@@ -300,26 +302,22 @@ def pooled(round_: Round, only: tuple[str, list] | None) -> Pooled:
     ),
     s AS (SELECT COUNT(*) AS units, SUM(m) AS n, SUM(m * mean) / SUM(m) AS mean FROM u)
     SELECT s.units, s.n, s.mean, SUM(u.m * u.v + u.m * (u.mean - s.mean) * (u.mean - s.mean)),
-           SUM(u.m * u.m * u.v / (u.m - 1))
-    FROM s LEFT JOIN u ON 1 = 1 GROUP BY s.units, s.n, s.mean"""
+           SUM(u.m * u.m * u.v / (u.m - 1)), {kept}
+    FROM s LEFT JOIN u ON 1 = 1 LEFT JOIN {RoundTotals._meta.db_table} k ON k.round_id = %s
+    GROUP BY s.units, s.n, s.mean, {kept}"""
     with connection.cursor() as cursor:
-        cursor.execute(sql, [round_.pk, *only_params])
-        units, n, mean, m2, within = cursor.fetchone()
-    if not units:
-        return NO_UNITS
-    return Pooled(units, int(n), mean, m2, within)
+        cursor.execute(sql, [round_.pk, *only_params, round_.pk])
+        units, n, mean, m2, within, *stored = cursor.fetchone()
+    found = NO_UNITS if not units else Pooled(units, int(n), mean, m2, within)
+    return found, None if stored[0] is None else Pooled(*stored)
 
 
 def stored_pooled(round_: Round) -> Pooled | None:
-    """The round's pooled units as kept on its RoundTotals row; None when not counted yet."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT units, pairable, unit_mean, unit_m2, within FROM {RoundTotals._meta.db_table} "
-            "WHERE round_id = %s",
-            [round_.pk],
-        )
-        found = cursor.fetchone()
-    return None if found is None or found[0] is None else Pooled(*found)
+    """The round's units as kept on its RoundTotals row; None when not counted yet."""
+    found = RoundTotals.objects.filter(round=round_).values_list(
+        "units", "pairable", "unit_mean", "unit_m2", "within"
+    )
+    return next((Pooled(*row) for row in found if row[0] is not None), None)
 
 
 def _store_pooled(round_: Round, units: Pooled) -> None:
