@@ -142,12 +142,31 @@ class Table(Batched):
     @classmethod
     def reader(cls, question: FormField) -> Callable[[dict, dict[str, str]], Any]:
         """The question's cell from a row's answers and file names (the question's type is looked
-        at once per export, not once per row)."""
+        at once per export, not once per row). The usual shape of each type's answer is read
+        directly; anything else goes through `answer`, which gives the same cell for it."""
         key = question.key
-        if question.field_type == FormField.Type.FILE:
+        kind = question.field_type
+        if kind == FormField.Type.FILE:
             return lambda answers, files: files.get(key, "")
-        if question.field_type == FormField.Type.NUMBER:
+        if kind == FormField.Type.NUMBER:
             return lambda answers, files: cls.answer(question, answers, files)
+        if kind == FormField.Type.YES_NO:
+            cells = {True: _("Yes"), False: _("No")}  # translated once per export
+
+            def yes_no(answers: dict, files: dict[str, str]) -> Any:
+                value = answers.get(key)
+                return cells[value] if type(value) is bool else cls.answer(question, answers, files)
+
+            return yes_no
+        if kind == FormField.Type.MULTIPLE_CHOICE:
+
+            def choices(answers: dict, files: dict[str, str]) -> Any:
+                value = answers.get(key)
+                if type(value) is list:
+                    return "; ".join(map(str, value))
+                return cls.answer(question, answers, files)
+
+            return choices
 
         def read(answers: dict, files: dict[str, str]) -> Any:
             value = answers.get(key)
