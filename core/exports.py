@@ -13,7 +13,7 @@ Speed (benchmarks/export.py measures each export against PostgreSQL's COPY of it
 lines are joined here rather than by the csv module, which copies text a character at a time;
 every text is quoted, its quotes doubled (RFC 4180), so one `str.replace` is all it costs.
 `raw_batches` reads a queryset's rows as the driver gives them, skipping Django's per-value
-converters.
+converters, and on PostgreSQL fetches the next batch while this one is written (`read_ahead`).
 """
 
 import tempfile
@@ -28,6 +28,7 @@ from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import translation
 
+from core.read_ahead import read_ahead
 from core.xlsx import write_sheet
 
 CHUNK = 500
@@ -124,7 +125,8 @@ def raw_batches(queryset: QuerySet) -> Iterator[list[tuple]]:
     """The queryset's rows as the database driver gives them, in lists of at most CHUNK, through
     a server-side cursor on PostgreSQL (as `.iterator()` reads them) but without Django's
     per-value converters: for exports that convert each value once themselves. Values are what
-    the driver returns: on SQLite datetimes are naive UTC (see `aware`) and JSON is text."""
+    the driver returns: on SQLite datetimes are naive UTC (see `aware`) and JSON is text. On
+    PostgreSQL a helper thread fetches the next batch while the caller works on this one."""
     connection = connections[queryset.db]
     sql, params = queryset.query.sql_with_params()
     server_side = not connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
@@ -132,8 +134,12 @@ def raw_batches(queryset: QuerySet) -> Iterator[list[tuple]]:
         if connection.vendor == "postgresql":
             _fast_moments(cursor.cursor)
         cursor.execute(sql, params)
-        while batch := cursor.fetchmany(CHUNK):
-            yield batch
+        if connection.vendor == "postgresql" and server_side:
+            # The next batch travels while the caller writes this one (core.read_ahead).
+            yield from read_ahead(lambda: cursor.fetchmany(CHUNK))
+        else:
+            while batch := cursor.fetchmany(CHUNK):
+                yield batch
 
 
 def _fast_moments(cursor) -> None:
