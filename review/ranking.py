@@ -101,7 +101,7 @@ class Ranking:
     method: str
     parameters: dict
     scale: tuple[float, float]
-    rows: list[RankedRow]
+    rows: Sequence[RankedRow]  # ComputedRows, StoredRows, or a list (review.reference)
     agreement: float | None
     reviews: int
 
@@ -322,7 +322,7 @@ def rank(round_: Round, *, method: str | None = None, nomination_id: int | None 
     criteria = criteria_of_round(round_)
     state = round_state(round_, criteria)
     key = f"review:ranking:v2:{round_.pk}:{method}:{state.fingerprint}"
-    with paused_collection():  # one tuple per application read, unpickled and numbered
+    with paused_collection():  # one tuple per application, read or unpickled
         computed = cache.get(key)
         if computed is None:
             computed = _compute(round_, criteria, method, state)
@@ -361,10 +361,39 @@ def _ranking(
         method=method,
         parameters=parameters_of(round_, criteria),
         scale=scale,
-        rows=_ranked_rows(computed.records, method, nomination_id),
+        rows=ComputedRows(computed.records, method, nomination_id),
         agreement=alpha(pairable, within, total_var, scale[1] - scale[0]),
         reviews=counted or 0,
     )
+
+
+class ComputedRows(Sequence):
+    """A computed ranking's rows (one nomination's, or all), numbered and built when first read,
+    as a stored ranking's are read when asked for (`StoredRows`): computing a ranking ends with the
+    database's rows in hand, and a reader that looks at some of them (a page, one application's
+    place) does not pay for building 10,000 others first. Reading any row builds them all, once."""
+
+    def __init__(self, records: list[tuple], method: str, nomination_id: int | None) -> None:
+        self.records, self.method, self.nomination_id = records, method, nomination_id
+        self.built: list[RankedRow] | None = None
+
+    def rows(self) -> list[RankedRow]:
+        if self.built is None:
+            with paused_collection():
+                self.built = _ranked_rows(self.records, self.method, self.nomination_id)
+        return self.built
+
+    def __len__(self) -> int:
+        return len(self.records) if self.nomination_id is None else len(self.rows())
+
+    def __getitem__(self, index):
+        return self.rows()[index]
+
+    def __iter__(self):
+        return iter(self.rows())
+
+    def __repr__(self) -> str:
+        return f"<ComputedRows of {len(self.records)} applications>"
 
 
 def _ranked_rows(records: list[tuple], method: str, nomination_id: int | None) -> list[RankedRow]:

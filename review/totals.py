@@ -12,7 +12,7 @@ scores.
 
 Kept in the transaction that submits, reopens or recuses a review (`sync_reviews`: two statements
 for the review, two for its juror, two for the applications that juror reviewed in the round —
-their z-scores move with the juror's figures — and four to take those applications' part out of
+their z-scores move with the juror's figures — and three to take those applications' part out of
 the round's pooled units and put it back). Two transactions never interleave one round's
 rewrites: each holds the round's RoundTotals row first (`lock_rounds`; a submission holds it
 already, through the stamp's trigger). A change of weights, scales, the round's criteria,

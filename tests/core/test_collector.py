@@ -61,6 +61,8 @@ def test_the_ranking_builds_its_rows_with_the_collector_paused(monkeypatch, coll
 
     monkeypatch.setattr(ranking, "_ranked_rows", watching)
     built = build(Spec(criteria=[(Decimal("1"), 0, 10)], nominations=1, applications=2, jurors=1, reviews=[]))
-    ranking.rank(built.round)
-    assert seen == [False]
+    computed = ranking.rank(built.round)
+    assert seen == []  # built when first read, not before
+    assert [row.position for row in computed.rows] == [1, 2] and computed.rows[0].position == 1
+    assert seen == [False]  # once, with the collector paused
     assert gc.isenabled()
