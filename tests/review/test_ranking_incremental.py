@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from review import reference, services, totals
 from review.models import STALE_TOTALS, ApplicationTotals, JurorTotals, RankingRow, Review, Round, RoundTotals
 from review.ranking import rank, ranking_page, stored_ranking
-from review.selectors import round_criteria
+from review.selectors import criteria_of_round, round_criteria
 from tests.factories import UserFactory
 from tests.review.ranking_data import Spec, build, specs
 from tests.review.test_ranking_properties import assert_same
@@ -275,8 +275,6 @@ def test_a_round_where_everyone_agrees_keeps_no_spread_through_changes() -> None
 def test_criteria_of_round_reads_what_the_queryset_reads_in_one_query(django_assert_num_queries) -> None:
     """The compiled read of a round's criteria (every ranking and submission starts with it) gives
     the queryset's criteria, with their decimal weights, whether the round chose some or not."""
-    from review.selectors import criteria_of_round
-
     built = build(
         Spec(
             criteria=[(Decimal("1.5"), 0, 10), (Decimal("2"), 1, 5)],
