@@ -1,6 +1,5 @@
 """Read-side querysets for the jury: scoping first, so what a user may not see is never fetched."""
 
-import functools
 from typing import Any
 
 from django.db.models import Case, Count, Exists, F, Prefetch, Q, QuerySet, When
@@ -10,6 +9,7 @@ from accounts.models import User
 from applications.models import Application
 from applications.selectors import questions_for
 from contests.models import ContestRole, Criterion, FormField
+from core.compiled import Compiled
 from review.models import Juror, JuryNote, OrganisationConflict, Review, Round, Score, ShortlistEntry
 
 # Applications that reach the jury: screened eligible, or already in review or decided.
@@ -51,22 +51,16 @@ def round_criteria(round_: Round, nomination_id: int | None = None) -> QuerySet[
 
 
 def criteria_of_round(round_: Round) -> list[Criterion]:
-    """`round_criteria(round_)`, read through SQL compiled once per process: the ORM takes about a
-    millisecond to compile it, several times what the database takes to answer, and every ranking
-    and every submission reads it first."""
-    sql, params = _round_criteria_sql()
-    known = {_ROUND: round_.pk, _CONTEST: round_.contest_id}
-    return list(Criterion.objects.raw(sql, [known.get(p, p) for p in params]))
+    """`round_criteria(round_)`, read through SQL compiled once per process (`core.compiled`):
+    every ranking and every submission reads it first."""
+    return list(
+        Criterion.objects.raw(*_ROUND_CRITERIA.bind({_ROUND: round_.pk, _CONTEST: round_.contest_id}))
+    )
 
 
 # Stand-ins for the round's and contest's ids in the compiled query: no row has a negative id.
 _ROUND, _CONTEST = -1, -2
-
-
-@functools.cache
-def _round_criteria_sql() -> tuple[str, tuple]:
-    return round_criteria(Round(pk=_ROUND, contest_id=_CONTEST)).query.sql_with_params()
-
+_ROUND_CRITERIA = Compiled(lambda: round_criteria(Round(pk=_ROUND, contest_id=_CONTEST)))
 
 # --- what a person may see ----------------------------------------------------------------------
 

@@ -25,16 +25,16 @@ index holds only such reviews); a submitted review deleted or moved sets the rou
 (triggers, migration 0010). Serving a fresh ranking reads neither.
 """
 
-import functools
 import hashlib
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import Subquery
+from django.db.models import QuerySet, Subquery
 
 from contests.models import Criterion
+from core.compiled import Compiled
 from review.models import STALE_TOTALS, ApplicationTotals, JurorTotals, Review, Round, RoundTotals
 from review.selectors import criteria_of_round, round_applications
 
@@ -286,6 +286,8 @@ class Pooled(NamedTuple):
 
 
 NO_UNITS = Pooled(0, 0, 0.0, 0.0, 0.0)
+# RoundTotals' columns that keep the round's Pooled units, in Pooled's order.
+POOLED_COLUMNS = ("units", "pairable", "unit_mean", "unit_m2", "within")
 
 
 def pooled(round_: Round, only: tuple[str, list] | None) -> tuple[Pooled, Pooled | None]:
@@ -293,7 +295,7 @@ def pooled(round_: Round, only: tuple[str, list] | None) -> tuple[Pooled, Pooled
     given) from their rows, the spread taken around the set's own mean; and the round's units as
     kept on its RoundTotals row (None: not counted yet). One statement."""
     only_sql, only_params = (f"AND application_id IN ({only[0]})", only[1]) if only else ("", [])
-    kept = "k.units, k.pairable, k.unit_mean, k.unit_m2, k.within"
+    kept = ", ".join(f"k.{column}" for column in POOLED_COLUMNS)
     sql = f"""
     WITH u AS (
         SELECT CAST(reviews AS DOUBLE PRECISION) AS m, mean, variance AS v
@@ -314,9 +316,7 @@ def pooled(round_: Round, only: tuple[str, list] | None) -> tuple[Pooled, Pooled
 
 def stored_pooled(round_: Round) -> Pooled | None:
     """The round's units as kept on its RoundTotals row; None when not counted yet."""
-    found = RoundTotals.objects.filter(round=round_).values_list(
-        "units", "pairable", "unit_mean", "unit_m2", "within"
-    )
+    found = RoundTotals.objects.filter(round=round_).values_list(*POOLED_COLUMNS)
     return next((Pooled(*row) for row in found if row[0] is not None), None)
 
 
@@ -324,7 +324,7 @@ def _store_pooled(round_: Round, units: Pooled) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {RoundTotals._meta.db_table} "
-            "SET units = %s, pairable = %s, unit_mean = %s, unit_m2 = %s, within = %s WHERE round_id = %s",
+            f"SET {', '.join(f'{column} = %s' for column in POOLED_COLUMNS)} WHERE round_id = %s",
             [*units, round_.pk],
         )
 
@@ -381,10 +381,9 @@ def lock_rounds(round_ids: Iterable[int]) -> None:
 
 
 def _check(round_: Round) -> tuple | None:
-    """The round's basis, recount flag, first stale review and units (`_check_sql`); None: no row."""
-    sql, params = _check_sql()
+    """The round's basis, recount flag, first stale review and units (`_CHECK`); None: no row."""
     with connection.cursor() as cursor:
-        cursor.execute(sql, [round_.pk if p == _ROUND else p for p in params])
+        cursor.execute(*_CHECK.bind({_ROUND: round_.pk}))
         return cursor.fetchone()
 
 
@@ -397,23 +396,23 @@ def _sound(found: tuple | None, new_basis: str) -> bool:
     return basis_ == new_basis and not recount and stale is None and units is not None
 
 
-# A stand-in for the round's id in the compiled check (`_check_sql`): no round has a negative id.
+# A stand-in for the round's id in the compiled check: no round has a negative id.
 _ROUND = -1
 
 
-@functools.cache
-def _check_sql() -> tuple[str, tuple]:
-    """`heal`'s one read, compiled once per process (the ORM takes about a millisecond to compile
-    it, more than PostgreSQL takes to run it): the round's basis and recount flag, and its first
-    stale review by id — asked that way, PostgreSQL reads the partial index that holds only stale
-    reviews whatever it guesses of their number."""
+def _check_query() -> QuerySet:
+    """`heal`'s one read (compiled once per process: `core.compiled`): the round's basis, recount
+    flag and units, and its first stale review by id — asked that way, PostgreSQL reads the
+    partial index that holds only stale reviews whatever it guesses of their number."""
     stale = Review.objects.filter(round_id=_ROUND).filter(STALE_TOTALS).order_by("pk").values("pk")[:1]
-    query = (
+    return (
         RoundTotals.objects.filter(round_id=_ROUND)
         .annotate(stale=Subquery(stale))
         .values_list("basis", "recount", "stale", "units")
     )
-    return query.query.sql_with_params()
+
+
+_CHECK = Compiled(_check_query)
 
 
 def heal(round_: Round, criteria: Sequence[Criterion], new_basis: str) -> None:
