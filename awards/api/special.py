@@ -35,6 +35,7 @@ from awards.api.special_serializers import (
     UnchooseSerializer,
 )
 from awards.models import CHOOSING_STATES, Diploma, IssueRun, SpecialAward, SpecialAwardChoice
+from contests.models import Contest
 from contests.selectors import contests_organised_by, contests_visible_to
 from core.api import ErrorSerializer
 from core.api_files import FileNegotiation, FileRenderer
@@ -67,6 +68,15 @@ def _valid_pk(value) -> int:
     if not text.isdigit() or int(text) >= 2**63:
         raise Http404
     return int(text)
+
+
+def _visible_contest(user, pk: int) -> Contest:
+    """The contest a body names, among those the caller can see: a 400 on that field otherwise
+    (a missing id in a body is bad input, not a missing page)."""
+    contest = contests_visible_to(user).filter(pk=pk).first()
+    if contest is None:
+        raise DjangoValidationError({"contest": [_("There is no such contest.")]})
+    return contest
 
 
 def award_actions(award: SpecialAward, user) -> list[str]:
@@ -137,7 +147,7 @@ class SpecialAwardViewSet(
         payload = SpecialAwardCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
-        contest = get_object_or_404(contests_visible_to(request.user), pk=data.pop("contest"))
+        contest = _visible_contest(request.user, data.pop("contest"))
         if not request.user.has_perm("awards.define_special_awards", contest):
             raise PermissionDenied(_("Only this contest's organisers may define special awards."))
         try:
@@ -278,7 +288,7 @@ class IssueRunViewSet(
     def create(self, request):
         payload = IssueRunCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        contest = get_object_or_404(contests_visible_to(request.user), pk=payload.validated_data["contest"])
+        contest = _visible_contest(request.user, payload.validated_data["contest"])
         if not request.user.has_perm("awards.issue_documents", contest):
             raise PermissionDenied(_("Only this contest's organisers may issue documents."))
         try:

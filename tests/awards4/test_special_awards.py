@@ -197,3 +197,17 @@ def test_list_query_count_is_flat(api, finished, count_queries):
         special.choose(more, finished.applications[n + 1], by=finished.organiser, reason="Так")
     assert count_queries(lambda: client.get(URL)) == one
     assert Contest.objects.get(pk=finished.contest.pk).special_awards.count() == 6
+
+
+@pytest.mark.parametrize("url", [URL, "/api/v1/issue-runs/"])
+def test_a_contest_the_caller_cannot_see_in_the_body_is_400_on_that_field(api, finished, url):
+    """A body naming a contest that does not exist, or one the caller cannot see, is bad input:
+    400 on `contest` (documented), not a 404 as if the endpoint were missing; nothing is made."""
+    hidden = Contest.objects.create(title="Чернетка іншого організатора", created_by=UserFactory())
+    for contest in (hidden.pk, hidden.pk + 1000):
+        body = {"contest": contest, "title": "Відзнака", "kind": "thanks"}
+        body = {k: v for k, v in body.items() if k != ("kind" if url == URL else "title")}
+        response = api(finished.organiser).post(url, body, format="json")
+        assert response.status_code == 400, response.json()
+        assert response.json()["errors"]["contest"] == ["There is no such contest."]
+    assert not SpecialAward.objects.filter(contest=hidden).exists()
