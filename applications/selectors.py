@@ -4,8 +4,9 @@ from django.db.models import BooleanField, Exists, IntegerField, OuterRef, Q, Qu
 from django.db.models.expressions import RawSQL
 
 from accounts.models import Membership, User
-from applications.models import Application, DownloadLog, LateSubmissionCode, Revision
-from contests.models import ContestRole, FormField
+from applications.models import Application, Attachment, DownloadLog, LateSubmissionCode, Revision
+from contests.models import Category, ContestRole, FormField
+from core.compiled import Compiled, set_prefetched
 
 
 def applications_visible_to(user: User) -> QuerySet[Application]:
@@ -72,13 +73,92 @@ def applications_of_caller_as_member(user: User) -> QuerySet[Application]:
     )
 
 
-def questions_for(application: Application) -> list[FormField]:
-    """The form this application answers: common questions and those of its nomination."""
-    return list(
-        FormField.objects.filter(contest_id=application.contest_id)
-        .filter(Q(nomination__isnull=True) | Q(nomination_id=application.nomination_id))
+# The members' scoped, locked load of one application (saving answers, the applicant's steps),
+# with its files and categories: every save of the form runs it, so it is compiled once per
+# process (core.compiled), as are its files' and categories' queries.
+_CALLER, _APPLICATION = -1, -2  # stand-ins: no row has a negative id
+_OF_MEMBER = Compiled(
+    lambda: (
+        applications_of_caller_as_member(User(pk=_CALLER))
+        .select_related("organisation", "contest", "nomination")
+        .filter(pk=_APPLICATION)
+        .select_for_update(of=("self",))
+    )
+)
+_ATTACHMENTS = Compiled(
+    lambda: Attachment.objects.filter(application_id=_APPLICATION).order_by("field_key", "pk")
+)
+_CATEGORIES = Compiled(lambda: Category.objects.filter(applications=_APPLICATION))
+_LARGEST_ID = 2**63 - 1
+
+
+def locked_for_member(user: User, pk: object) -> Application | None:
+    """The application `pk` of one of the caller's organisations, its row locked until the
+    transaction ends (call inside `transaction.atomic()`), with the caller's roles
+    (applications_of_caller_as_member), its files and its categories; None when it is not theirs
+    or `pk` is no id."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < pk <= _LARGEST_ID or not user.is_authenticated:
+        return None
+    found = _OF_MEMBER.objects({_CALLER: user.pk, _APPLICATION: pk})
+    if not found:
+        return None
+    application = found[0]
+    attachments = _ATTACHMENTS.objects({_APPLICATION: pk})
+    for attachment in attachments:
+        attachment.application = application  # as prefetch_related sets it
+    set_prefetched(application, "attachments", attachments)
+    set_prefetched(application, "categories", _CATEGORIES.objects({_APPLICATION: pk}))
+    return application
+
+
+def _questions(nomination_id: int | None) -> QuerySet[FormField]:
+    return (
+        FormField.objects.filter(contest_id=_CONTEST)
+        .filter(Q(nomination__isnull=True) | Q(nomination_id=nomination_id))
         .order_by("order", "pk")
     )
+
+
+# Read by every save and every submission: compiled once per process (core.compiled).
+_CONTEST, _NOMINATION = -3, -4
+_QUESTIONS = Compiled(lambda: _questions(_NOMINATION))
+_COMMON_QUESTIONS = Compiled(lambda: _questions(None))
+
+
+# Read by every submission (its number and its receipt's recipients): compiled once per process.
+_ORGANISATION = -5
+_REVISION_NUMBERS = Compiled(
+    lambda: (
+        Revision.objects.filter(application_id=_APPLICATION)
+        .order_by("-number")
+        .values_list("number", flat=True)[:1]
+    )
+)
+_ACTIVE_MEMBERS = Compiled(
+    lambda: User.objects.filter(memberships__organisation_id=_ORGANISATION, is_active=True)
+)
+
+
+def next_revision_number(application: Application) -> int:
+    """The number the application's next frozen revision takes (they count from 1)."""
+    last = _REVISION_NUMBERS.objects({_APPLICATION: application.pk})
+    return (last[0] if last else 0) + 1
+
+
+def active_members_of(organisation_id: int) -> list[User]:
+    """Who receives what is sent to an organisation: its members whose accounts are active."""
+    return _ACTIVE_MEMBERS.objects({_ORGANISATION: organisation_id})
+
+
+def questions_for(application: Application) -> list[FormField]:
+    """The form this application answers: common questions and those of its nomination."""
+    if application.nomination_id is None:
+        return _COMMON_QUESTIONS.objects({_CONTEST: application.contest_id})
+    return _QUESTIONS.objects({_CONTEST: application.contest_id, _NOMINATION: application.nomination_id})
 
 
 def revisions_of(application: Application) -> QuerySet[Revision]:

@@ -24,7 +24,7 @@ from accounts.models import Membership, Organisation, User
 from applications import events
 from applications.answers import check_answers, submission_problems
 from applications.models import Application, Attachment, IneligibilityReason, LateSubmissionCode, Revision
-from applications.selectors import questions_for
+from applications.selectors import active_members_of, next_revision_number, questions_for
 from contests.models import Category, Contest, FormField, Nomination
 from contests.services import scope_of
 from core import arrival, clock, hooks, versioning
@@ -398,7 +398,7 @@ def submit_application(
         snapshot = _snapshot(application, attachments)
         revision = Revision.objects.create(
             application=application,
-            number=application.revisions.count() + 1,
+            number=next_revision_number(application),
             title=snapshot["title"],
             nomination_title=snapshot["nomination"],
             answers=snapshot["answers"],
@@ -409,7 +409,7 @@ def submit_application(
         )
         notify(
             events.RECEIVED.key,
-            _members_of(application.organisation),
+            active_members_of(application.organisation_id),
             {
                 **_application_context(application),
                 "submitted_at": application.contest.moment_label(revision.submitted_at, seconds=True),
@@ -421,10 +421,6 @@ def submit_application(
         )
         hooks.publish("application.submitted", Application, [application.pk])
     return application
-
-
-def _members_of(organisation: Organisation) -> list[User]:
-    return list(User.objects.filter(memberships__organisation=organisation, is_active=True))
 
 
 def _application_context(application: Application) -> dict[str, str]:
@@ -658,7 +654,7 @@ def _tell_applicants(
 def _tell_applicant(application: Application, event: str, note: str) -> None:
     notify(
         event,
-        _members_of(application.organisation),
+        active_members_of(application.organisation_id),
         {
             **_application_context(application),
             "state": str(application.get_state_display()),

@@ -147,6 +147,14 @@ else:
     # connection the server dropped (a restart, a killed backend) before it is used, not after.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DB_CONN_HEALTH_CHECKS", default=True)
+    # Parameters sent apart from the SQL, and a statement run this many times on a connection is
+    # prepared: PostgreSQL then skips planning it again (planning the scoped load of an application
+    # costs several times its execution). Behind a pooler in transaction mode that cannot keep
+    # prepared statements, set DB_PREPARE_THRESHOLD to an empty value (none prepared).
+    threshold = env.str("DB_PREPARE_THRESHOLD", default="5")
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"server_side_binding": True, "prepare_threshold": int(threshold) if threshold else None}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

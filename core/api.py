@@ -240,7 +240,10 @@ class VersionedAPIMixin:
         return super().dispatch(request, *args, **kwargs)
 
     def get_object(self):
-        obj = super().get_object()
+        return self.checked_version(super().get_object())
+
+    def checked_version(self, obj):
+        """`obj`, once its stored version was found to be the one `If-Match` names (if any)."""
         checking = self.request.method in ("PUT", "PATCH") and self.action in self.versioned_actions
         if checking and not getattr(self, "_version_checked", False):
             self._version_checked = True  # once: the response may read the object again after the write

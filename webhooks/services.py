@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Organisation, User
 from contests.models import Contest, ContestRole
 from core import clock, outbox
+from core.compiled import Compiled
 from notifications.services import notify
 from webhooks import events, signing
 from webhooks.models import SUBSCRIBABLE, Attempt, Delivery, Endpoint, EventType
@@ -170,12 +171,16 @@ def _write(items: list[tuple[Endpoint, str, dict]]) -> list[Delivery]:
     return created
 
 
+# Read in the transaction of every event (each submission's): compiled once per process.
+_ACTIVE_ENDPOINTS = Compiled(lambda: Endpoint.objects.filter(is_active=True))
+
+
 def record_event(event: str, model: type, pks: list[int]) -> None:
     """core.hooks listener: the deliveries of an event, in the event's transaction. One query
     when no endpoint listens (the usual case), however many rows the event touched."""
     if event not in EventType.values:
         return
-    listening = [e for e in Endpoint.objects.filter(is_active=True) if event in e.events]
+    listening = [e for e in _ACTIVE_ENDPOINTS.objects({}) if event in e.events]
     if not listening:
         return
     organisations = {e.organisation_id for e in listening if e.organisation_id}

@@ -33,10 +33,10 @@ from applications.models import Application, Attachment, DownloadLog
 from applications.readers import Reading, readable_by, reading_for
 from applications.rules import is_applicant
 from applications.selectors import (
-    applications_of_caller_as_member,
     applications_visible_to,
     diff_revisions,
     late_codes_organised_by,
+    locked_for_member,
     questions_for,
     revisions_of,
     visible_with_caller_roles,
@@ -98,14 +98,14 @@ class ApplicationViewSet(
             )
         # One scoped load: the row, its files and categories, and the caller's roles on it (the
         # permission checks of the request and of the allowed steps answer from those, and they
-        # scope it too). Saving answers and the applicant's steps are the members': their load is
-        # scoped by the membership join (no subqueries to compile) and is the service's locked
-        # read, of the row only, not the contest's.
-        user = self.request.user
-        as_member = user.is_authenticated and self._as_member()
-        scoped = applications_of_caller_as_member(user) if as_member else visible_with_caller_roles(user)
-        applications = scoped.select_related("organisation", "contest", "nomination").prefetch_related(
-            Prefetch("attachments", queryset=Attachment.objects.order_by("field_key", "pk")), "categories"
+        # scope it too). The members' own load for saving answers and the applicant's steps is
+        # get_object's (locked_for_member); anyone else's for those is locked too, of the row only.
+        applications = (
+            visible_with_caller_roles(self.request.user)
+            .select_related("organisation", "contest", "nomination")
+            .prefetch_related(
+                Prefetch("attachments", queryset=Attachment.objects.order_by("field_key", "pk")), "categories"
+            )
         )
         locking = self.action in MEMBERS_ACTIONS
         return applications.select_for_update(of=("self",)) if locking else applications
@@ -114,16 +114,17 @@ class ApplicationViewSet(
         return self.action in MEMBERS_ACTIONS and not getattr(self, "_not_a_member", False)
 
     def get_object(self):
-        """For what only members do, their row, locked and marked as the service's locked read;
-        someone else finds it through the general scope (whose rules then refuse them: 403 when
-        they may see it, its organisers and staff) or gets 404."""
-        if not self._as_member():
-            return super().get_object()
-        try:
-            return services.loaded_for_update(super().get_object())
-        except Http404:
+        """For what only members do, their row, locked and marked as the service's locked read
+        (one compiled load: every save of the form runs it); someone else finds it through the
+        general scope (whose rules then refuse them: 403 when they may see it, its organisers
+        and staff) or gets 404."""
+        if self._as_member():
+            application = locked_for_member(self.request.user, self.kwargs[self.lookup_url_kwarg or "pk"])
+            if application is not None:
+                self.check_object_permissions(self.request, application)
+                return self.checked_version(services.loaded_for_update(application))
             self._not_a_member = True
-            return super().get_object()
+        return super().get_object()
 
     def run_step(self, request, name):
         """An applicant's step runs in one transaction with its scoped, locked load (the service
