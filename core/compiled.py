@@ -9,7 +9,6 @@ objects and annotations included), through the ORM's own iterable.
 """
 
 import copy
-import functools
 import threading
 from collections.abc import Callable, Mapping
 
@@ -25,9 +24,11 @@ class Compiled:
         self._prototypes: dict[str, tuple] = {}
         self._lock = threading.Lock()
 
-    @functools.cached_property
+    @property
     def compiled(self) -> tuple[str, tuple]:
-        return self.build().query.sql_with_params()
+        """The SQL and its parameters, with the stand-ins, on the default database."""
+        _queryset, _compiler, sql, params, _converters = self._prototype(DEFAULT_DB_ALIAS)
+        return sql, params
 
     def bind(self, values: Mapping[int | str, object]) -> tuple[str, list]:
         """The SQL and its parameters with each stand-in replaced by its value."""
@@ -53,7 +54,10 @@ class Compiled:
     def _prototype(self, using: str) -> tuple:
         prototype = self._prototypes.get(using)
         if prototype is None:
-            with self._lock:
+            with self._lock:  # one thread compiles; a thread that waited finds it done
+                prototype = self._prototypes.get(using)
+                if prototype is not None:
+                    return prototype
                 queryset = self.build().using(using)
                 compiler = queryset.query.get_compiler(using=using)
                 sql, params = compiler.as_sql()
