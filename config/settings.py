@@ -151,9 +151,17 @@ else:
     # prepared: PostgreSQL then skips planning it again (planning the scoped load of an application
     # costs several times its execution). Behind a pooler in transaction mode that cannot keep
     # prepared statements, set DB_PREPARE_THRESHOLD to an empty value (none prepared).
+    # A statement with more parameters than the protocol carries goes with them inlined
+    # (core/pg_cursor.py).
+    from core.pg_cursor import BoundUnlessTooManyCursor
+
     threshold = env.str("DB_PREPARE_THRESHOLD", default="5")
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"server_side_binding": True, "prepare_threshold": int(threshold) if threshold else None}
+        {
+            "server_side_binding": True,
+            "cursor_factory": BoundUnlessTooManyCursor,
+            "prepare_threshold": int(threshold) if threshold else None,
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

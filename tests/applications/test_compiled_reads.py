@@ -160,3 +160,11 @@ def test_repeated_statements_are_prepared_on_postgresql(application):
         cursor.execute("SELECT statement FROM pg_prepared_statements WHERE NOT from_sql")
         prepared = [row[0] for row in cursor.fetchall()]
     assert any('"applications_application"."title"' in sql for sql in prepared), prepared
+
+
+@pytest.mark.postgres
+def test_a_statement_with_more_parameters_than_the_protocol_carries_still_runs(application):
+    """Server-side binding carries at most 65,535 parameters a statement: a longer IN list goes
+    with its values inlined (core/pg_cursor.py) instead of failing."""
+    ids = [application.pk, *range(10**9, 10**9 + 70_000)]
+    assert list(Application.objects.filter(pk__in=ids).values_list("pk", flat=True)) == [application.pk]
