@@ -1,12 +1,12 @@
 """Read-side querysets for applications: scoping first, so what a user may not see is never fetched."""
 
-from django.db.models import BooleanField, Exists, IntegerField, OuterRef, Q, QuerySet, Value
+from django.db.models import BooleanField, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.expressions import RawSQL
 
 from accounts.models import Membership, User
 from applications.models import Application, Attachment, DownloadLog, LateSubmissionCode, Revision
 from contests.models import Category, ContestRole, FormField
-from core.compiled import Compiled, set_prefetched
+from core.compiled import Compiled, objects_together, set_prefetched
 
 
 def applications_visible_to(user: User) -> QuerySet[Application]:
@@ -74,8 +74,9 @@ def applications_of_caller_as_member(user: User) -> QuerySet[Application]:
 
 
 # The members' scoped, locked load of one application (saving answers, the applicant's steps),
-# with its files and categories: every save of the form runs it, so it is compiled once per
-# process (core.compiled), as are its files' and categories' queries.
+# with its files, categories and form: every save of the form runs it, so it is compiled once
+# per process (core.compiled), as are its files', categories' and questions' queries, and the
+# four go to PostgreSQL in one round trip (objects_together).
 _CALLER, _APPLICATION = -1, -2  # stand-ins: no row has a negative id
 _OF_MEMBER = Compiled(
     lambda: (
@@ -92,26 +93,50 @@ _CATEGORIES = Compiled(lambda: Category.objects.filter(applications=_APPLICATION
 _LARGEST_ID = 2**63 - 1
 
 
+def _of_the_application(column: str) -> Subquery:
+    return Subquery(Application.objects.filter(pk=_APPLICATION).values(column)[:1])
+
+
+# The form of the application `_APPLICATION`, found by its id alone (questions_for's query, with
+# the contest and nomination read by subqueries): it can then go in the same round trip as the
+# load that reads them. Used only once that load found the row the caller may change.
+_QUESTIONS_OF_APPLICATION = Compiled(
+    lambda: (
+        FormField.objects.filter(contest_id=_of_the_application("contest_id"))
+        .filter(Q(nomination__isnull=True) | Q(nomination_id=_of_the_application("nomination_id")))
+        .order_by("order", "pk")
+    )
+)
+
+
 def locked_for_member(user: User, pk: object) -> Application | None:
     """The application `pk` of one of the caller's organisations, its row locked until the
     transaction ends (call inside `transaction.atomic()`), with the caller's roles
-    (applications_of_caller_as_member), its files and its categories; None when it is not theirs
-    or `pk` is no id."""
+    (applications_of_caller_as_member), its files, its categories and its form (questions_for
+    answers from it); None when it is not theirs or `pk` is no id. One round trip on PostgreSQL:
+    the lock is granted before the other three are read (the server runs them in order)."""
     try:
         pk = int(pk)
     except (TypeError, ValueError):
         return None
     if not 0 < pk <= _LARGEST_ID or not user.is_authenticated:
         return None
-    found = _OF_MEMBER.objects({_CALLER: user.pk, _APPLICATION: pk})
+    found, attachments, categories, questions = objects_together(
+        [
+            (_OF_MEMBER, {_CALLER: user.pk, _APPLICATION: pk}),
+            (_ATTACHMENTS, {_APPLICATION: pk}),
+            (_CATEGORIES, {_APPLICATION: pk}),
+            (_QUESTIONS_OF_APPLICATION, {_APPLICATION: pk}),
+        ]
+    )
     if not found:
-        return None
+        return None  # what else was read is not the caller's: dropped unseen
     application = found[0]
-    attachments = _ATTACHMENTS.objects({_APPLICATION: pk})
     for attachment in attachments:
         attachment.application = application  # as prefetch_related sets it
     set_prefetched(application, "attachments", attachments)
-    set_prefetched(application, "categories", _CATEGORIES.objects({_APPLICATION: pk}))
+    set_prefetched(application, "categories", categories)
+    application._form = ((application.contest_id, application.nomination_id), questions)
     return application
 
 
@@ -155,7 +180,11 @@ def active_members_of(organisation_id: int) -> list[User]:
 
 
 def questions_for(application: Application) -> list[FormField]:
-    """The form this application answers: common questions and those of its nomination."""
+    """The form this application answers: common questions and those of its nomination (read
+    with the application by locked_for_member, while its contest and nomination are those)."""
+    loaded = application.__dict__.get("_form")
+    if loaded is not None and loaded[0] == (application.contest_id, application.nomination_id):
+        return list(loaded[1])
     if application.nomination_id is None:
         return _COMMON_QUESTIONS.objects({_CONTEST: application.contest_id})
     return _QUESTIONS.objects({_CONTEST: application.contest_id, _NOMINATION: application.nomination_id})

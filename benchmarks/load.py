@@ -7,17 +7,21 @@ Builds a throwaway `test_…` database next to the one DATABASE_URL names (dropp
 a published contest (a form of three questions), `--drafts` drafts, each of its own library and
 member with an API token. Starts gunicorn (`--workers` sync workers, DEBUG off, persistent
 connections as configured) on loopback with benchmarks/load_settings.py, which serves beside the
-application a bare Django view that parses the same JSON and writes one row (it exists only in
-these benchmark settings). Then drives each for `--seconds` with locust, headless, `--users`
-concurrent clients and no think time, one after the other:
+application two baselines (they exist only in these benchmark settings, benchmarks/load_urls.py):
+a bare Django view that parses the same JSON and writes one row, and the floor of a save in this
+stack (DRF with the project's token authentication, the caller's row read locked and one UPDATE).
+Then drives each for `--seconds` with locust, headless, `--users` concurrent clients and no think
+time, one after the other:
 
     bare DB write   PATCH /bench/bare-write/<id>/ (the baseline)
+    floor write     PATCH /bench/floor-write/<id>/ (token auth, scoped locked read, one UPDATE)
     save answers    PATCH /api/v1/applications/<id>/ (token auth, drafts picked at random)
     submit          POST /api/v1/applications/<id>/submit/ (each draft once)
 
 and prints requests/s, p50/p99 and errors of each with the load average, and the ratios against
-the bare view. Goals: 0 errors; saving ≥ 50 % of the bare view's requests/s; submitting ≥ 33 %;
-p99 ≤ 3 × the bare view's. Everything runs on this machine: the load generator shares the CPUs.
+the bare view (the goals) and against the floor (what the application's own work costs). Goals:
+0 errors; saving ≥ 50 % of the bare view's requests/s; submitting ≥ 33 %; p99 ≤ 3 × the bare
+view's. Everything runs on this machine: the load generator shares the CPUs.
 """
 
 import argparse
@@ -61,6 +65,8 @@ ANSWERS = {
     "number": "1607",
 }
 GOALS = {"save": 0.50, "submit": 0.33, "p99": 3.0}
+SCENARIOS = ("bare", "floor", "save", "submit")
+LABELS = {"bare": "bare DB write", "floor": "floor write", "save": "save answers", "submit": "submit"}
 BIN = Path(sys.executable).parent
 REDIS_DB = 14  # the broker of the served app: the receipts' delivery tasks queue here, unconsumed
 
@@ -164,6 +170,7 @@ def warm_up(base: str, pairs: list[list], rounds: int = 20) -> None:
     for pk, token in pairs[:rounds]:
         for url, headers in (
             (f"{base}/api/v1/applications/{pk}/", {"Authorization": f"Token {token}"}),
+            (f"{base}/bench/floor-write/{pk}/", {"Authorization": f"Token {token}"}),
             (f"{base}/bench/bare-write/{pk}/", {}),
         ):
             request = urllib.request.Request(
@@ -239,14 +246,14 @@ def clear_broker_queue() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--users", type=int, default=64, help="concurrent clients")
-    parser.add_argument("--seconds", type=int, default=15, help="per scenario (3 scenarios, ≤ 60 s in all)")
+    parser.add_argument("--seconds", type=int, default=15, help="per scenario (4 scenarios, ≤ 60 s in all)")
     parser.add_argument("--drafts", type=int, default=4000)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         raise SystemExit("Run it on PostgreSQL: set DATABASE_URL.")
-    if 3 * args.seconds > 60:
-        raise SystemExit("At most 60 s of load in all: --seconds ≤ 20.")
+    if len(SCENARIOS) * args.seconds > 60:
+        raise SystemExit(f"At most 60 s of load in all: --seconds ≤ {60 // len(SCENARIOS)}.")
     if not (BIN / "locust").exists():
         raise SystemExit("locust is missing: pip install -r requirements.lock (it is a dev dependency).")
 
@@ -304,7 +311,7 @@ def main() -> None:
             f"locust {args.users} users, {args.seconds} s each; {cpus} CPUs, {load()}"
         )
         results = {}
-        for scenario in ("bare", "save", "submit"):
+        for scenario in SCENARIOS:
             results[scenario] = drive(scenario, base, plan, args.users, args.seconds, out)
     finally:
         if server is not None:
@@ -321,11 +328,10 @@ def main() -> None:
         if log.strip():
             print("gunicorn said (last lines):\n  " + "\n  ".join(log.strip().splitlines()[-10:]))
 
-    labels = {"bare": "bare DB write", "save": "save answers", "submit": "submit"}
     print(f"{'':<14} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
     for scenario, r in results.items():
         print(
-            f"{labels[scenario]:<14} {r['requests']:>9} {r['rps']:>8.1f} {r['p50']:>8.0f} {r['p99']:>8.0f} "
+            f"{LABELS[scenario]:<14} {r['requests']:>9} {r['rps']:>8.1f} {r['p50']:>8.0f} {r['p99']:>8.0f} "
             f"{r['errors']:>7}  [{r['load']}]"
         )
         for cause in r["causes"]:
@@ -340,9 +346,17 @@ def main() -> None:
         rps_ok, p99_ok = rps_ratio >= GOALS[scenario], p99_ratio <= GOALS["p99"]
         verdicts += [rps_ok, p99_ok]
         print(
-            f"    {labels[scenario]:<14} req/s {rps_ratio:6.1%} (goal ≥ {GOALS[scenario]:.0%}) "
+            f"    {LABELS[scenario]:<14} req/s {rps_ratio:6.1%} (goal ≥ {GOALS[scenario]:.0%}) "
             f"{'ok' if rps_ok else 'MISSED'}; p99 {p99_ratio:4.1f} × (goal ≤ {GOALS['p99']:.0f} ×) "
             f"{'ok' if p99_ok else 'MISSED'}"
+        )
+    floor = results["floor"]
+    print("against the floor (token auth, the caller's row locked and one UPDATE, in DRF):")
+    for scenario in ("floor", "save", "submit"):
+        r = results[scenario]
+        print(
+            f"    {LABELS[scenario]:<14} req/s {r['rps'] / bare['rps']:6.1%} of bare, "
+            f"{r['rps'] / floor['rps']:6.1%} of the floor"
         )
     errors = sum(r["errors"] for r in results.values())
     verdicts.append(errors == 0)

@@ -4,6 +4,7 @@ chosen by LOAD_SCENARIO, on the applications and tokens listed in the LOAD_PLAN 
     save    PATCH /api/v1/applications/<id>/ with answers, on drafts picked at random
     submit  POST /api/v1/applications/<id>/submit/, each draft once
     bare    PATCH /bench/bare-write/<id>/ with the same JSON (the baseline)
+    floor   PATCH /bench/floor-write/<id>/ with the same JSON and token (the stack's floor)
 """
 
 import itertools
@@ -46,6 +47,14 @@ class Applicant(FastHttpUser):
                 json={},
                 headers={"Authorization": f"Token {token}"},
                 name="submit",
+            )
+        elif SCENARIO == "floor":
+            pk, token = random.choice(SAVE)
+            self.client.patch(
+                f"/bench/floor-write/{pk}/",
+                json=body(),
+                headers={"Authorization": f"Token {token}"},
+                name="floor write",
             )
         else:
             pk, _token = random.choice(SAVE)

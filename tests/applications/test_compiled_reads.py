@@ -2,17 +2,30 @@
 gives, no compilation after the first call, each thread on its own connection; and the hot
 paths of saving answers and submitting compile no read at all once warm."""
 
+import threading
+
 import pytest
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections, transaction
 from django.db.models import IntegerField, Value
 from django.db.models.sql.compiler import SQLCompiler
+from psycopg.pq import PipelineStatus
 from rest_framework.test import APIClient
 
 from accounts import tokens
 from applications import services
 from applications.models import Application
-from applications.selectors import locked_for_member
-from core.compiled import Compiled, _swap
+from applications.selectors import (
+    _APPLICATION,
+    _ATTACHMENTS,
+    _CALLER,
+    _CATEGORIES,
+    _OF_MEMBER,
+    _QUESTIONS_OF_APPLICATION,
+    _REVISION_NUMBERS,
+    locked_for_member,
+    questions_for,
+)
+from core.compiled import Compiled, _swap, objects_together
 from tests.applications.conftest import REQUIRED_ANSWERS
 from tests.applications.test_save_queries import with_files_and_categories
 from tests.factories import OrganisationFactory
@@ -168,3 +181,97 @@ def test_a_statement_with_more_parameters_than_the_protocol_carries_still_runs(a
     with its values inlined (core/pg_cursor.py) instead of failing."""
     ids = [application.pk, *range(10**9, 10**9 + 70_000)]
     assert list(Application.objects.filter(pk__in=ids).values_list("pk", flat=True)) == [application.pk]
+
+
+# --- reads together: one round trip (core.compiled.objects_together) --------------------------
+
+
+def _together_calls(application) -> list:
+    return [
+        (_OF_MEMBER, {_CALLER: application.created_by_id, _APPLICATION: application.pk}),
+        (_ATTACHMENTS, {_APPLICATION: application.pk}),
+        (_CATEGORIES, {_APPLICATION: application.pk}),
+        (_QUESTIONS_OF_APPLICATION, {_APPLICATION: application.pk}),
+        (_REVISION_NUMBERS, {_APPLICATION: application.pk}),  # a flat values_list, and no rows
+    ]
+
+
+def test_reads_together_give_what_each_gives_alone(application, applicant):
+    with_files_and_categories(application, applicant, 2, 2)
+    calls = _together_calls(application)
+    with transaction.atomic():
+        together = objects_together(calls)
+        alone = [compiled.objects(values) for compiled, values in calls]
+
+    assert [len(rows) for rows in together] == [len(rows) for rows in alone] == [1, 2, 2, len(alone[3]), 0]
+    assert len(alone[3]) == len(questions_for(application)) > 3  # the form, found by the id alone
+    for rows_together, rows_alone in zip(together, alone, strict=True):
+        assert [type(r) for r in rows_together] == [type(r) for r in rows_alone]
+        assert [getattr(r, "pk", r) for r in rows_together] == [getattr(r, "pk", r) for r in rows_alone]
+    loaded, expected = together[0][0], alone[0][0]
+    assert loaded.caller_is_member and loaded.caller_pk == applicant.pk
+    assert loaded.answers == expected.answers and loaded.submitted_at == expected.submitted_at
+    assert loaded._state.fields_cache["contest"].title == application.contest.title
+    assert [q.key for q in together[3]] == [q.key for q in questions_for(application)]
+
+
+def test_the_load_brings_the_form_until_the_nomination_changes(
+    application, applicant, django_assert_num_queries
+):
+    with transaction.atomic():
+        loaded = locked_for_member(applicant, application.pk)
+        with django_assert_num_queries(0):
+            form = questions_for(loaded)
+        assert [q.key for q in form] == [q.key for q in questions_for(Application.objects.get(pk=loaded.pk))]
+        loaded.nomination_id = None  # another form: read again, not answered from the load
+        with django_assert_num_queries(1):
+            questions_for(loaded)
+
+
+@pytest.mark.postgres
+def test_reads_together_go_in_one_pipeline_on_postgresql(application):
+    """Every statement is sent while psycopg's pipeline is on: one round trip for all."""
+    calls = _together_calls(application)
+    states = []
+
+    def spy(execute, sql, params, many, context):
+        states.append(connection.connection.pgconn.pipeline_status)
+        return execute(sql, params, many, context)
+
+    with transaction.atomic(), connection.execute_wrapper(spy):
+        objects_together(calls)
+    assert len(states) == len(calls) and all(state != PipelineStatus.OFF for state in states)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_read_refused_in_the_pipeline_raises_djangos_error_and_leaves_the_connection_usable(
+    application, applicant
+):
+    """A colleague holds the row; our load gives up after lock_timeout: Django's OperationalError
+    (what the views and the 409/503 handlers know), not psycopg's, and the next request on this
+    connection works."""
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        try:
+            with transaction.atomic():
+                Application.objects.select_for_update().get(pk=application.pk)
+                held.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert held.wait(timeout=30)
+        with pytest.raises(OperationalError), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '50ms'")
+            locked_for_member(applicant, application.pk)
+    finally:
+        release.set()
+        holder.join(timeout=30)
+    with transaction.atomic():
+        assert locked_for_member(applicant, application.pk).pk == application.pk
