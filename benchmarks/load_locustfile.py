@@ -27,20 +27,20 @@ def body() -> dict:
     return {"answers": {**PLAN["answers"], "number": str(n % 10_000), "short": f"Проєкт {n}"}}
 
 
+# The PATCHes of a draft picked at random: the scenario's path, its name, and whether it sends the token.
+PATCHES = {
+    "save": ("/api/v1/applications/{pk}/", "save answers", True),
+    "floor": ("/bench/floor-write/{pk}/", "floor write", True),
+    "bare": ("/bench/bare-write/{pk}/", "bare DB write", False),
+}
+
+
 class Applicant(FastHttpUser):
     wait_time = constant(0)
 
     @task
     def request_once(self) -> None:
-        if SCENARIO == "save":
-            pk, token = random.choice(SAVE)
-            self.client.patch(
-                f"/api/v1/applications/{pk}/",
-                json=body(),
-                headers={"Authorization": f"Token {token}"},
-                name="save answers",
-            )
-        elif SCENARIO == "submit":
+        if SCENARIO == "submit":
             pk, token = next(TO_SUBMIT)
             self.client.post(
                 f"/api/v1/applications/{pk}/submit/",
@@ -48,14 +48,8 @@ class Applicant(FastHttpUser):
                 headers={"Authorization": f"Token {token}"},
                 name="submit",
             )
-        elif SCENARIO == "floor":
-            pk, token = random.choice(SAVE)
-            self.client.patch(
-                f"/bench/floor-write/{pk}/",
-                json=body(),
-                headers={"Authorization": f"Token {token}"},
-                name="floor write",
-            )
-        else:
-            pk, _token = random.choice(SAVE)
-            self.client.patch(f"/bench/bare-write/{pk}/", json=body(), name="bare DB write")
+            return
+        path, name, authenticated = PATCHES[SCENARIO]
+        pk, token = random.choice(SAVE)
+        headers = {"Authorization": f"Token {token}"} if authenticated else {}
+        self.client.patch(path.format(pk=pk), json=body(), headers=headers, name=name)
