@@ -80,9 +80,9 @@ def objects_together(
 ) -> list[list[Model]]:
     """`compiled.objects(values)` of each call, in order. On PostgreSQL the statements go in one
     round trip (psycopg's pipeline mode: sent together, executed one after the other by the
-    server, answered together; a transaction about to start sends its BEGIN with them), so a
-    request's independent reads wait on the network once instead of once each. Elsewhere they
-    run one after another."""
+    server, answered together; a transaction about to start still gets its BEGIN answered
+    first, as psycopg does), so a request's independent reads wait on the network once instead
+    of once each. Elsewhere they run one after another."""
     connection = connections[using]
     if connection.vendor != "postgresql" or len(calls) < 2:
         return [compiled.objects(values, using) for compiled, values in calls]
