@@ -43,12 +43,12 @@ class Compiled:
         The first call on a database alias compiles the queryset (inside the caller's
         transaction, as `select_for_update` requires); later calls reuse that compiler's SQL and
         its description of the columns, on the calling thread's connection."""
-        chained, _run, _sql, _bound = self._bound(values, using)
+        chained, _run = self._bound(values, using)
         return list(chained)
 
     def _bound(self, values: Mapping[int | str, object], using: str) -> tuple:
-        """A clone of the queryset whose compiler runs the kept SQL with `values`: (the clone,
-        its compiler, the SQL, the bound parameters)."""
+        """A clone of the queryset whose compiler runs the kept SQL with `values` (its `as_sql()`
+        gives them): (the clone, its compiler)."""
         queryset, compiler, sql, params, converters = self._prototype(using)
         bound = _swap(params, values)
         run = copy.copy(compiler)
@@ -57,7 +57,7 @@ class Compiled:
         run.get_converters = lambda expressions: converters  # the same columns every time
         chained = queryset._chain()
         chained.query.get_compiler = lambda *args, **kwargs: run
-        return chained, run, sql, bound
+        return chained, run
 
     def _prototype(self, using: str) -> tuple:
         prototype = self._prototypes.get(using)
@@ -91,16 +91,16 @@ def objects_together(
     try:
         connection.ensure_connection()
         with connection.wrap_database_errors, connection.connection.pipeline():
-            for _chained, _run, sql, params in bound:
+            for _chained, run in bound:
                 cursors.append(connection.cursor())
-                cursors[-1].execute(sql, params)
+                cursors[-1].execute(*run.as_sql())
         # The pipeline synchronised on leaving its block: every answer is here.
         answers = [cursor.fetchall() for cursor in cursors]
     finally:
         for cursor in cursors:
             cursor.close()
     results = []
-    for (chained, run, _sql, _params), rows in zip(bound, answers, strict=True):
+    for (chained, run), rows in zip(bound, answers, strict=True):
         if run.has_extra_select:  # columns the ORM selected for itself (as execute_sql drops them)
             rows = [row[: run.col_count] for row in rows]
         run.execute_sql = _answered(rows)
