@@ -1,5 +1,4 @@
-from django.urls import include, path
-from rest_framework.routers import DefaultRouter
+from django.urls import path
 
 from accounts.api.imports import ImportJobViewSet
 from accounts.api.lockouts import LockoutViewSet
@@ -31,6 +30,7 @@ from contests.api.views import (
 )
 from core.api_site import SiteSettingsView
 from core.api_version import VersionedAPIRootView
+from core.routers import GroupedRouter
 from depository.api.manage import DepositoryCaseViewSet, DepositoryConsentViewSet
 from depository.api.views import PracticeViewSet
 from eservices.api import urls as eservices_api
@@ -55,7 +55,7 @@ from webhooks.api.views import WebhookViewSet
 # The newer apps list their own routes (each app's api/urls.py), so adding one touches no other.
 APP_APIS = (eservices_api, campaigns_api, congress_api, mailings_api, awards_api)
 
-router = DefaultRouter()
+router = GroupedRouter()
 router.APIRootView = VersionedAPIRootView  # GET /api/v1/ says its version
 router.register("contests", ContestViewSet, basename="contest")
 router.register("nominations", NominationViewSet, basename="nomination")
@@ -113,5 +113,5 @@ urlpatterns = [
     path("auth/sign-up/", SignUpView.as_view(), name="sign_up"),
     path("auth/confirm-email/", ConfirmEmailView.as_view(), name="confirm_email"),
     *[pattern for app_api in APP_APIS for pattern in app_api.URLPATTERNS],
-    path("", include(router.urls)),
+    router.resolver(),  # each resource's routes looked up by their prefix (core/routers.py)
 ]
