@@ -78,10 +78,22 @@ def applications_of_caller_as_member(user: User) -> QuerySet[Application]:
 # per process (core.compiled), as are its files', categories' and questions' queries, and the
 # four go to PostgreSQL in one round trip (objects_together).
 _CALLER, _APPLICATION = -1, -2  # stand-ins: no row has a negative id
+# What saving and the applicant's steps never read of the contest and the nomination: the call's
+# long texts and the records' edit stamps (a real call's regulations run to tens of kilobytes,
+# and each autosave would read them). Read on demand, should a path ever need them.
+NOT_LOADED_FOR_MEMBERS = (
+    "contest__summary",
+    "contest__regulations",
+    "contest__conditions",
+    "contest__field_versions",
+    "nomination__description",
+    "nomination__field_versions",
+)
 _OF_MEMBER = Compiled(
     lambda: (
         applications_of_caller_as_member(User(pk=_CALLER))
         .select_related("organisation", "contest", "nomination")
+        .defer(*NOT_LOADED_FOR_MEMBERS)
         .filter(pk=_APPLICATION)
         .select_for_update(of=("self",))
     )

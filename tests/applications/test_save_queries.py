@@ -231,3 +231,46 @@ def test_an_organiser_cannot_submit_for_the_applicant(api, application, applican
     assert response.status_code == 403, response.content
     application.refresh_from_db()
     assert application.state == "draft"
+
+
+def _reads_of_unloaded_columns(captured: list[dict]) -> list[str]:
+    """Statements that fetch what the members' load leaves out (a deferred field read on demand)."""
+    from applications.selectors import NOT_LOADED_FOR_MEMBERS
+
+    tables = {"contest": "contests_contest", "nomination": "contests_nomination"}
+    columns = [
+        f'"{tables[relation]}"."{column}"'
+        for relation, column in (name.split("__") for name in NOT_LOADED_FOR_MEMBERS)
+    ]
+    return [q["sql"] for q in captured if any(column in q["sql"] for column in columns)]
+
+
+def test_saving_and_submitting_never_read_the_calls_long_texts(api, ready_application, applicant, organiser):
+    """The members' load leaves out the call's regulations and the like (applications.selectors
+    NOT_LOADED_FOR_MEMBERS): saving, submitting and resubmitting after a return for correction
+    never come back for them one field at a time."""
+    from datetime import timedelta
+
+    from core import clock
+
+    application = ready_application
+    contest = application.contest
+    contest.regulations = "Положення про конкурс. " * 2000
+    contest.save()
+    client = api(applicant)
+    path = f"/api/v1/applications/{application.pk}/"
+    with CaptureQueriesContext(connection) as ctx:
+        saved = client.patch(path, {"answers": REQUIRED_ANSWERS}, format="json")
+        submitted = client.post(f"{path}submit/")
+    assert (saved.status_code, submitted.status_code) == (200, 200), submitted.content
+    application.refresh_from_db()
+    services.return_application(
+        application, by=organiser, note="Додайте кошторис", correct_by=clock.now() + timedelta(days=3)
+    )
+    with CaptureQueriesContext(connection) as again:
+        corrected = client.patch(path, {"answers": {"short": "Виправлено"}}, format="json")
+        resubmitted = client.post(f"{path}submit/")
+    assert (corrected.status_code, resubmitted.status_code) == (200, 200), resubmitted.content
+    assert _reads_of_unloaded_columns(ctx.captured_queries + again.captured_queries) == []
+    loads = [q["sql"] for q in ctx.captured_queries if '"contests_contest"."title"' in q["sql"]]
+    assert loads  # the members' load reads the contest with the application
